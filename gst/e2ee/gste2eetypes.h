@@ -1,0 +1,112 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_E2EE_TYPES_H__
+#define __GST_E2EE_TYPES_H__
+
+#include <gst/e2ee/e2ee-prelude.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstE2eeKdf:
+ * @GST_E2EE_KDF_JITSI: Jitsi Meet's schedule: HKDF-SHA256 with salt
+ *   "JFrameEncryptionKey" gives the AES-128 key, HKDF-SHA256 with salt
+ *   "JFrameRatchetKey" ratchets the material.
+ * @GST_E2EE_KDF_LIVEKIT: LiveKit's schedule: HKDF-SHA256 with salt
+ *   "LKFrameEncryptionKey" and 128 zero bytes of info (raw keys), or
+ *   PBKDF2-SHA256 with the same salt and 100000 iterations (passphrases).
+ * @GST_E2EE_KDF_RAW: the key is the AES key itself (16 bytes for AES-128-GCM,
+ *   32 bytes for AES-256-GCM); there is no ratchet.
+ *
+ * How an AES-GCM key is derived from key material, and how the material is
+ * ratcheted forward.
+ */
+typedef enum
+{
+  GST_E2EE_KDF_JITSI = 0,
+  GST_E2EE_KDF_LIVEKIT = 1,
+  GST_E2EE_KDF_RAW = 2,
+} GstE2eeKdf;
+
+GST_E2EE_API
+GType gst_e2ee_kdf_get_type (void);
+#define GST_TYPE_E2EE_KDF (gst_e2ee_kdf_get_type ())
+
+/**
+ * GstE2eeCodec:
+ * @GST_E2EE_CODEC_UNKNOWN: not a supported stream
+ * @GST_E2EE_CODEC_AUDIO: any audio (Opus): the first byte (TOC) stays clear
+ * @GST_E2EE_CODEC_VP8: VP8: 10 clear bytes on key frames, 3 otherwise
+ *
+ * Which clear-header rule applies to a stream.
+ */
+typedef enum
+{
+  GST_E2EE_CODEC_UNKNOWN = 0,
+  GST_E2EE_CODEC_AUDIO,
+  GST_E2EE_CODEC_VP8,
+} GstE2eeCodec;
+
+/**
+ * GST_E2EE_ERROR:
+ *
+ * Error domain of the gst-e2ee library.
+ */
+#define GST_E2EE_ERROR (gst_e2ee_error_quark ())
+GST_E2EE_API
+GQuark gst_e2ee_error_quark (void);
+
+/**
+ * GstE2eeError:
+ * @GST_E2EE_ERROR_KEY_LENGTH: a key of a length the schedule cannot use
+ * @GST_E2EE_ERROR_PASSPHRASE: a passphrase where the schedule takes none
+ * @GST_E2EE_ERROR_CRYPTO: the crypto library failed
+ * @GST_E2EE_ERROR_RANDOM: the CSPRNG failed
+ *
+ * Errors of the key and frame layer.
+ */
+typedef enum
+{
+  GST_E2EE_ERROR_KEY_LENGTH,
+  GST_E2EE_ERROR_PASSPHRASE,
+  GST_E2EE_ERROR_CRYPTO,
+  GST_E2EE_ERROR_RANDOM,
+} GstE2eeError;
+
+/**
+ * GST_E2EE_AES_GCM_TAG_SIZE:
+ *
+ * Length of the AES-GCM authentication tag in bytes.
+ */
+#define GST_E2EE_AES_GCM_TAG_SIZE 16
+/**
+ * GST_E2EE_IV_SIZE:
+ *
+ * Length of the AES-GCM IV in bytes.
+ */
+#define GST_E2EE_IV_SIZE 12
+
+GST_E2EE_API
+gboolean gst_e2ee_random_bytes (guint8 * buf, gsize len);
+
+G_END_DECLS
+
+#endif /* __GST_E2EE_TYPES_H__ */

@@ -1,0 +1,478 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/*
+ * The part e2eeenc and e2eedec share: the key properties, turned into a
+ * GstE2eeKey on the streaming thread the first time a frame needs it (so a
+ * key set in PLAYING applies from the next frame and the order of properties
+ * on a gst-launch line does not matter), the key ring, the stream's codec and
+ * the counters behind the "stats" property.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gste2eebasetransform.h"
+#include "gste2eei18n.h"
+
+#include <string.h>
+#include <openssl/crypto.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_e2ee_base_transform_debug);
+#define GST_CAT_DEFAULT gst_e2ee_base_transform_debug
+
+#define DEFAULT_KEY_INDEX 0
+#define DEFAULT_KDF GST_E2EE_KDF_JITSI
+
+typedef struct
+{
+  /* all protected by the object lock */
+  guint8 *material;
+  gsize material_len;
+  gchar *passphrase;
+  GstE2eeKdf kdf;
+  guint key_index;
+  gboolean dirty;
+  guint cookie;
+  GstE2eeCodec codec;
+  GstE2eeStats stats;
+
+  /* immutable after init; the ring has a lock of its own */
+  GstE2eeKeyRing *ring;
+} GstE2eeBaseTransformPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE (GstE2eeBaseTransform,
+    gst_e2ee_base_transform, GST_TYPE_BASE_TRANSFORM,
+    G_ADD_PRIVATE (GstE2eeBaseTransform);
+    GST_DEBUG_CATEGORY_INIT (gst_e2ee_base_transform_debug, "e2eebase", 0,
+        "e2ee element base"));
+
+#define GET_PRIV(obj) \
+    ((GstE2eeBaseTransformPrivate *) \
+    gst_e2ee_base_transform_get_instance_private (GST_E2EE_BASE_TRANSFORM (obj)))
+
+static void
+wipe_config_locked (GstE2eeBaseTransformPrivate * priv)
+{
+  if (priv->material) {
+    OPENSSL_cleanse (priv->material, priv->material_len);
+    g_clear_pointer (&priv->material, g_free);
+    priv->material_len = 0;
+  }
+  if (priv->passphrase) {
+    OPENSSL_cleanse (priv->passphrase, strlen (priv->passphrase));
+    g_clear_pointer (&priv->passphrase, g_free);
+  }
+}
+
+static void
+mark_dirty_locked (GstE2eeBaseTransformPrivate * priv)
+{
+  priv->dirty = TRUE;
+  priv->cookie++;
+}
+
+static void
+gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (object);
+
+  switch (prop_id) {
+    case GST_E2EE_BASE_TRANSFORM_PROP_KEY:{
+      GstBuffer *buf = g_value_get_boxed (value);
+      GstMapInfo map;
+
+      GST_OBJECT_LOCK (object);
+      wipe_config_locked (priv);
+      if (buf && gst_buffer_map (buf, &map, GST_MAP_READ)) {
+        priv->material = g_memdup2 (map.data, map.size);
+        priv->material_len = map.size;
+        gst_buffer_unmap (buf, &map);
+      }
+      mark_dirty_locked (priv);
+      GST_OBJECT_UNLOCK (object);
+      GST_DEBUG_OBJECT (object, "key set (%" G_GSIZE_FORMAT " bytes)",
+          buf ? gst_buffer_get_size (buf) : 0);
+      break;
+    }
+    case GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE:{
+      const gchar *pass = g_value_get_string (value);
+
+      GST_OBJECT_LOCK (object);
+      wipe_config_locked (priv);
+      priv->passphrase = g_strdup (pass);
+      mark_dirty_locked (priv);
+      GST_OBJECT_UNLOCK (object);
+      GST_DEBUG_OBJECT (object, "passphrase set");
+      break;
+    }
+    case GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX:
+      GST_OBJECT_LOCK (object);
+      priv->key_index = g_value_get_uint (value);
+      mark_dirty_locked (priv);
+      GST_OBJECT_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_KDF:
+      GST_OBJECT_LOCK (object);
+      priv->kdf = g_value_get_enum (value);
+      mark_dirty_locked (priv);
+      GST_OBJECT_UNLOCK (object);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static GstStructure *
+make_stats (GstE2eeBaseTransform * self)
+{
+  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+  GstStructure *s;
+
+  s = gst_structure_new_empty (klass->stats_name);
+  GST_OBJECT_LOCK (self);
+  gst_structure_set (s,
+      "frames-in", G_TYPE_UINT64, priv->stats.frames_in,
+      "frames-out", G_TYPE_UINT64, priv->stats.frames_out,
+      "bytes-in", G_TYPE_UINT64, priv->stats.bytes_in,
+      "bytes-out", G_TYPE_UINT64, priv->stats.bytes_out,
+      "dropped", G_TYPE_UINT64, priv->stats.dropped,
+      "missing-key", G_TYPE_UINT64, priv->stats.missing_key,
+      "auth-failed", G_TYPE_UINT64, priv->stats.auth_failed,
+      "bad-frames", G_TYPE_UINT64, priv->stats.bad_frames,
+      "ratchets", G_TYPE_UINT64, priv->stats.ratchets, NULL);
+  if (klass->add_stats)
+    klass->add_stats (self, s);
+  GST_OBJECT_UNLOCK (self);
+  return s;
+}
+
+static void
+gst_e2ee_base_transform_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstE2eeBaseTransform *self = GST_E2EE_BASE_TRANSFORM (object);
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (object);
+
+  switch (prop_id) {
+    case GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX:
+      GST_OBJECT_LOCK (object);
+      g_value_set_uint (value, priv->key_index);
+      GST_OBJECT_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_KDF:
+      GST_OBJECT_LOCK (object);
+      g_value_set_enum (value, priv->kdf);
+      GST_OBJECT_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_STATS:
+      g_value_take_boxed (value, make_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_e2ee_base_transform_finalize (GObject * object)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (object);
+
+  wipe_config_locked (priv);
+  gst_e2ee_key_ring_unref (priv->ring);
+
+  G_OBJECT_CLASS (gst_e2ee_base_transform_parent_class)->finalize (object);
+}
+
+static gboolean
+gst_e2ee_base_transform_set_caps (GstBaseTransform * trans, GstCaps * incaps,
+    GstCaps * outcaps)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
+  GstE2eeCodec codec = gst_e2ee_codec_from_caps (incaps);
+
+  if (codec == GST_E2EE_CODEC_UNKNOWN) {
+    GST_WARNING_OBJECT (trans, "no clear-header rule for %" GST_PTR_FORMAT,
+        incaps);
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (trans);
+  priv->codec = codec;
+  GST_OBJECT_UNLOCK (trans);
+  return TRUE;
+}
+
+static gboolean
+gst_e2ee_base_transform_start (GstBaseTransform * trans)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
+
+  GST_OBJECT_LOCK (trans);
+  memset (&priv->stats, 0, sizeof (priv->stats));
+  GST_OBJECT_UNLOCK (trans);
+
+  /* a bad key fails the state change, before any frame flows */
+  return gst_e2ee_base_transform_update_keys (GST_E2EE_BASE_TRANSFORM (trans));
+}
+
+static gboolean
+gst_e2ee_base_transform_stop (GstBaseTransform * trans)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
+
+  /* forget ratchet state; the properties are applied afresh on restart */
+  gst_e2ee_key_ring_clear (priv->ring);
+  GST_OBJECT_LOCK (trans);
+  mark_dirty_locked (priv);
+  GST_OBJECT_UNLOCK (trans);
+  return TRUE;
+}
+
+static void
+gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_e2ee_base_transform_set_property;
+  gobject_class->get_property = gst_e2ee_base_transform_get_property;
+  gobject_class->finalize = gst_e2ee_base_transform_finalize;
+
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_set_caps);
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_stop);
+
+  klass->stats_name = "application/x-e2ee-stats";
+
+  /**
+   * GstE2eeBaseTransform:key:
+   *
+   * The key material: 16 or 32 bytes, written as hex on a gst-launch line.
+   * With kdf=jitsi or kdf=livekit it is the input of the key schedule (the
+   * web clients use 32 bytes); with kdf=raw it is the AES key itself. It can
+   * be changed in PLAYING and applies from the next frame. It cannot be read
+   * back.
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_KEY,
+      g_param_spec_boxed ("key", "Key",
+          "Key material, 16 or 32 bytes (hex on the command line); write-only",
+          GST_TYPE_BUFFER,
+          G_PARAM_WRITABLE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeBaseTransform:key-index:
+   *
+   * The index of the key set through #GstE2eeBaseTransform:key. The sender
+   * writes index % 16 (its key-ring slot) into every frame's trailer; the
+   * receiver keeps keys of other indexes, so a sender can move to a new
+   * index without losing frames in flight.
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX,
+      g_param_spec_uint ("key-index", "Key index",
+          "Index of the key set through the key property", 0, G_MAXUINT,
+          DEFAULT_KEY_INDEX,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeBaseTransform:kdf:
+   *
+   * How the AES key is derived from the key material, and how it ratchets.
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_KDF,
+      g_param_spec_enum ("kdf", "Key schedule",
+          "How the AES key is derived from the key material",
+          GST_TYPE_E2EE_KDF, DEFAULT_KDF,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeBaseTransform:passphrase:
+   *
+   * A passphrase instead of a key, as LiveKit's shared-passphrase mode
+   * (PBKDF2-SHA256, 100000 iterations); needs kdf=livekit. Write-only.
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE,
+      g_param_spec_string ("passphrase", "Passphrase",
+          "Passphrase instead of a key (kdf=livekit only); write-only", NULL,
+          G_PARAM_WRITABLE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeBaseTransform:stats:
+   *
+   * Counters: frames-in, frames-out, bytes-in, bytes-out, dropped,
+   * missing-key, auth-failed, bad-frames, ratchets, and the element's own.
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics", "Frame and error counters",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_type_mark_as_plugin_api (GST_TYPE_E2EE_KDF, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_E2EE_BASE_TRANSFORM, 0);
+}
+
+static void
+gst_e2ee_base_transform_init (GstE2eeBaseTransform * self)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+
+  priv->kdf = DEFAULT_KDF;
+  priv->key_index = DEFAULT_KEY_INDEX;
+  priv->ring = gst_e2ee_key_ring_new (GST_E2EE_KEY_RING_DEFAULT_SIZE);
+
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+/*
+ * Builds the key from the properties if they changed since the last frame
+ * and puts it in the ring at its index. Posts an element error and returns
+ * FALSE if the properties make no usable key. Streaming thread (or start).
+ */
+gboolean
+gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
+{
+  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+  guint8 *material = NULL;
+  gsize material_len = 0;
+  gchar *passphrase = NULL;
+  GstE2eeKdf kdf;
+  guint index, cookie;
+  GstE2eeKey *key = NULL;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (!priv->dirty) {
+    GST_OBJECT_UNLOCK (self);
+    return TRUE;
+  }
+  if (priv->material) {
+    material = g_memdup2 (priv->material, priv->material_len);
+    material_len = priv->material_len;
+  }
+  passphrase = g_strdup (priv->passphrase);
+  kdf = priv->kdf;
+  index = priv->key_index;
+  cookie = priv->cookie;
+  GST_OBJECT_UNLOCK (self);
+
+  if (material) {
+    key = gst_e2ee_key_new (kdf, material, material_len, &err);
+    OPENSSL_cleanse (material, material_len);
+    g_free (material);
+  } else if (passphrase) {
+    key = gst_e2ee_key_new_from_passphrase (kdf, passphrase, &err);
+    OPENSSL_cleanse (passphrase, strlen (passphrase));
+  }
+  g_free (passphrase);
+
+  if (err) {
+    if (g_error_matches (err, GST_E2EE_ERROR, GST_E2EE_ERROR_KEY_LENGTH)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          (_("The key must be 16 or 32 bytes long.")), ("%s", err->message));
+    } else if (g_error_matches (err, GST_E2EE_ERROR,
+            GST_E2EE_ERROR_PASSPHRASE)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          (_("A passphrase can only be used with kdf=livekit.")),
+          ("%s", err->message));
+    } else {
+      GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+          (_("Could not set up the cipher.")), ("%s", err->message));
+    }
+    g_error_free (err);
+    return FALSE;
+  }
+
+  if (key) {
+    gst_e2ee_key_ring_set_key (priv->ring, index, key);
+    gst_e2ee_key_unref (key);
+    GST_INFO_OBJECT (self, "installed key with index %u (kdf %d)", index, kdf);
+  }
+
+  GST_OBJECT_LOCK (self);
+  if (priv->cookie == cookie)
+    priv->dirty = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  if (key && klass->key_installed)
+    klass->key_installed (self);
+  return TRUE;
+}
+
+GstE2eeKeyRing *
+gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self)
+{
+  return GET_PRIV (self)->ring;
+}
+
+/*
+ * Starts a frame on the streaming thread: applies changed key properties,
+ * counts the frame in and tells the stream's codec and the current key index.
+ * Returns FALSE (after posting an element error) if the key properties are
+ * unusable.
+ */
+gboolean
+gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
+    GstBuffer * buf, GstE2eeCodec * codec, guint * key_index)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+  gboolean dirty;
+
+  GST_OBJECT_LOCK (self);
+  dirty = priv->dirty;
+  GST_OBJECT_UNLOCK (self);
+
+  if (dirty && !gst_e2ee_base_transform_update_keys (self))
+    return FALSE;
+
+  GST_OBJECT_LOCK (self);
+  priv->stats.frames_in++;
+  priv->stats.bytes_in += gst_buffer_get_size (buf);
+  *codec = priv->codec;
+  *key_index = priv->key_index;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* Call with the object lock held. */
+GstE2eeStats *
+gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self)
+{
+  return &GET_PRIV (self)->stats;
+}
+
+/* Call with the object lock held. */
+GstE2eeCodec
+gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform * self)
+{
+  return GET_PRIV (self)->codec;
+}

@@ -1,0 +1,95 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_E2EE_BASE_TRANSFORM_H__
+#define __GST_E2EE_BASE_TRANSFORM_H__
+
+#include <gst/gst.h>
+#include <gst/base/gstbasetransform.h>
+#include <gst/e2ee/e2ee.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_E2EE_BASE_TRANSFORM (gst_e2ee_base_transform_get_type ())
+G_DECLARE_DERIVABLE_TYPE (GstE2eeBaseTransform, gst_e2ee_base_transform,
+    GST, E2EE_BASE_TRANSFORM, GstBaseTransform);
+
+/**
+ * GstE2eeBaseTransformClass:
+ * @stats_name: name of the stats structure
+ * @key_installed: called on the streaming thread after a key from the
+ *   properties was put in the ring
+ * @add_stats: adds the subclass's own counters to the stats structure;
+ *   called with the object lock held
+ *
+ * Shared part of e2eeenc and e2eedec: the key properties, the key ring, the
+ * codec of the stream and the counters.
+ */
+struct _GstE2eeBaseTransformClass
+{
+  GstBaseTransformClass parent_class;
+
+  const gchar *stats_name;
+  void (*key_installed) (GstE2eeBaseTransform * self);
+  void (*add_stats) (GstE2eeBaseTransform * self, GstStructure * s);
+};
+
+/* Counters shared by both elements; protected by the object lock. */
+typedef struct
+{
+  guint64 frames_in;
+  guint64 frames_out;
+  guint64 bytes_in;
+  guint64 bytes_out;
+  guint64 dropped;
+  guint64 missing_key;
+  guint64 auth_failed;
+  guint64 bad_frames;
+  guint64 ratchets;
+  guint64 passthrough;
+  guint64 unencrypted;
+  guint64 key_frame_requests;
+} GstE2eeStats;
+
+enum
+{
+  GST_E2EE_BASE_TRANSFORM_PROP_0,
+  GST_E2EE_BASE_TRANSFORM_PROP_KEY,
+  GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX,
+  GST_E2EE_BASE_TRANSFORM_PROP_KDF,
+  GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE,
+  GST_E2EE_BASE_TRANSFORM_PROP_STATS,
+  GST_E2EE_BASE_TRANSFORM_PROP_LAST
+};
+
+gboolean gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self);
+
+gboolean gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
+    GstBuffer * buf, GstE2eeCodec * codec, guint * key_index);
+
+GstE2eeKeyRing * gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self);
+
+GstE2eeStats * gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
+
+GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform * self);
+
+G_END_DECLS
+
+#endif /* __GST_E2EE_BASE_TRANSFORM_H__ */

@@ -1,0 +1,53 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_E2EE_DEC_H__
+#define __GST_E2EE_DEC_H__
+
+#include "gste2eebasetransform.h"
+
+G_BEGIN_DECLS
+
+/**
+ * GstE2eeDecOnFailure:
+ * @GST_E2EE_DEC_ON_FAILURE_DROP: drop frames that do not decrypt
+ * @GST_E2EE_DEC_ON_FAILURE_PASSTHROUGH: pass them on still encrypted, as an
+ *   eavesdropper would see them (a demonstration mode)
+ *
+ * What e2eedec does with a frame it cannot decrypt.
+ */
+typedef enum
+{
+  GST_E2EE_DEC_ON_FAILURE_DROP = 0,
+  GST_E2EE_DEC_ON_FAILURE_PASSTHROUGH = 1,
+} GstE2eeDecOnFailure;
+
+#define GST_TYPE_E2EE_DEC_ON_FAILURE (gst_e2ee_dec_on_failure_get_type ())
+GType gst_e2ee_dec_on_failure_get_type (void);
+
+#define GST_TYPE_E2EE_DEC (gst_e2ee_dec_get_type ())
+G_DECLARE_FINAL_TYPE (GstE2eeDec, gst_e2ee_dec, GST, E2EE_DEC,
+    GstE2eeBaseTransform);
+
+GST_ELEMENT_REGISTER_DECLARE (e2eedec);
+
+G_END_DECLS
+
+#endif /* __GST_E2EE_DEC_H__ */

@@ -1,0 +1,300 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/**
+ * SECTION:element-e2eeenc
+ * @title: e2eeenc
+ * @see_also: e2eedec, e2eevp8pay
+ *
+ * Encrypts every encoded frame end to end, before the RTP payloader, in the
+ * JFrame format of the Jitsi Meet and LiveKit web clients: the first bytes of
+ * the frame that payloaders and routers read stay clear and authenticated
+ * (the Opus TOC byte; 10 bytes of a VP8 key frame, 3 of a delta frame), the
+ * rest is AES-GCM ciphertext, followed by the tag, the IV, the IV length and
+ * the key index. Caps do not change, so the stock payloaders take the output.
+ *
+ * The element fails closed: with no key it drops frames (and warns once)
+ * unless #GstE2eeEnc:allow-unencrypted is set.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 audiotestsrc ! opusenc ! e2eeenc key=<64 hex digits> ! \
+ *     rtpopuspay ! udpsink host=127.0.0.1 port=5000
+ * ]|
+ * |[
+ * gst-launch-1.0 videotestsrc ! vp8enc deadline=1 ! e2eeenc key=<64 hex digits> ! \
+ *     e2eevp8pay ! udpsink host=127.0.0.1 port=5002
+ * ]| The stock rtpvp8pay of GStreamer 1.22 parses the VP8 partition header,
+ * which is encrypted, and fails; e2eevp8pay does not parse it.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gste2eeenc.h"
+#include "gste2eei18n.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_e2ee_enc_debug);
+#define GST_CAT_DEFAULT gst_e2ee_enc_debug
+
+#define DEFAULT_ALLOW_UNENCRYPTED FALSE
+
+enum
+{
+  PROP_ALLOW_UNENCRYPTED = GST_E2EE_BASE_TRANSFORM_PROP_LAST,
+};
+
+struct _GstE2eeEnc
+{
+  GstE2eeBaseTransform parent;
+
+  /* protected by the object lock */
+  gboolean allow_unencrypted;
+  gboolean warned_no_key;
+
+  /* streaming thread only */
+  GstE2eeIvSource iv_source;
+};
+
+#define E2EE_CAPS "audio/x-opus; video/x-vp8"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+
+#define gst_e2ee_enc_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstE2eeEnc, gst_e2ee_enc, GST_TYPE_E2EE_BASE_TRANSFORM,
+    GST_DEBUG_CATEGORY_INIT (gst_e2ee_enc_debug, "e2eeenc", 0,
+        "end-to-end frame encryptor"));
+GST_ELEMENT_REGISTER_DEFINE (e2eeenc, "e2eeenc", GST_RANK_NONE,
+    GST_TYPE_E2EE_ENC);
+
+static gboolean
+gst_e2ee_enc_start (GstBaseTransform * trans)
+{
+  GstE2eeEnc *self = GST_E2EE_ENC (trans);
+
+  if (!gst_e2ee_iv_source_init (&self->iv_source)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        (_("Could not set up the cipher.")),
+        ("the random number generator failed"));
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  self->warned_no_key = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->start (trans);
+}
+
+static GstFlowReturn
+drop_without_key (GstE2eeEnc * self, gsize size)
+{
+  GstE2eeStats *stats = gst_e2ee_base_transform_stats (GST_E2EE_BASE_TRANSFORM
+      (self));
+  gboolean allow, warn = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  allow = self->allow_unencrypted;
+  if (allow) {
+    stats->unencrypted++;
+    stats->frames_out++;
+    stats->bytes_out += size;
+  } else {
+    stats->missing_key++;
+    stats->dropped++;
+    warn = !self->warned_no_key;
+    self->warned_no_key = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (allow) {
+    GST_LOG_OBJECT (self, "no key, frame sent in clear as allowed");
+    return GST_FLOW_OK;
+  }
+  if (warn)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        (_("No encryption key is set: frames are dropped until one is.")),
+        ("set the key, passphrase or key-manager property, or "
+            "allow-unencrypted=true"));
+  GST_LOG_OBJECT (self, "no key, frame dropped");
+  return GST_BASE_TRANSFORM_FLOW_DROPPED;
+}
+
+static GstFlowReturn
+gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstE2eeEnc *self = GST_E2EE_ENC (trans);
+  GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (trans);
+  GstE2eeKeyRing *ring = gst_e2ee_base_transform_get_ring (base);
+  GstE2eeStats *stats = gst_e2ee_base_transform_stats (base);
+  guint8 iv[GST_E2EE_IV_SIZE];
+  guint8 trailer[GST_E2EE_JFRAME_TRAILER_SIZE];
+  GstE2eeCodec codec;
+  GstE2eeKey *key;
+  GstMemory *mem;
+  GstMapInfo map;
+  guint index;
+  gsize size;
+  gboolean ok;
+
+  if (!gst_e2ee_base_transform_begin_frame (base, buf, &codec, &index))
+    return GST_FLOW_ERROR;
+
+  size = gst_buffer_get_size (buf);
+  if (size == 0) {
+    /* DTX and padding: nothing to hide, and the web clients pass them too */
+    GST_OBJECT_LOCK (self);
+    stats->frames_out++;
+    GST_OBJECT_UNLOCK (self);
+    return GST_FLOW_OK;
+  }
+
+  key = gst_e2ee_key_ring_get_key (ring, index);
+  if (!key)
+    return drop_without_key (self, size);
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READWRITE)) {
+    gst_e2ee_key_unref (key);
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("could not map the frame writable"));
+    return GST_FLOW_ERROR;
+  }
+  gst_e2ee_iv_source_next (&self->iv_source, iv);
+  ok = gst_e2ee_jframe_seal (key, index % gst_e2ee_key_ring_get_size (ring),
+      iv, codec, map.data, map.size, trailer);
+  gst_buffer_unmap (buf, &map);
+  gst_e2ee_key_unref (key);
+
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, LIBRARY, ENCODE, (_("Encryption failed.")),
+        ("AES-GCM seal failed"));
+    return GST_FLOW_ERROR;
+  }
+
+  /* the one allocation per frame: the trailer's memory */
+  mem = gst_allocator_alloc (NULL, sizeof (trailer), NULL);
+  gst_memory_map (mem, &map, GST_MAP_WRITE);
+  memcpy (map.data, trailer, sizeof (trailer));
+  gst_memory_unmap (mem, &map);
+  gst_buffer_append_memory (buf, mem);
+
+  GST_OBJECT_LOCK (self);
+  stats->frames_out++;
+  stats->bytes_out += size + sizeof (trailer);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " bytes, key index %u",
+      size, index);
+  return GST_FLOW_OK;
+}
+
+static void
+gst_e2ee_enc_add_stats (GstE2eeBaseTransform * base, GstStructure * s)
+{
+  gst_structure_set (s, "unencrypted", G_TYPE_UINT64,
+      gst_e2ee_base_transform_stats (base)->unencrypted, NULL);
+}
+
+static void
+gst_e2ee_enc_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstE2eeEnc *self = GST_E2EE_ENC (object);
+
+  switch (prop_id) {
+    case PROP_ALLOW_UNENCRYPTED:
+      GST_OBJECT_LOCK (self);
+      self->allow_unencrypted = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_CLASS (parent_class)->set_property (object, prop_id, value,
+          pspec);
+      break;
+  }
+}
+
+static void
+gst_e2ee_enc_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstE2eeEnc *self = GST_E2EE_ENC (object);
+
+  switch (prop_id) {
+    case PROP_ALLOW_UNENCRYPTED:
+      GST_OBJECT_LOCK (self);
+      g_value_set_boolean (value, self->allow_unencrypted);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_CLASS (parent_class)->get_property (object, prop_id, value,
+          pspec);
+      break;
+  }
+}
+
+static void
+gst_e2ee_enc_class_init (GstE2eeEncClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstE2eeBaseTransformClass *base_class = GST_E2EE_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_e2ee_enc_set_property;
+  gobject_class->get_property = gst_e2ee_enc_get_property;
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_enc_start);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_e2ee_enc_transform_ip);
+
+  base_class->stats_name = "application/x-e2ee-enc-stats";
+  base_class->add_stats = gst_e2ee_enc_add_stats;
+
+  /**
+   * GstE2eeEnc:allow-unencrypted:
+   *
+   * Send frames in clear while no key is set, instead of dropping them.
+   * Off by default: an end-to-end encrypted call must not leak media because
+   * a key arrived late.
+   */
+  g_object_class_install_property (gobject_class, PROP_ALLOW_UNENCRYPTED,
+      g_param_spec_boolean ("allow-unencrypted", "Allow unencrypted",
+          "Send frames in clear while no key is set instead of dropping them",
+          DEFAULT_ALLOW_UNENCRYPTED,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "End-to-end frame encryptor", "Filter/Network/E2EE",
+      "Encrypts encoded media frames end to end (Jitsi/LiveKit JFrame format)",
+      "The gst-e2ee authors");
+}
+
+static void
+gst_e2ee_enc_init (GstE2eeEnc * self)
+{
+  self->allow_unencrypted = DEFAULT_ALLOW_UNENCRYPTED;
+}
