@@ -279,6 +279,12 @@ gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
   if (res != GST_E2EE_FRAME_OK)
     return res;
 
+  /* Senders write the slot (index % ring size), and the web clients look
+   * the KID up without a modulo; a larger KID is not a key we hold. It is
+   * not authenticated, so accepting aliases would let a modified frame
+   * through. */
+  if (info.kid >= gst_e2ee_key_ring_get_size (ring))
+    return GST_E2EE_FRAME_MISSING_KEY;
   key = gst_e2ee_key_ring_get_key (ring, info.kid);
   if (!key)
     return GST_E2EE_FRAME_MISSING_KEY;

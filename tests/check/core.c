@@ -1,0 +1,733 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/* Core library: known-answer vectors of both key schedules, the JFrame
+ * parser's bounds, the ratchet window, the key ring and the IV source. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/e2ee/e2ee.h>
+#include <json-glib/json-glib.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+static JsonObject *vectors;
+
+static GBytes *
+hex (const gchar * str)
+{
+  gsize len = strlen (str), i;
+  guint8 *out;
+
+  fail_unless (len % 2 == 0);
+  out = g_malloc (len / 2 + 1);
+  for (i = 0; i < len / 2; i++) {
+    gint hi = g_ascii_xdigit_value (str[2 * i]);
+    gint lo = g_ascii_xdigit_value (str[2 * i + 1]);
+    fail_unless (hi >= 0 && lo >= 0);
+    out[i] = (hi << 4) | lo;
+  }
+  return g_bytes_new_take (out, len / 2);
+}
+
+static void
+assert_bytes_equal (const guint8 * a, gsize alen, GBytes * b)
+{
+  gsize blen;
+  const guint8 *bd = g_bytes_get_data (b, &blen);
+
+  fail_unless_equals_uint64 (alen, blen);
+  fail_unless (memcmp (a, bd, alen) == 0, "bytes differ");
+}
+
+static void
+load_vectors (void)
+{
+  JsonParser *parser = json_parser_new ();
+  GError *err = NULL;
+  gchar *path = g_build_filename (g_getenv ("E2EE_TEST_DATA"),
+      "jframe-vectors.json", NULL);
+
+  fail_unless (json_parser_load_from_file (parser, path, &err), "%s: %s",
+      path, err ? err->message : "");
+  vectors = json_object_ref (json_node_get_object (json_parser_get_root
+          (parser)));
+  g_object_unref (parser);
+  g_free (path);
+}
+
+static JsonObject *
+get_vectors (const gchar * member)
+{
+  if (!vectors)
+    load_vectors ();
+  return json_object_get_object_member (vectors, member);
+}
+
+static GstE2eeKey *
+key_from_hex (GstE2eeKdf kdf, const gchar * h)
+{
+  GBytes *b = hex (h);
+  gsize len;
+  const guint8 *d = g_bytes_get_data (b, &len);
+  GError *err = NULL;
+  GstE2eeKey *key = gst_e2ee_key_new (kdf, d, len, &err);
+
+  fail_unless (key != NULL, "%s", err ? err->message : "");
+  g_bytes_unref (b);
+  return key;
+}
+
+/* Seals a fixed probe with @key; two keys are the same AES key iff the
+ * outputs are equal. */
+static GBytes *
+probe (GstE2eeKey * key)
+{
+  static const guint8 iv[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+  guint8 data[32 + 16];
+
+  memset (data, 0x5a, 32);
+  fail_unless (gst_e2ee_key_seal (key, iv, NULL, 0, data, 32, data + 32));
+  return g_bytes_new (data, sizeof (data));
+}
+
+static void
+assert_same_aes_key (GstE2eeKey * a, GstE2eeKey * b)
+{
+  GBytes *pa = probe (a), *pb = probe (b);
+
+  fail_unless (g_bytes_equal (pa, pb), "AES keys differ");
+  g_bytes_unref (pa);
+  g_bytes_unref (pb);
+}
+
+static GstE2eeCodec
+codec_of (const gchar * media)
+{
+  GstCaps *caps = gst_caps_from_string (media);
+  GstE2eeCodec codec = gst_e2ee_codec_from_caps (caps);
+
+  gst_caps_unref (caps);
+  fail_unless (codec != GST_E2EE_CODEC_UNKNOWN);
+  return codec;
+}
+
+GST_START_TEST (test_jitsi_vectors)
+{
+  JsonObject *j = get_vectors ("jitsi");
+  JsonArray *frames = json_object_get_array_member (j, "frames");
+  GstE2eeKey *key = key_from_hex (GST_E2EE_KDF_JITSI,
+      json_object_get_string_member (j, "key"));
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  guint i;
+
+  gst_e2ee_key_ring_set_key (ring, 0, key);
+
+  for (i = 0; i < json_array_get_length (frames); i++) {
+    JsonObject *f = json_array_get_object_element (frames, i);
+    GBytes *pt = hex (json_object_get_string_member (f, "plaintext"));
+    GBytes *ivb = hex (json_object_get_string_member (f, "iv"));
+    GBytes *expect = hex (json_object_get_string_member (f, "encrypted"));
+    GstE2eeCodec codec =
+        codec_of (json_object_get_string_member (f, "media"));
+    guint kid = json_object_get_int_member (f, "key_index");
+    gsize len, out_size = 0;
+    const guint8 *ivd = g_bytes_get_data (ivb, NULL);
+    guint8 *buf;
+    GstE2eeIvSource src;
+    guint8 iv[12];
+
+    /* the element's IV source produces exactly the vector's IV */
+    gst_e2ee_iv_source_init_full (&src, GST_READ_UINT32_BE (ivd),
+        GST_READ_UINT64_BE (ivd + 4));
+    gst_e2ee_iv_source_next (&src, iv);
+    fail_unless (memcmp (iv, ivd, 12) == 0);
+
+    g_bytes_get_data (pt, &len);
+    buf = g_malloc (len + GST_E2EE_JFRAME_TRAILER_SIZE);
+    memcpy (buf, g_bytes_get_data (pt, NULL), len);
+    fail_unless (gst_e2ee_jframe_seal (key, kid, iv, codec, buf, len,
+            buf + len));
+    assert_bytes_equal (buf, len + GST_E2EE_JFRAME_TRAILER_SIZE, expect);
+
+    /* and decrypts back, in place, to the plaintext */
+    fail_unless_equals_int (gst_e2ee_jframe_open (ring, codec, 8, buf,
+            len + GST_E2EE_JFRAME_TRAILER_SIZE, &out_size, NULL),
+        GST_E2EE_FRAME_OK);
+    assert_bytes_equal (buf, out_size, pt);
+
+    g_free (buf);
+    g_bytes_unref (pt);
+    g_bytes_unref (ivb);
+    g_bytes_unref (expect);
+  }
+  gst_e2ee_key_ring_unref (ring);
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_jitsi_key_schedule)
+{
+  JsonObject *j = get_vectors ("jitsi");
+  GstE2eeKey *key = key_from_hex (GST_E2EE_KDF_JITSI,
+      json_object_get_string_member (j, "key"));
+  GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
+      json_object_get_string_member (j, "encryption_key"));
+  GstE2eeKey *r1 = gst_e2ee_key_ratchet (key, NULL);
+  GstE2eeKey *r1_expected = key_from_hex (GST_E2EE_KDF_JITSI,
+      json_object_get_string_member (j, "ratchet_1"));
+  GstE2eeKey *r1_aes = key_from_hex (GST_E2EE_KDF_RAW,
+      json_object_get_string_member (j, "encryption_key_of_ratchet_1"));
+
+  assert_same_aes_key (key, aes);
+  fail_unless (r1 != NULL);
+  assert_same_aes_key (r1, r1_expected);
+  assert_same_aes_key (r1, r1_aes);
+
+  gst_e2ee_key_unref (key);
+  gst_e2ee_key_unref (aes);
+  gst_e2ee_key_unref (r1);
+  gst_e2ee_key_unref (r1_expected);
+  gst_e2ee_key_unref (r1_aes);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_livekit_raw_key_schedule)
+{
+  JsonObject *l = get_vectors ("livekit");
+  GstE2eeKey *key = key_from_hex (GST_E2EE_KDF_LIVEKIT,
+      json_object_get_string_member (l, "raw_key"));
+  GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
+      json_object_get_string_member (l, "raw_key_encryption_key"));
+  GstE2eeKey *r1 = gst_e2ee_key_ratchet (key, NULL);
+  GstE2eeKey *r1_expected = key_from_hex (GST_E2EE_KDF_LIVEKIT,
+      json_object_get_string_member (l, "raw_key_ratchet_1"));
+  GstE2eeKey *jitsi = key_from_hex (GST_E2EE_KDF_JITSI,
+      json_object_get_string_member (l, "raw_key"));
+  GBytes *pa, *pb;
+
+  assert_same_aes_key (key, aes);
+  assert_same_aes_key (r1, r1_expected);
+
+  /* same material, other schedule: another key */
+  pa = probe (key);
+  pb = probe (jitsi);
+  fail_if (g_bytes_equal (pa, pb));
+  g_bytes_unref (pa);
+  g_bytes_unref (pb);
+
+  gst_e2ee_key_unref (key);
+  gst_e2ee_key_unref (aes);
+  gst_e2ee_key_unref (r1);
+  gst_e2ee_key_unref (r1_expected);
+  gst_e2ee_key_unref (jitsi);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_livekit_passphrase_rounds)
+{
+  JsonObject *l = get_vectors ("livekit");
+  JsonArray *rounds = json_object_get_array_member (l, "keys_and_ciphertexts");
+  GBytes *pt = hex (json_object_get_string_member (l, "plaintext"));
+  GstE2eeKey *key;
+  GError *err = NULL;
+  guint i;
+
+  key = gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT,
+      json_object_get_string_member (l, "passphrase"), &err);
+  fail_unless (key != NULL);
+
+  for (i = 0; i < json_array_get_length (rounds); i++) {
+    JsonArray *r = json_array_get_array_element (rounds, i);
+    GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
+        json_array_get_string_element (r, 0));
+    GBytes *ct = hex (json_array_get_string_element (r, 1));
+    static const guint8 iv[12] = { 0 };
+    gsize len;
+    guint8 buf[64];
+    GstE2eeKey *next;
+
+    const guint8 *ptd = g_bytes_get_data (pt, &len);
+
+    memcpy (buf, ptd, len);
+    fail_unless (gst_e2ee_key_seal (key, iv, NULL, 0, buf, len, buf + len));
+    assert_bytes_equal (buf, len + 16, ct);
+    assert_same_aes_key (key, aes);
+
+    next = gst_e2ee_key_ratchet (key, NULL);
+    fail_unless (next != NULL);
+    gst_e2ee_key_unref (key);
+    key = next;
+    gst_e2ee_key_unref (aes);
+    g_bytes_unref (ct);
+  }
+  gst_e2ee_key_unref (key);
+  g_bytes_unref (pt);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_configuration)
+{
+  static const guint8 material[64] = { 1, };
+  static const gsize bad[] = { 0, 1, 15, 17, 24, 31, 33, 64 };
+  GError *err = NULL;
+  guint i, k;
+
+  for (k = GST_E2EE_KDF_JITSI; k <= GST_E2EE_KDF_RAW; k++) {
+    for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+      fail_unless (gst_e2ee_key_new (k, material, bad[i], &err) == NULL);
+      fail_unless (g_error_matches (err, GST_E2EE_ERROR,
+              GST_E2EE_ERROR_KEY_LENGTH));
+      g_clear_error (&err);
+    }
+  }
+
+  fail_unless (gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_RAW, "secret",
+          &err) == NULL);
+  fail_unless (g_error_matches (err, GST_E2EE_ERROR,
+          GST_E2EE_ERROR_PASSPHRASE));
+  g_clear_error (&err);
+  fail_unless (gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_JITSI, "secret",
+          &err) == NULL);
+  g_clear_error (&err);
+  fail_unless (gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT, "",
+          &err) == NULL);
+  g_clear_error (&err);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_raw_aes256)
+{
+  guint8 material[32], iv[12], data[100], expect[100 + 16], tag[16];
+  GstE2eeKey *key;
+  EVP_CIPHER_CTX *ctx;
+  int outl;
+  guint i;
+
+  for (i = 0; i < sizeof (material); i++)
+    material[i] = i * 7;
+  for (i = 0; i < sizeof (data); i++)
+    data[i] = i;
+  memset (iv, 0x42, sizeof (iv));
+
+  /* independent computation with OpenSSL directly */
+  ctx = EVP_CIPHER_CTX_new ();
+  fail_unless (EVP_EncryptInit_ex (ctx, EVP_aes_256_gcm (), NULL, material,
+          iv) == 1);
+  fail_unless (EVP_EncryptUpdate (ctx, NULL, &outl, data, 3) == 1);
+  fail_unless (EVP_EncryptUpdate (ctx, expect, &outl, data + 3, 97) == 1);
+  fail_unless (EVP_EncryptFinal_ex (ctx, expect + 97, &outl) == 1);
+  fail_unless (EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_GCM_GET_TAG, 16,
+          expect + 97) == 1);
+  EVP_CIPHER_CTX_free (ctx);
+
+  key = gst_e2ee_key_new (GST_E2EE_KDF_RAW, material, 32, NULL);
+  fail_unless (key != NULL);
+  fail_if (gst_e2ee_key_can_ratchet (key));
+  fail_unless (gst_e2ee_key_ratchet (key, NULL) == NULL);
+  fail_unless (gst_e2ee_key_seal (key, iv, data, 3, data + 3, 97, tag));
+  fail_unless (memcmp (data + 3, expect, 97) == 0);
+  fail_unless (memcmp (tag, expect + 97, 16) == 0);
+
+  fail_unless (gst_e2ee_key_open (key, iv, data, 3, data + 3, 97, tag));
+  for (i = 0; i < sizeof (data); i++)
+    fail_unless_equals_int (data[i], i);
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
+/* Encrypts a frame of @len bytes (first byte @first) under @key. */
+static guint8 *
+make_frame (GstE2eeKey * key, guint8 kid, GstE2eeCodec codec, guint8 first,
+    gsize len, gsize * out_len, guint8 ** clear)
+{
+  static GstE2eeIvSource src;
+  static gboolean src_init = FALSE;
+  guint8 iv[12];
+  guint8 *buf = g_malloc (len + GST_E2EE_JFRAME_TRAILER_SIZE);
+  gsize i;
+
+  if (!src_init) {
+    fail_unless (gst_e2ee_iv_source_init (&src));
+    src_init = TRUE;
+  }
+  for (i = 0; i < len; i++)
+    buf[i] = (guint8) (i * 31 + 7);
+  if (len > 0)
+    buf[0] = first;
+  if (clear)
+    *clear = g_memdup2 (buf, len);
+  gst_e2ee_iv_source_next (&src, iv);
+  fail_unless (gst_e2ee_jframe_seal (key, kid, iv, codec, buf, len,
+          buf + len));
+  *out_len = len + GST_E2EE_JFRAME_TRAILER_SIZE;
+  return buf;
+}
+
+static GstE2eeKey *
+jitsi_key (guint8 seed)
+{
+  guint8 m[32];
+
+  memset (m, seed, sizeof (m));
+  return gst_e2ee_key_new (GST_E2EE_KDF_JITSI, m, sizeof (m), NULL);
+}
+
+GST_START_TEST (test_parse_bounds)
+{
+  GstE2eeKey *key = jitsi_key (1);
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  GstE2eeJFrameInfo info;
+  guint8 *frame, *copy;
+  gsize len, n, out = 0;
+
+  gst_e2ee_key_ring_set_key (ring, 0, key);
+  frame = make_frame (key, 0, GST_E2EE_CODEC_VP8, 0x10, 200, &len, NULL);
+
+  /* every truncation: shorter than the trailer, or a trailer that lands
+   * elsewhere; each must fail without reading outside [0, n) */
+  for (n = 0; n < len; n++) {
+    GstE2eeFrameResult r;
+
+    copy = g_memdup2 (frame, n);
+    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8, copy, n, &out,
+        NULL);
+    fail_if (r == GST_E2EE_FRAME_OK, "truncated to %" G_GSIZE_FORMAT, n);
+    if (n < GST_E2EE_JFRAME_TRAILER_SIZE)
+      fail_unless_equals_int (r, GST_E2EE_FRAME_TOO_SHORT);
+    fail_unless (n == 0 || memcmp (copy, frame, n) == 0,
+        "a failed open changed the frame");
+    g_free (copy);
+  }
+
+  /* the IV length byte must be 12 */
+  copy = g_memdup2 (frame, len);
+  copy[len - 2] = 16;
+  fail_unless_equals_int (gst_e2ee_jframe_parse (GST_E2EE_CODEC_VP8, copy,
+          len, &info), GST_E2EE_FRAME_BAD_IV_LENGTH);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8,
+          copy, len, &out, NULL), GST_E2EE_FRAME_BAD_IV_LENGTH);
+  g_free (copy);
+
+  /* a frame of exactly the trailer: everything is trailer */
+  fail_unless_equals_int (gst_e2ee_jframe_parse (GST_E2EE_CODEC_VP8,
+          frame + len - GST_E2EE_JFRAME_TRAILER_SIZE,
+          GST_E2EE_JFRAME_TRAILER_SIZE, &info), GST_E2EE_FRAME_OK);
+  fail_unless_equals_int (info.clear_len, 0);
+  fail_unless_equals_int (info.ciphertext_len, 0);
+
+  fail_unless_equals_int (gst_e2ee_jframe_parse (GST_E2EE_CODEC_VP8, frame,
+          len, &info), GST_E2EE_FRAME_OK);
+  fail_unless_equals_int (info.clear_len, 10);
+  fail_unless_equals_int (info.ciphertext_len, 190);
+  fail_unless_equals_int (info.kid, 0);
+
+  g_free (frame);
+  gst_e2ee_key_ring_unref (ring);
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tamper_every_byte)
+{
+  GstE2eeKey *key = jitsi_key (2);
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  guint8 *frame, *clear;
+  gsize len, i, out = 0;
+
+  gst_e2ee_key_ring_set_key (ring, 0, key);
+  /* a VP8 delta frame (P bit 1): 3 clear bytes */
+  frame = make_frame (key, 0, GST_E2EE_CODEC_VP8, 0x31, 64, &len, &clear);
+
+  for (i = 0; i < len; i++) {
+    guint bit;
+
+    for (bit = 0; bit < 8; bit++) {
+      guint8 *copy = g_memdup2 (frame, len);
+
+      copy[i] ^= 1 << bit;
+      fail_if (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8, copy, len,
+              &out, NULL) == GST_E2EE_FRAME_OK,
+          "flipped bit %u of byte %" G_GSIZE_FORMAT " went unnoticed", bit, i);
+      g_free (copy);
+    }
+  }
+
+  /* untouched, it opens */
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8,
+          frame, len, &out, NULL), GST_E2EE_FRAME_OK);
+  fail_unless_equals_int (out, 64);
+  fail_unless (memcmp (frame, clear, 64) == 0);
+
+  g_free (frame);
+  g_free (clear);
+  gst_e2ee_key_ring_unref (ring);
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_missing_key)
+{
+  GstE2eeKey *key = jitsi_key (3);
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  guint8 *frame;
+  gsize len, out = 0;
+
+  gst_e2ee_key_ring_set_key (ring, 0, key);
+  frame = make_frame (key, 5, GST_E2EE_CODEC_AUDIO, 0xfc, 40, &len, NULL);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
+          frame, len, &out, NULL), GST_E2EE_FRAME_MISSING_KEY);
+
+  /* KID 21 is slot 5 of a 16-slot ring, like the web clients' % 16 */
+  gst_e2ee_key_ring_set_key (ring, 21, key);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
+          frame, len, &out, NULL), GST_E2EE_FRAME_OK);
+
+  g_free (frame);
+  gst_e2ee_key_ring_unref (ring);
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
+static GstE2eeKey *
+ratchet_n (GstE2eeKey * key, guint n)
+{
+  GstE2eeKey *cur = gst_e2ee_key_ref (key);
+
+  while (n--) {
+    GstE2eeKey *next = gst_e2ee_key_ratchet (cur, NULL);
+
+    gst_e2ee_key_unref (cur);
+    cur = next;
+  }
+  return cur;
+}
+
+GST_START_TEST (test_ratchet_window)
+{
+  GstE2eeKey *key = jitsi_key (4);
+  guint steps;
+
+  for (steps = 1; steps <= 9; steps++) {
+    GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+    GstE2eeKey *sender = ratchet_n (key, steps);
+    guint8 *frame, *clear;
+    gsize len, out = 0;
+    guint n = 0;
+    GstE2eeFrameResult r;
+
+    gst_e2ee_key_ring_set_key (ring, 0, key);
+    frame = make_frame (sender, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len,
+        &clear);
+    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8, frame, len, &out,
+        &n);
+    g_free (frame);
+
+    if (steps <= 8) {
+      GstE2eeKey *in_ring;
+
+      fail_unless_equals_int (r, GST_E2EE_FRAME_OK);
+      fail_unless_equals_int (n, steps);
+      /* the ring moved to the ratcheted key: the next frame needs none */
+      in_ring = gst_e2ee_key_ring_get_key (ring, 0);
+      assert_same_aes_key (in_ring, sender);
+      gst_e2ee_key_unref (in_ring);
+      frame = make_frame (sender, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len,
+          NULL);
+      fail_unless_equals_int (gst_e2ee_jframe_open (ring,
+              GST_E2EE_CODEC_AUDIO, 8, frame, len, &out, &n),
+          GST_E2EE_FRAME_OK);
+      fail_unless_equals_int (n, 0);
+      g_free (frame);
+    } else {
+      GstE2eeKey *in_ring;
+
+      fail_unless_equals_int (r, GST_E2EE_FRAME_AUTH_FAILED);
+      /* beyond the window the old key stays, and still works */
+      in_ring = gst_e2ee_key_ring_get_key (ring, 0);
+      fail_unless (in_ring == key);
+      gst_e2ee_key_unref (in_ring);
+      frame = make_frame (key, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len,
+          NULL);
+      fail_unless_equals_int (gst_e2ee_jframe_open (ring,
+              GST_E2EE_CODEC_AUDIO, 8, frame, len, &out, &n),
+          GST_E2EE_FRAME_OK);
+      g_free (frame);
+    }
+    g_free (clear);
+    gst_e2ee_key_unref (sender);
+    gst_e2ee_key_ring_unref (ring);
+  }
+
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_previous_key)
+{
+  GstE2eeKey *k1 = jitsi_key (5), *k2 = jitsi_key (6), *k3 = jitsi_key (7);
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  guint8 *f1, *f2;
+  gsize l1, l2, out = 0;
+
+  gst_e2ee_key_ring_set_key (ring, 0, k1);
+  f1 = make_frame (k1, 0, GST_E2EE_CODEC_AUDIO, 0x78, 50, &l1, NULL);
+  f2 = make_frame (k1, 0, GST_E2EE_CODEC_AUDIO, 0x78, 50, &l2, NULL);
+
+  /* a frame in flight across a key change still opens */
+  gst_e2ee_key_ring_set_key (ring, 0, k2);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 0,
+          f1, l1, &out, NULL), GST_E2EE_FRAME_OK);
+
+  /* but only the one before: two changes later it is gone */
+  gst_e2ee_key_ring_set_key (ring, 0, k3);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
+          f2, l2, &out, NULL), GST_E2EE_FRAME_AUTH_FAILED);
+
+  /* emptying a slot forgets the previous key too */
+  gst_e2ee_key_ring_set_key (ring, 0, NULL);
+  fail_unless (gst_e2ee_key_ring_get_previous_key (ring, 0) == NULL);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
+          f2, l2, &out, NULL), GST_E2EE_FRAME_MISSING_KEY);
+
+  g_free (f1);
+  g_free (f2);
+  gst_e2ee_key_ring_unref (ring);
+  gst_e2ee_key_unref (k1);
+  gst_e2ee_key_unref (k2);
+  gst_e2ee_key_unref (k3);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_clear_header_rules)
+{
+  guint8 key_frame[20] = { 0x50, }, delta[20] = { 0x51, };
+  GstE2eeKey *key = jitsi_key (8);
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  gsize n;
+
+  fail_unless_equals_int (gst_e2ee_codec_clear_size (GST_E2EE_CODEC_VP8,
+          key_frame, 20), 10);
+  fail_unless_equals_int (gst_e2ee_codec_clear_size (GST_E2EE_CODEC_VP8,
+          delta, 20), 3);
+  fail_unless_equals_int (gst_e2ee_codec_clear_size (GST_E2EE_CODEC_AUDIO,
+          delta, 20), 1);
+  fail_unless_equals_int (gst_e2ee_codec_clear_size (GST_E2EE_CODEC_VP8,
+          key_frame, 4), 4);
+  fail_unless_equals_int (gst_e2ee_codec_clear_size (GST_E2EE_CODEC_AUDIO,
+          key_frame, 0), 0);
+
+  /* frames shorter than their clear header round-trip */
+  gst_e2ee_key_ring_set_key (ring, 0, key);
+  for (n = 1; n <= 12; n++) {
+    guint8 *clear, *frame;
+    gsize len, out = 0;
+
+    frame = make_frame (key, 0, GST_E2EE_CODEC_VP8, 0x50, n, &len, &clear);
+    fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8,
+            frame, len, &out, NULL), GST_E2EE_FRAME_OK);
+    fail_unless_equals_int (out, n);
+    fail_unless (memcmp (frame, clear, n) == 0);
+    g_free (frame);
+    g_free (clear);
+  }
+  gst_e2ee_key_ring_unref (ring);
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_iv_source)
+{
+  GstE2eeIvSource a, b;
+  GHashTable *seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+      (GDestroyNotify) g_bytes_unref, NULL);
+  guint8 iv[12], first_a[12], first_b[12];
+  gint64 before = g_get_real_time ();
+  guint i;
+
+  fail_unless (gst_e2ee_iv_source_init (&a));
+  fail_unless (gst_e2ee_iv_source_init (&b));
+  gst_e2ee_iv_source_next (&a, first_a);
+  gst_e2ee_iv_source_next (&b, first_b);
+  /* prefixes drawn independently (a 2^-32 chance of a false failure) */
+  fail_if (memcmp (first_a, first_b, 4) == 0);
+  /* the counter starts at the wall clock, in microseconds */
+  fail_unless (GST_READ_UINT64_BE (first_a + 4) >= (guint64) before);
+  fail_unless (GST_READ_UINT64_BE (first_a + 4) <=
+      (guint64) g_get_real_time ());
+
+  g_hash_table_add (seen, g_bytes_new (first_a, 12));
+  for (i = 0; i < 100000; i++) {
+    gst_e2ee_iv_source_next (&a, iv);
+    fail_unless (memcmp (iv, first_a, 4) == 0);
+    fail_unless (g_hash_table_add (seen, g_bytes_new (iv, 12)),
+        "IV repeated");
+  }
+  g_hash_table_unref (seen);
+
+  /* a restarted source continues beyond its predecessor's counters */
+  fail_unless (gst_e2ee_iv_source_init (&b));
+  gst_e2ee_iv_source_next (&b, first_b);
+  fail_unless (GST_READ_UINT64_BE (first_b + 4) >
+      GST_READ_UINT64_BE (first_a + 4));
+}
+
+GST_END_TEST;
+
+static Suite *
+core_suite (void)
+{
+  Suite *s = suite_create ("e2ee-core");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_jitsi_vectors);
+  tcase_add_test (tc, test_jitsi_key_schedule);
+  tcase_add_test (tc, test_livekit_raw_key_schedule);
+  tcase_add_test (tc, test_livekit_passphrase_rounds);
+  tcase_add_test (tc, test_bad_configuration);
+  tcase_add_test (tc, test_raw_aes256);
+  tcase_add_test (tc, test_parse_bounds);
+  tcase_add_test (tc, test_tamper_every_byte);
+  tcase_add_test (tc, test_missing_key);
+  tcase_add_test (tc, test_ratchet_window);
+  tcase_add_test (tc, test_previous_key);
+  tcase_add_test (tc, test_clear_header_rules);
+  tcase_add_test (tc, test_iv_source);
+  return s;
+}
+
+GST_CHECK_MAIN (core);
