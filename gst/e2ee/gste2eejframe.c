@@ -86,8 +86,7 @@ gst_e2ee_codec_from_caps (const GstCaps * caps)
  * Returns: how many leading bytes stay clear, at most @size
  */
 gsize
-gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame,
-    gsize size)
+gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame, gsize size)
 {
   gsize h;
 

@@ -116,8 +116,7 @@ hkdf_sha256 (const guint8 * ikm, gsize ikm_len, const gchar * salt,
 }
 
 static gboolean
-pbkdf2_sha256 (const guint8 * pass, gsize pass_len, guint8 * out,
-    gsize out_len)
+pbkdf2_sha256 (const guint8 * pass, gsize pass_len, guint8 * out, gsize out_len)
 {
   if (pass_len > G_MAXINT)
     return FALSE;
@@ -190,8 +189,7 @@ key_new_take (GstE2eeKdf kdf, gboolean pbkdf2, guint8 * material,
     goto fail;
   }
 
-  cipher = aes_len == AES256_KEY_SIZE ? EVP_aes_256_gcm () :
-      EVP_aes_128_gcm ();
+  cipher = aes_len == AES256_KEY_SIZE ? EVP_aes_256_gcm () : EVP_aes_128_gcm ();
   key->ectx = EVP_CIPHER_CTX_new ();
   key->dctx = EVP_CIPHER_CTX_new ();
   ok = key->ectx && key->dctx

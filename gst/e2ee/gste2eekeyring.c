@@ -144,8 +144,7 @@ gst_e2ee_key_ring_get_size (GstE2eeKeyRing * ring)
  * MT safe.
  */
 void
-gst_e2ee_key_ring_set_key (GstE2eeKeyRing * ring, guint index,
-    GstE2eeKey * key)
+gst_e2ee_key_ring_set_key (GstE2eeKeyRing * ring, guint index, GstE2eeKey * key)
 {
   Slot *slot;
   GstE2eeKey *drop1 = NULL, *drop2 = NULL;

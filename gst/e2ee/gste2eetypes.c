@@ -55,7 +55,11 @@ gst_e2ee_kdf_get_type (void)
   return type;
 }
 
-G_DEFINE_QUARK (gst-e2ee-error-quark, gst_e2ee_error);
+GQuark
+gst_e2ee_error_quark (void)
+{
+  return g_quark_from_static_string ("gst-e2ee-error-quark");
+}
 
 /**
  * gst_e2ee_random_bytes:

@@ -399,8 +399,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
     if (g_error_matches (err, GST_E2EE_ERROR, GST_E2EE_ERROR_KEY_LENGTH)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           (_("The key must be 16 or 32 bytes long.")), ("%s", err->message));
-    } else if (g_error_matches (err, GST_E2EE_ERROR,
-            GST_E2EE_ERROR_PASSPHRASE)) {
+    } else if (g_error_matches (err, GST_E2EE_ERROR, GST_E2EE_ERROR_PASSPHRASE)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           (_("A passphrase can only be used with kdf=livekit.")),
           ("%s", err->message));

@@ -90,7 +90,7 @@ gst_e2ee_dec_on_failure_get_type (void)
   static const GEnumValue values[] = {
     {GST_E2EE_DEC_ON_FAILURE_DROP, "Drop frames that do not decrypt", "drop"},
     {GST_E2EE_DEC_ON_FAILURE_PASSTHROUGH,
-        "Pass them on still encrypted (what an eavesdropper sees)",
+          "Pass them on still encrypted (what an eavesdropper sees)",
         "passthrough"},
     {0, NULL, NULL},
   };

@@ -148,8 +148,7 @@ GST_START_TEST (test_jitsi_vectors)
     GBytes *pt = hex (json_object_get_string_member (f, "plaintext"));
     GBytes *ivb = hex (json_object_get_string_member (f, "iv"));
     GBytes *expect = hex (json_object_get_string_member (f, "encrypted"));
-    GstE2eeCodec codec =
-        codec_of (json_object_get_string_member (f, "media"));
+    GstE2eeCodec codec = codec_of (json_object_get_string_member (f, "media"));
     guint kid = json_object_get_int_member (f, "key_index");
     gsize len, out_size = 0;
     const guint8 *ivd = g_bytes_get_data (ivb, NULL);
@@ -384,8 +383,7 @@ make_frame (GstE2eeKey * key, guint8 kid, GstE2eeCodec codec, guint8 first,
   if (clear)
     *clear = g_memdup2 (buf, len);
   gst_e2ee_iv_source_next (&src, iv);
-  fail_unless (gst_e2ee_jframe_seal (key, kid, iv, codec, buf, len,
-          buf + len));
+  fail_unless (gst_e2ee_jframe_seal (key, kid, iv, codec, buf, len, buf + len));
   *out_len = len + GST_E2EE_JFRAME_TRAILER_SIZE;
   return buf;
 }
@@ -416,8 +414,7 @@ GST_START_TEST (test_parse_bounds)
     GstE2eeFrameResult r;
 
     copy = g_memdup2 (frame, n);
-    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8, copy, n, &out,
-        NULL);
+    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8, copy, n, &out, NULL);
     fail_if (r == GST_E2EE_FRAME_OK, "truncated to %" G_GSIZE_FORMAT, n);
     if (n < GST_E2EE_JFRAME_TRAILER_SIZE)
       fail_unless_equals_int (r, GST_E2EE_FRAME_TOO_SHORT);
@@ -576,8 +573,7 @@ GST_START_TEST (test_ratchet_window)
       in_ring = gst_e2ee_key_ring_get_key (ring, 0);
       fail_unless (in_ring == key);
       gst_e2ee_key_unref (in_ring);
-      frame = make_frame (key, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len,
-          NULL);
+      frame = make_frame (key, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len, NULL);
       fail_unless_equals_int (gst_e2ee_jframe_open (ring,
               GST_E2EE_CODEC_AUDIO, 8, frame, len, &out, &n),
           GST_E2EE_FRAME_OK);
@@ -692,8 +688,7 @@ GST_START_TEST (test_iv_source)
   for (i = 0; i < 100000; i++) {
     gst_e2ee_iv_source_next (&a, iv);
     fail_unless (memcmp (iv, first_a, 4) == 0);
-    fail_unless (g_hash_table_add (seen, g_bytes_new (iv, 12)),
-        "IV repeated");
+    fail_unless (g_hash_table_add (seen, g_bytes_new (iv, 12)), "IV repeated");
   }
   g_hash_table_unref (seen);
 

@@ -1,0 +1,764 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/* e2eeenc and e2eedec under GstHarness: round trips, fail-closed, every
+ * per-frame failure counted and dropped, configuration errors, key changes
+ * in PLAYING, the key-frame request on recovery, and property hygiene. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <gst/e2ee/e2ee.h>
+#include <string.h>
+
+#define KEY_A "0100000000000000000000000000000000000000000000000000000000000000"
+#define KEY_B "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+#define OPUS_CAPS "audio/x-opus, channel-mapping-family=(int)0"
+#define VP8_CAPS "video/x-vp8, width=(int)320, height=(int)240, framerate=(fraction)30/1"
+
+static GstBuffer *
+key_buffer (const gchar * hex)
+{
+  GValue v = G_VALUE_INIT;
+  GstBuffer *buf;
+
+  g_value_init (&v, GST_TYPE_BUFFER);
+  fail_unless (gst_value_deserialize (&v, hex));
+  buf = g_value_dup_boxed (&v);
+  g_value_unset (&v);
+  return buf;
+}
+
+static void
+set_key (GstElement * e, const gchar * hex, guint index)
+{
+  GstBuffer *buf = key_buffer (hex);
+
+  g_object_set (e, "key-index", index, "key", buf, NULL);
+  gst_buffer_unref (buf);
+}
+
+static GstHarness *
+harness (const gchar * factory, const gchar * caps, const gchar * key)
+{
+  GstHarness *h = gst_harness_new (factory);
+
+  if (key)
+    set_key (h->element, key, 0);
+  gst_harness_set_src_caps_str (h, caps);
+  return h;
+}
+
+static guint64
+stat (GstElement * e, const gchar * field)
+{
+  GstStructure *s;
+  guint64 v = G_MAXUINT64;
+
+  g_object_get (e, "stats", &s, NULL);
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no field %s", field);
+  gst_structure_free (s);
+  return v;
+}
+
+/* A frame with a recognisable pattern; @first sets the VP8 P bit. */
+static GstBuffer *
+frame (gsize size, guint8 first, guint seed)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL);
+  GstMapInfo map;
+  gsize i;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  for (i = 0; i < size; i++)
+    map.data[i] = (guint8) (i * 13 + seed * 101 + 1);
+  if (size > 0)
+    map.data[0] = first;
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = seed * GST_MSECOND * 20;
+  return buf;
+}
+
+static gboolean
+buffers_equal (GstBuffer * a, GstBuffer * b)
+{
+  GstMapInfo ma, mb;
+  gboolean eq;
+
+  gst_buffer_map (a, &ma, GST_MAP_READ);
+  gst_buffer_map (b, &mb, GST_MAP_READ);
+  eq = ma.size == mb.size && memcmp (ma.data, mb.data, ma.size) == 0;
+  gst_buffer_unmap (a, &ma);
+  gst_buffer_unmap (b, &mb);
+  return eq;
+}
+
+static GstBuffer *
+push_pull (GstHarness * h, GstBuffer * in)
+{
+  fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+  return gst_harness_try_pull (h);
+}
+
+GST_START_TEST (test_roundtrip_opus)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  static const gsize sizes[] = { 1, 2, 3, 30, 31, 160, 1275, 0, 5000 };
+  guint64 bytes = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    GstBuffer *in = frame (sizes[i], 0x78, i);
+    GstBuffer *enc_out, *dec_out;
+    GstMapInfo map;
+
+    enc_out = push_pull (enc, gst_buffer_ref (in));
+    fail_unless (enc_out != NULL);
+    gst_buffer_map (enc_out, &map, GST_MAP_READ);
+    if (sizes[i] == 0) {
+      /* empty frames (DTX) pass unchanged */
+      fail_unless_equals_int (map.size, 0);
+    } else {
+      fail_unless_equals_int (map.size, sizes[i] + 30);
+      fail_unless_equals_int (map.data[0], 0x78);       /* TOC stays clear */
+      fail_unless_equals_int (map.data[map.size - 2], 12);
+      fail_unless_equals_int (map.data[map.size - 1], 0);
+      if (sizes[i] > 8)
+        fail_if (memcmp (map.data + 1, map.data + 1, 1) != 0 ||
+            buffers_equal (enc_out, in));
+    }
+    gst_buffer_unmap (enc_out, &map);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (enc_out), GST_BUFFER_PTS (in));
+
+    dec_out = push_pull (dec, enc_out);
+    fail_unless (dec_out != NULL);
+    fail_unless (buffers_equal (dec_out, in), "frame %u differs", i);
+    bytes += sizes[i];
+    gst_buffer_unref (dec_out);
+    gst_buffer_unref (in);
+  }
+
+  fail_unless_equals_uint64 (stat (enc->element, "frames-in"),
+      G_N_ELEMENTS (sizes));
+  fail_unless_equals_uint64 (stat (enc->element, "frames-out"),
+      G_N_ELEMENTS (sizes));
+  fail_unless_equals_uint64 (stat (enc->element, "bytes-in"), bytes);
+  fail_unless_equals_uint64 (stat (enc->element, "bytes-out"),
+      bytes + 30 * (G_N_ELEMENTS (sizes) - 1));
+  fail_unless_equals_uint64 (stat (dec->element, "frames-out"),
+      G_N_ELEMENTS (sizes));
+  fail_unless_equals_uint64 (stat (dec->element, "bytes-out"), bytes);
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "dropped"), 0);
+
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_vp8_clear_bytes)
+{
+  GstHarness *enc = harness ("e2eeenc", VP8_CAPS, KEY_A);
+  GstBuffer *key_frame = frame (500, 0x50, 1), *delta = frame (500, 0x51, 2);
+  GstBuffer *out;
+  GstMapInfo a, b;
+
+  out = push_pull (enc, gst_buffer_ref (key_frame));
+  gst_buffer_map (out, &a, GST_MAP_READ);
+  gst_buffer_map (key_frame, &b, GST_MAP_READ);
+  fail_unless (memcmp (a.data, b.data, 10) == 0);
+  fail_if (memcmp (a.data + 10, b.data + 10, 16) == 0);
+  gst_buffer_unmap (out, &a);
+  gst_buffer_unmap (key_frame, &b);
+  gst_buffer_unref (out);
+
+  out = push_pull (enc, gst_buffer_ref (delta));
+  gst_buffer_map (out, &a, GST_MAP_READ);
+  gst_buffer_map (delta, &b, GST_MAP_READ);
+  fail_unless (memcmp (a.data, b.data, 3) == 0);
+  fail_if (memcmp (a.data + 3, b.data + 3, 16) == 0);
+  gst_buffer_unmap (out, &a);
+  gst_buffer_unmap (delta, &b);
+  gst_buffer_unref (out);
+
+  gst_buffer_unref (key_frame);
+  gst_buffer_unref (delta);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
+static guint
+count_messages (GstBus * bus, GstMessageType type)
+{
+  GstMessage *msg;
+  guint n = 0;
+
+  while ((msg = gst_bus_pop_filtered (bus, type))) {
+    n++;
+    gst_message_unref (msg);
+  }
+  return n;
+}
+
+GST_START_TEST (test_fail_closed_without_key)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, NULL);
+  GstBus *bus = gst_bus_new ();
+  guint i;
+
+  gst_element_set_bus (enc->element, bus);
+  for (i = 0; i < 5; i++)
+    fail_unless_equals_int (gst_harness_push (enc, frame (100, 0x78, i)),
+        GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_received (enc), 0);
+  fail_unless_equals_uint64 (stat (enc->element, "missing-key"), 5);
+  fail_unless_equals_uint64 (stat (enc->element, "dropped"), 5);
+  fail_unless_equals_uint64 (stat (enc->element, "frames-out"), 0);
+  /* one warning, not one per frame */
+  fail_unless_equals_int (count_messages (bus, GST_MESSAGE_WARNING), 1);
+
+  /* a key arriving in PLAYING applies from the next frame */
+  set_key (enc->element, KEY_A, 0);
+  fail_unless_equals_int (gst_harness_push (enc, frame (100, 0x78, 9)),
+      GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_received (enc), 1);
+
+  gst_element_set_bus (enc->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_allow_unencrypted)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, NULL);
+  GstBuffer *in = frame (100, 0x78, 1), *out;
+
+  g_object_set (enc->element, "allow-unencrypted", TRUE, NULL);
+  out = push_pull (enc, gst_buffer_ref (in));
+  fail_unless (out && buffers_equal (in, out));
+  fail_unless_equals_uint64 (stat (enc->element, "unencrypted"), 1);
+  gst_buffer_unref (out);
+
+  /* with a key it encrypts regardless */
+  set_key (enc->element, KEY_A, 0);
+  out = push_pull (enc, gst_buffer_ref (in));
+  fail_unless_equals_int (gst_buffer_get_size (out), 130);
+  gst_buffer_unref (out);
+  fail_unless_equals_uint64 (stat (enc->element, "unencrypted"), 1);
+
+  gst_buffer_unref (in);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
+static GstBuffer *
+encrypt_one (const gchar * caps, const gchar * key, guint index, GstBuffer * in)
+{
+  GstHarness *enc = gst_harness_new ("e2eeenc");
+  GstBuffer *out;
+
+  set_key (enc->element, key, index);
+  gst_harness_set_src_caps_str (enc, caps);
+  out = push_pull (enc, in);
+  fail_unless (out != NULL);
+  gst_harness_teardown (enc);
+  return out;
+}
+
+GST_START_TEST (test_decrypt_failures)
+{
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  GstBuffer *good = encrypt_one (OPUS_CAPS, KEY_A, 0, frame (200, 0x78, 1));
+  GstBuffer *wrong = encrypt_one (OPUS_CAPS, KEY_B, 0, frame (200, 0x78, 2));
+  GstBuffer *other_slot = encrypt_one (OPUS_CAPS, KEY_A, 3,
+      frame (200, 0x78, 3));
+  GstBuffer *b;
+  GstMapInfo map;
+  gsize i;
+
+  /* wrong key */
+  fail_unless_equals_int (gst_harness_push (dec, wrong), GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 1);
+  /* a KID whose slot is empty */
+  fail_unless_equals_int (gst_harness_push (dec, other_slot), GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "missing-key"), 1);
+  /* shorter than the trailer */
+  for (i = 1; i < 30; i++)
+    fail_unless_equals_int (gst_harness_push (dec,
+            gst_buffer_copy_region (good, GST_BUFFER_COPY_ALL, 0, i)),
+        GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "bad-frames"), 29);
+  /* IV length other than 12 */
+  b = gst_buffer_copy_deep (good);
+  gst_buffer_map (b, &map, GST_MAP_WRITE);
+  map.data[map.size - 2] = 16;
+  gst_buffer_unmap (b, &map);
+  fail_unless_equals_int (gst_harness_push (dec, b), GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "bad-frames"), 30);
+  /* one flipped bit in the clear header, the ciphertext, the tag, the IV */
+  for (i = 0; i < 4; i++) {
+    static const gsize pos[] = { 0, 50, 200, 220 };
+
+    b = gst_buffer_copy_deep (good);
+    gst_buffer_map (b, &map, GST_MAP_WRITE);
+    map.data[pos[i]] ^= 0x04;
+    gst_buffer_unmap (b, &map);
+    fail_unless_equals_int (gst_harness_push (dec, b), GST_FLOW_OK);
+  }
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 5);
+  /* a clear frame is never taken for a decrypted one */
+  fail_unless_equals_int (gst_harness_push (dec, frame (200, 0x78, 4)),
+      GST_FLOW_OK);
+
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "dropped"), 37);
+
+  /* the good one still goes through */
+  fail_unless_equals_int (gst_harness_push (dec, good), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 1);
+  fail_unless_equals_uint64 (stat (dec->element, "frames-out"), 1);
+
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_passthrough)
+{
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, NULL);
+  GstBuffer *enc = encrypt_one (OPUS_CAPS, KEY_A, 0, frame (200, 0x78, 1));
+  GstBuffer *out;
+
+  g_object_set (dec->element, "on-failure", 1, NULL);
+  out = push_pull (dec, gst_buffer_ref (enc));
+  fail_unless (out != NULL);
+  fail_unless (buffers_equal (out, enc), "passthrough must not alter");
+  fail_unless_equals_uint64 (stat (dec->element, "passthrough"), 1);
+  fail_unless_equals_uint64 (stat (dec->element, "missing-key"), 1);
+  gst_buffer_unref (out);
+  gst_buffer_unref (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+static GstMessage *
+run_until_error (const gchar * desc)
+{
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstBus *bus;
+  GstMessage *msg;
+
+  fail_unless (pipe != NULL);
+  bus = gst_element_get_bus (pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  return msg;
+}
+
+static void
+assert_settings_error (const gchar * desc, const gchar * text)
+{
+  GstMessage *msg = run_until_error (desc);
+  GError *err = NULL;
+
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR, "%s", desc);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS), "%s: %s", desc, err->message);
+  fail_unless (strstr (err->message, text) != NULL, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+}
+
+GST_START_TEST (test_configuration_errors)
+{
+  assert_settings_error ("audiotestsrc num-buffers=5 ! opusenc ! "
+      "e2eeenc key=0011 ! fakesink", "16 or 32 bytes");
+  assert_settings_error ("audiotestsrc num-buffers=5 ! opusenc ! "
+      "e2eeenc allow-unencrypted=true ! e2eedec key=" KEY_A "00 ! fakesink",
+      "16 or 32 bytes");
+  assert_settings_error ("audiotestsrc num-buffers=5 ! opusenc ! "
+      "e2eeenc kdf=raw passphrase=secret ! fakesink", "kdf=livekit");
+  /* a 32-byte key is fine with kdf=raw (AES-256) */
+  {
+    GstMessage *msg = run_until_error ("audiotestsrc num-buffers=5 ! opusenc ! "
+        "e2eeenc kdf=raw key=" KEY_A " ! e2eedec kdf=raw key=" KEY_A
+        " ! fakesink");
+
+    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_key_in_playing)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
+  GstBus *bus = gst_bus_new ();
+  GstBuffer *bad = gst_buffer_new_allocate (NULL, 20, NULL);
+
+  gst_element_set_bus (enc->element, bus);
+  fail_unless_equals_int (gst_harness_push (enc, frame (50, 0x78, 1)),
+      GST_FLOW_OK);
+  g_object_set (enc->element, "key", bad, NULL);
+  gst_buffer_unref (bad);
+  /* refused loudly; nothing goes out under the old key or in clear */
+  fail_unless_equals_int (gst_harness_push (enc, frame (50, 0x78, 2)),
+      GST_FLOW_ERROR);
+  fail_unless_equals_int (count_messages (bus, GST_MESSAGE_ERROR), 1);
+  fail_unless_equals_int (gst_harness_buffers_received (enc), 1);
+
+  gst_element_set_bus (enc->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_key_rotation_in_playing)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  GQueue in_flight = G_QUEUE_INIT;
+  GPtrArray *sent = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  guint i, n = 0;
+
+  /* frames encrypted under the old key are still in flight when both
+   * sides switch, sender first: none may be lost */
+  for (i = 0; i < 30; i++) {
+    GstBuffer *in = frame (120, 0x78, i), *out;
+    GstMapInfo map;
+
+    g_ptr_array_add (sent, gst_buffer_ref (in));
+    if (i == 10) {
+      set_key (enc->element, KEY_B, 1);
+      set_key (dec->element, KEY_B, 1);
+    }
+    if (i == 20) {
+      /* a new key under the same index */
+      set_key (enc->element, KEY_A, 1);
+      set_key (dec->element, KEY_A, 1);
+    }
+    out = push_pull (enc, in);
+    gst_buffer_map (out, &map, GST_MAP_READ);
+    fail_unless_equals_int (map.data[map.size - 1], i < 10 ? 0 : 1);
+    gst_buffer_unmap (out, &map);
+    g_queue_push_tail (&in_flight, out);
+    /* the decoder runs five frames behind */
+    if (g_queue_get_length (&in_flight) > 5) {
+      GstBuffer *dout = push_pull (dec, g_queue_pop_head (&in_flight));
+
+      fail_unless (dout != NULL, "frame %u lost", n);
+      fail_unless (buffers_equal (dout, g_ptr_array_index (sent, n)));
+      gst_buffer_unref (dout);
+      n++;
+    }
+  }
+  while (!g_queue_is_empty (&in_flight)) {
+    GstBuffer *dout = push_pull (dec, g_queue_pop_head (&in_flight));
+
+    fail_unless (dout != NULL, "frame %u lost", n);
+    fail_unless (buffers_equal (dout, g_ptr_array_index (sent, n)));
+    gst_buffer_unref (dout);
+    n++;
+  }
+  fail_unless_equals_int (n, 30);
+  fail_unless_equals_uint64 (stat (dec->element, "dropped"), 0);
+
+  g_ptr_array_unref (sent);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+static guint
+count_key_unit_requests (GstHarness * h)
+{
+  GstEvent *ev;
+  guint n = 0;
+
+  while ((ev = gst_harness_try_pull_upstream_event (h))) {
+    if (gst_video_event_is_force_key_unit (ev))
+      n++;
+    gst_event_unref (ev);
+  }
+  return n;
+}
+
+GST_START_TEST (test_key_frame_request_on_recovery)
+{
+  GstHarness *dec = harness ("e2eedec", VP8_CAPS, KEY_A);
+  GstBuffer *good1 = encrypt_one (VP8_CAPS, KEY_A, 0, frame (300, 0x50, 1));
+  GstBuffer *good2 = encrypt_one (VP8_CAPS, KEY_A, 0, frame (300, 0x51, 2));
+  GstBuffer *bad = encrypt_one (VP8_CAPS, KEY_B, 0, frame (300, 0x51, 3));
+  GstBuffer *out;
+
+  count_key_unit_requests (dec);
+  out = push_pull (dec, gst_buffer_ref (good1));
+  gst_buffer_unref (out);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+
+  fail_unless_equals_int (gst_harness_push (dec, gst_buffer_ref (bad)),
+      GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (dec, bad), GST_FLOW_OK);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+
+  out = push_pull (dec, gst_buffer_ref (good2));
+  gst_buffer_unref (out);
+  fail_unless_equals_int (count_key_unit_requests (dec), 1);
+  out = push_pull (dec, good2);
+  gst_buffer_unref (out);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 1);
+
+  gst_buffer_unref (good1);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_key_frame_request_on_new_key)
+{
+  GstHarness *dec = harness ("e2eedec", VP8_CAPS, NULL);
+  GstBuffer *f1 = encrypt_one (VP8_CAPS, KEY_A, 0, frame (300, 0x51, 1));
+  GstBuffer *f2 = encrypt_one (VP8_CAPS, KEY_A, 0, frame (300, 0x51, 2));
+  GstBuffer *out;
+
+  count_key_unit_requests (dec);
+  fail_unless_equals_int (gst_harness_push (dec, f1), GST_FLOW_OK);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  set_key (dec->element, KEY_A, 0);
+  out = push_pull (dec, f2);
+  fail_unless (out != NULL);
+  gst_buffer_unref (out);
+  fail_unless_equals_int (count_key_unit_requests (dec), 1);
+  gst_harness_teardown (dec);
+
+  /* audio has no key frames to ask for */
+  dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  count_key_unit_requests (dec);
+  fail_unless_equals_int (gst_harness_push (dec, encrypt_one (OPUS_CAPS,
+              KEY_B, 0, frame (30, 0x78, 1))), GST_FLOW_OK);
+  out = push_pull (dec, encrypt_one (OPUS_CAPS, KEY_A, 0, frame (30, 0x78, 2)));
+  gst_buffer_unref (out);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ratchet_counted)
+{
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  guint8 material[32] = { 1, };
+  GstE2eeKey *k = gst_e2ee_key_new (GST_E2EE_KDF_JITSI, material, 32, NULL);
+  GstE2eeIvSource src;
+  guint step;
+
+  gst_e2ee_iv_source_init (&src);
+  /* the sender ratchets three times (a join each), nothing is sent */
+  for (step = 0; step < 3; step++) {
+    GstE2eeKey *next = gst_e2ee_key_ratchet (k, NULL);
+
+    gst_e2ee_key_unref (k);
+    k = next;
+  }
+  for (step = 0; step < 2; step++) {
+    GstBuffer *in = frame (100, 0x78, step), *out;
+    GstBuffer *enc = gst_buffer_new_allocate (NULL, 130, NULL);
+    guint8 iv[12];
+    GstMapInfo map;
+
+    gst_buffer_map (enc, &map, GST_MAP_WRITE);
+    gst_buffer_extract (in, 0, map.data, 100);
+    gst_e2ee_iv_source_next (&src, iv);
+    fail_unless (gst_e2ee_jframe_seal (k, 0, iv, GST_E2EE_CODEC_AUDIO,
+            map.data, 100, map.data + 100));
+    gst_buffer_unmap (enc, &map);
+    out = push_pull (dec, enc);
+    fail_unless (out != NULL && buffers_equal (out, in));
+    gst_buffer_unref (out);
+    gst_buffer_unref (in);
+  }
+  fail_unless_equals_uint64 (stat (dec->element, "ratchets"), 3);
+  gst_e2ee_key_unref (k);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_passphrase)
+{
+  GstHarness *enc = gst_harness_new ("e2eeenc");
+  GstHarness *dec = gst_harness_new ("e2eedec");
+  GstBuffer *in = frame (100, 0x78, 1), *out;
+
+  g_object_set (enc->element, "kdf", GST_E2EE_KDF_LIVEKIT, "passphrase",
+      "correct horse", NULL);
+  g_object_set (dec->element, "passphrase", "correct horse", "kdf",
+      GST_E2EE_KDF_LIVEKIT, NULL);
+  gst_harness_set_src_caps_str (enc, OPUS_CAPS);
+  gst_harness_set_src_caps_str (dec, OPUS_CAPS);
+  out = push_pull (dec, push_pull (enc, gst_buffer_ref (in)));
+  fail_unless (out && buffers_equal (out, in));
+  gst_buffer_unref (out);
+  gst_buffer_unref (in);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_iv_and_kid_on_wire)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, NULL);
+  GHashTable *ivs = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+      (GDestroyNotify) g_bytes_unref, NULL);
+  guint8 prefix[4];
+  guint64 last = 0;
+  guint i;
+
+  set_key (enc->element, KEY_A, 17);
+  for (i = 0; i < 1000; i++) {
+    GstBuffer *out = push_pull (enc, frame (40, 0x78, i));
+    GstMapInfo map;
+    const guint8 *iv;
+
+    gst_buffer_map (out, &map, GST_MAP_READ);
+    iv = map.data + map.size - 14;
+    /* key index 17 is ring slot 1, which is what goes on the wire */
+    fail_unless_equals_int (map.data[map.size - 1], 1);
+    fail_unless (g_hash_table_add (ivs, g_bytes_new (iv, 12)), "IV reused");
+    if (i == 0)
+      memcpy (prefix, iv, 4);
+    else
+      fail_unless (memcmp (prefix, iv, 4) == 0
+          && GST_READ_UINT64_BE (iv + 4) == last + 1);
+    last = GST_READ_UINT64_BE (iv + 4);
+    gst_buffer_unmap (out, &map);
+    gst_buffer_unref (out);
+  }
+  g_hash_table_unref (ivs);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
+static void
+assert_no_secret_readable (GstElement * e, const gchar * const *secrets)
+{
+  GParamSpec **specs;
+  guint n, i, j;
+
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
+  for (i = 0; i < n; i++) {
+    GValue v = G_VALUE_INIT;
+    gchar *str;
+
+    if (g_str_equal (specs[i]->name, "key")
+        || g_str_equal (specs[i]->name, "passphrase"))
+      fail_if (specs[i]->flags & G_PARAM_READABLE, "%s is readable",
+          specs[i]->name);
+    if (!(specs[i]->flags & G_PARAM_READABLE))
+      continue;
+    g_value_init (&v, specs[i]->value_type);
+    g_object_get_property (G_OBJECT (e), specs[i]->name, &v);
+    str = g_strdup_value_contents (&v);
+    for (j = 0; secrets[j]; j++)
+      fail_if (strstr (str, secrets[j]) != NULL, "%s reveals a secret",
+          specs[i]->name);
+    g_free (str);
+    g_value_unset (&v);
+  }
+  g_free (specs);
+}
+
+GST_START_TEST (test_no_readable_secrets)
+{
+  static const gchar *const secrets[] = { KEY_B, "a1b2c3d4", "hunter2", NULL };
+  const gchar *factories[] = { "e2eeenc", "e2eedec" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (factories); i++) {
+    GstHarness *h = harness (factories[i], OPUS_CAPS, KEY_B);
+    GstCaps *caps;
+    gchar *s;
+
+    gst_harness_push (h, frame (50, 0x78, 1));
+    assert_no_secret_readable (h->element, secrets);
+    g_object_set (h->element, "kdf", GST_E2EE_KDF_LIVEKIT, "passphrase",
+        "hunter2", NULL);
+    assert_no_secret_readable (h->element, secrets);
+    caps = gst_pad_get_current_caps (h->srcpad);
+    s = gst_caps_to_string (caps);
+    fail_if (strstr (s, "a1b2") != NULL);
+    g_free (s);
+    gst_caps_unref (caps);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+static Suite *
+e2ee_elements_suite (void)
+{
+  Suite *s = suite_create ("e2ee-elements");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_roundtrip_opus);
+  tcase_add_test (tc, test_vp8_clear_bytes);
+  tcase_add_test (tc, test_fail_closed_without_key);
+  tcase_add_test (tc, test_allow_unencrypted);
+  tcase_add_test (tc, test_decrypt_failures);
+  tcase_add_test (tc, test_passthrough);
+  tcase_add_test (tc, test_configuration_errors);
+  tcase_add_test (tc, test_bad_key_in_playing);
+  tcase_add_test (tc, test_key_rotation_in_playing);
+  tcase_add_test (tc, test_key_frame_request_on_recovery);
+  tcase_add_test (tc, test_key_frame_request_on_new_key);
+  tcase_add_test (tc, test_ratchet_counted);
+  tcase_add_test (tc, test_passphrase);
+  tcase_add_test (tc, test_iv_and_kid_on_wire);
+  tcase_add_test (tc, test_no_readable_secrets);
+  return s;
+}
+
+GST_CHECK_MAIN (e2ee_elements);
