@@ -110,25 +110,33 @@ gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame, gsize size)
  * gst_e2ee_iv_source_init:
  * @src: (out caller-allocates): an IV source
  *
- * Draws the random prefix and starts the counter at the current wall-clock
- * time in microseconds. No element sends a million frames a second, so a
- * restarted instance starts beyond every counter its predecessor used, and
- * two instances sharing a key differ in the prefix (2^-32 chance of
- * collision per pair) even if their clocks agree.
+ * Draws the 32-bit prefix and the 64-bit starting counter from the CSPRNG.
+ * Each instance thus walks its own stretch of a 96-bit space: two instances
+ * under one key (a restart, audio and video sharing a key, participants
+ * sharing a passphrase) collide only if their prefixes match and their
+ * counter ranges overlap, a chance of about n / 2^95 for n frames, and the
+ * IV tells an observer neither when the sender started nor how many frames
+ * it has sent.
  *
  * Returns: %FALSE if the CSPRNG failed
  */
 gboolean
 gst_e2ee_iv_source_init (GstE2eeIvSource * src)
 {
-  guint8 prefix[4];
+  guint8 r[12];
+  guint32 prefix = 0;
+  guint64 counter = 0;
+  guint i;
 
   g_return_val_if_fail (src != NULL, FALSE);
 
-  if (!gst_e2ee_random_bytes (prefix, sizeof (prefix)))
+  if (!gst_e2ee_random_bytes (r, sizeof (r)))
     return FALSE;
-  gst_e2ee_iv_source_init_full (src, GST_READ_UINT32_BE (prefix),
-      (guint64) g_get_real_time ());
+  for (i = 0; i < 4; i++)
+    prefix = (prefix << 8) | r[i];
+  for (i = 4; i < 12; i++)
+    counter = (counter << 8) | r[i];
+  gst_e2ee_iv_source_init_full (src, prefix, counter);
   return TRUE;
 }
 
@@ -160,8 +168,13 @@ gst_e2ee_iv_source_init_full (GstE2eeIvSource * src, guint32 prefix,
 void
 gst_e2ee_iv_source_next (GstE2eeIvSource * src, guint8 * iv)
 {
-  GST_WRITE_UINT32_BE (iv, src->prefix);
-  GST_WRITE_UINT64_BE (iv + 4, src->counter);
+  guint i;
+
+  /* byte by byte: @iv has no alignment */
+  for (i = 0; i < 4; i++)
+    iv[i] = (guint8) (src->prefix >> (24 - 8 * i));
+  for (i = 0; i < 8; i++)
+    iv[4 + i] = (guint8) (src->counter >> (56 - 8 * i));
   src->counter++;
 }
 

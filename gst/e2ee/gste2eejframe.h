@@ -76,9 +76,9 @@ typedef struct
 /**
  * GstE2eeIvSource:
  *
- * Makes IVs that do not repeat under one key: a random 32-bit prefix drawn
- * once per instance, then a 64-bit big-endian counter that starts at the
- * wall-clock time in microseconds and grows by one per frame.
+ * Makes IVs that do not repeat under one key: a random 32-bit prefix and a
+ * 64-bit big-endian counter that starts at a random value and grows by one
+ * per frame (wrapping modulo 2^64).
  */
 typedef struct
 {

@@ -86,16 +86,20 @@ static gboolean
 hkdf_sha256 (const guint8 * ikm, gsize ikm_len, const gchar * salt,
     const guint8 * info, gsize info_len, guint8 * out, gsize out_len)
 {
-  EVP_KDF *kdf;
+  static EVP_KDF *kdf = NULL;
   EVP_KDF_CTX *kctx;
   OSSL_PARAM params[5], *p = params;
   gboolean ret;
 
-  kdf = EVP_KDF_fetch (NULL, OSSL_KDF_NAME_HKDF, NULL);
-  if (!kdf)
-    return FALSE;
+  /* fetching is a provider lookup under locks: do it once per process */
+  if (g_once_init_enter (&kdf)) {
+    EVP_KDF *fetched = EVP_KDF_fetch (NULL, OSSL_KDF_NAME_HKDF, NULL);
+
+    if (!fetched)
+      g_error ("gst-e2ee: OpenSSL has no HKDF");
+    g_once_init_leave (&kdf, fetched);
+  }
   kctx = EVP_KDF_CTX_new (kdf);
-  EVP_KDF_free (kdf);
   if (!kctx)
     return FALSE;
 

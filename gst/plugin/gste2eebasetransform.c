@@ -47,6 +47,8 @@ typedef struct
   /* all protected by the object lock */
   guint8 *material;
   gsize material_len;
+  /* a key buffer was set (possibly of 0 bytes, which is an error) */
+  gboolean have_material;
   gchar *passphrase;
   GstE2eeKdf kdf;
   guint key_index;
@@ -77,6 +79,7 @@ wipe_config_locked (GstE2eeBaseTransformPrivate * priv)
     g_clear_pointer (&priv->material, g_free);
     priv->material_len = 0;
   }
+  priv->have_material = FALSE;
   if (priv->passphrase) {
     OPENSSL_cleanse (priv->passphrase, strlen (priv->passphrase));
     g_clear_pointer (&priv->passphrase, g_free);
@@ -106,6 +109,7 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
       if (buf && gst_buffer_map (buf, &map, GST_MAP_READ)) {
         priv->material = g_memdup2 (map.data, map.size);
         priv->material_len = map.size;
+        priv->have_material = TRUE;
         gst_buffer_unmap (buf, &map);
       }
       mark_dirty_locked (priv);
@@ -364,6 +368,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
   guint8 *material = NULL;
   gsize material_len = 0;
+  gboolean have_material;
   gchar *passphrase = NULL;
   GstE2eeKdf kdf;
   guint index, cookie;
@@ -375,6 +380,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
     GST_OBJECT_UNLOCK (self);
     return TRUE;
   }
+  have_material = priv->have_material;
   if (priv->material) {
     material = g_memdup2 (priv->material, priv->material_len);
     material_len = priv->material_len;
@@ -385,13 +391,18 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   cookie = priv->cookie;
   GST_OBJECT_UNLOCK (self);
 
-  if (material) {
+  if (have_material) {
     key = gst_e2ee_key_new (kdf, material, material_len, &err);
-    OPENSSL_cleanse (material, material_len);
+    if (material)
+      OPENSSL_cleanse (material, material_len);
     g_free (material);
   } else if (passphrase) {
     key = gst_e2ee_key_new_from_passphrase (kdf, passphrase, &err);
     OPENSSL_cleanse (passphrase, strlen (passphrase));
+  } else {
+    /* key and passphrase unset: forget every key, so the encryptor
+     * stops sending (fail closed) and the decryptor stops accepting */
+    gst_e2ee_key_ring_clear (priv->ring);
   }
   g_free (passphrase);
 

@@ -27,6 +27,7 @@
 #include "gste2eei18n.h"
 #include "gste2eeenc.h"
 #include "gste2eedec.h"
+#include "gste2eevp8pay.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -40,6 +41,7 @@ plugin_init (GstPlugin * plugin)
 
   ret |= GST_ELEMENT_REGISTER (e2eeenc, plugin);
   ret |= GST_ELEMENT_REGISTER (e2eedec, plugin);
+  ret |= GST_ELEMENT_REGISTER (e2eevp8pay, plugin);
 
   return ret;
 }
