@@ -27,6 +27,14 @@ E2EE_DEPS=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3-gi gir1.2-gstreamer-1.0
   valgrind
+  # tests/check/pipelines-codecs.c (every codec through real encoders,
+  # payloaders and decoders): x264enc (ugly); openh264enc/dec, x265enc,
+  # av1enc/av1dec (aom), h264parse, av1parse (bad); avdec_h264/h265 (libav);
+  # vp9enc/dec, RTP payloaders, matroska (good); gstreamer-codecparsers-1.0
+  # for the router's view (bad -dev). Named here too so the codec tests keep
+  # them whatever happens to the groups above
+  gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
+  gstreamer1.0-libav libgstreamer-plugins-bad1.0-dev
 )
 
 e2ee_say () {

@@ -30,13 +30,21 @@
  * The clear header is the additional authenticated data. H depends on the
  * codec (see gst_e2ee_codec_clear_size()), and is never more than the frame
  * holds: a frame shorter than its codec's H is all header and an empty
- * ciphertext, and the receiver, which sees the same first byte and the same
- * length, comes to the same H.
+ * ciphertext, and our receiver, which sees the same first byte and the same
+ * length, comes to the same H. (The web clients cannot make such frames and
+ * do not open them; no real VP8 or Opus frame is that short.)
  *
- * Both directions work in place: gst_e2ee_jframe_seal() encrypts the frame's
- * own bytes and writes the 30-byte trailer where the caller wants it (the
- * element puts it in a memory of its own); gst_e2ee_jframe_open() decrypts in
- * place and leaves the frame as it was when no key authenticates it.
+ * For audio, VP8 and VP9 both directions work in place:
+ * gst_e2ee_jframe_seal() encrypts the frame's own bytes and writes the
+ * 30-byte trailer where the caller wants it (the element puts it in a memory
+ * of its own); gst_e2ee_jframe_open() decrypts in place and leaves the frame
+ * as it was when no key authenticates it.
+ *
+ * H.264, H.265 and AV1 frames change size when sealed (canonical form and
+ * RBSP escaping; a rewritten OBU size), so gst_e2ee_jframe_seal_into() seals
+ * them into memory the caller provides, gst_e2ee_jframe_sealed_size() bytes
+ * of it. Opening still works in place, since it only shrinks the frame:
+ * gst_e2ee_jframe_open_full() says where in the buffer the frame ends up.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -44,67 +52,17 @@
 #endif
 
 #include "gste2eejframe.h"
+#include "gste2eecodec-private.h"
+#include "gste2eerbsp.h"
 
 #include <string.h>
 
-#define VP8_KEY_FRAME_CLEAR 10
-#define VP8_DELTA_FRAME_CLEAR 3
-#define AUDIO_CLEAR 1
-
-/**
- * gst_e2ee_codec_from_caps:
- * @caps: fixed caps of an encoded stream
- *
- * Returns: the clear-header rule for @caps, or %GST_E2EE_CODEC_UNKNOWN
- */
-GstE2eeCodec
-gst_e2ee_codec_from_caps (const GstCaps * caps)
-{
-  const GstStructure *s;
-  const gchar *name;
-
-  g_return_val_if_fail (GST_IS_CAPS (caps), GST_E2EE_CODEC_UNKNOWN);
-
-  if (gst_caps_get_size (caps) < 1)
-    return GST_E2EE_CODEC_UNKNOWN;
-  s = gst_caps_get_structure (caps, 0);
-  name = gst_structure_get_name (s);
-  if (g_str_equal (name, "video/x-vp8"))
-    return GST_E2EE_CODEC_VP8;
-  if (g_str_has_prefix (name, "audio/"))
-    return GST_E2EE_CODEC_AUDIO;
-  return GST_E2EE_CODEC_UNKNOWN;
-}
-
-/**
- * gst_e2ee_codec_clear_size:
- * @codec: the stream's codec
- * @frame: (array length=size): the frame (clear, or the received JFrame:
- *   the bytes the rule reads are the same in both)
- * @size: bytes of the frame without any trailer
- *
- * Returns: how many leading bytes stay clear, at most @size
- */
-gsize
-gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame, gsize size)
-{
-  gsize h;
-
-  if (size == 0)
-    return 0;
-
-  switch (codec) {
-    case GST_E2EE_CODEC_VP8:
-      /* RFC 6386 9.1: the P bit is 0 on key frames */
-      h = (frame[0] & 0x01) == 0 ? VP8_KEY_FRAME_CLEAR : VP8_DELTA_FRAME_CLEAR;
-      break;
-    case GST_E2EE_CODEC_AUDIO:
-    default:
-      h = AUDIO_CLEAR;
-      break;
-  }
-  return MIN (h, size);
-}
+#define IV_LENGTH_BYTE GST_E2EE_IV_SIZE
+/* room for RBSP escapes beyond the sealed size: random bytes need one in
+ * about four million, the trailer a few at most; a frame that needs more is
+ * sealed again into a larger buffer (gst_e2ee_jframe_seal_into()) */
+#define ESCAPE_SLACK(len) (16 + (len) / 1024)
+#define MAX_AAD_CANDIDATES 4
 
 /**
  * gst_e2ee_iv_source_init:
@@ -178,17 +136,40 @@ gst_e2ee_iv_source_next (GstE2eeIvSource * src, guint8 * iv)
   src->counter++;
 }
 
+/* H for a frame whose trailer is standard, for gst_e2ee_jframe_parse():
+ * @body bytes precede the trailer. 0 means the frame does not follow its
+ * codec's syntax. */
+static gsize
+parse_clear_len (GstE2eeCodec codec, const guint8 * frame, gsize size,
+    gsize body)
+{
+  switch (codec) {
+    case GST_E2EE_CODEC_H264:
+    case GST_E2EE_CODEC_H265:
+      return gst_e2ee_codec_clear_size (codec, frame, body);
+    case GST_E2EE_CODEC_AV1:{
+      gsize h = gst_e2ee_codec_clear_size (codec, frame, size);
+
+      /* the ciphertext holds at least the original size field */
+      return h < body ? h : 0;
+    }
+    default:
+      return gst_e2ee_codec_clear_size (codec, frame, body);
+  }
+}
+
 /**
  * gst_e2ee_jframe_parse:
  * @codec: the stream's codec
- * @frame: (array length=size): a received JFrame
+ * @frame: (array length=size): a received JFrame (for H.264 and H.265,
+ *   unescaped)
  * @size: its length
  * @info: (out caller-allocates): where the parts are
  *
  * Checks every length before reading it.
  *
- * Returns: %GST_E2EE_FRAME_OK, %GST_E2EE_FRAME_TOO_SHORT or
- *   %GST_E2EE_FRAME_BAD_IV_LENGTH
+ * Returns: %GST_E2EE_FRAME_OK, %GST_E2EE_FRAME_TOO_SHORT,
+ *   %GST_E2EE_FRAME_BAD_IV_LENGTH or %GST_E2EE_FRAME_BAD_HEADER
  */
 GstE2eeFrameResult
 gst_e2ee_jframe_parse (GstE2eeCodec codec, const guint8 * frame, gsize size,
@@ -201,16 +182,26 @@ gst_e2ee_jframe_parse (GstE2eeCodec codec, const guint8 * frame, gsize size,
 
   if (size < GST_E2EE_JFRAME_TRAILER_SIZE)
     return GST_E2EE_FRAME_TOO_SHORT;
-  if (frame[size - 2] != GST_E2EE_IV_SIZE)
+  if (frame[size - 2] != IV_LENGTH_BYTE)
     return GST_E2EE_FRAME_BAD_IV_LENGTH;
 
   body = size - GST_E2EE_JFRAME_TRAILER_SIZE;
   info->kid = frame[size - 1];
   info->iv = frame + size - 2 - GST_E2EE_IV_SIZE;
   info->tag = info->iv - GST_E2EE_AES_GCM_TAG_SIZE;
-  info->clear_len = gst_e2ee_codec_clear_size (codec, frame, body);
+  info->clear_len = parse_clear_len (codec, frame, size, body);
+  if (info->clear_len == 0 && !gst_e2ee_codec_seals_in_place (codec))
+    return GST_E2EE_FRAME_BAD_HEADER;
   info->ciphertext_len = body - info->clear_len;
   return GST_E2EE_FRAME_OK;
+}
+
+static void
+write_trailer (guint8 * trailer, const guint8 * iv, guint8 kid)
+{
+  memcpy (trailer + GST_E2EE_AES_GCM_TAG_SIZE, iv, GST_E2EE_IV_SIZE);
+  trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 2] = IV_LENGTH_BYTE;
+  trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 1] = kid;
 }
 
 /**
@@ -218,7 +209,8 @@ gst_e2ee_jframe_parse (GstE2eeCodec codec, const guint8 * frame, gsize size,
  * @key: the sender's current key
  * @kid: the KID byte to write (the key index's ring slot)
  * @iv: (array fixed-size=12): a fresh IV
- * @codec: the stream's codec
+ * @codec: the stream's codec, one that seals in place (see
+ *   gst_e2ee_codec_seals_in_place())
  * @frame: (array length=size) (inout): the clear frame; all but its clear
  *   header is encrypted in place
  * @size: its length, at least 1
@@ -235,82 +227,251 @@ gst_e2ee_jframe_seal (GstE2eeKey * key, guint8 kid, const guint8 * iv,
 
   g_return_val_if_fail (key != NULL && iv != NULL && trailer != NULL, FALSE);
   g_return_val_if_fail (frame != NULL && size > 0, FALSE);
+  g_return_val_if_fail (gst_e2ee_codec_seals_in_place (codec), FALSE);
 
   h = gst_e2ee_codec_clear_size (codec, frame, size);
   if (!gst_e2ee_key_seal (key, iv, frame, h, frame + h, size - h, trailer))
     return FALSE;
-  memcpy (trailer + GST_E2EE_AES_GCM_TAG_SIZE, iv, GST_E2EE_IV_SIZE);
-  trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 2] = GST_E2EE_IV_SIZE;
-  trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 1] = kid;
+  write_trailer (trailer, iv, kid);
   return TRUE;
 }
 
-static gboolean
-try_open (GstE2eeKey * key, const GstE2eeJFrameInfo * info, guint8 * frame)
+/**
+ * gst_e2ee_jframe_sealed_size:
+ * @codec: the stream's codec
+ * @frame: (array length=size): a clear frame
+ * @size: its length
+ *
+ * How much room gst_e2ee_jframe_seal_into() needs for @frame: the size of
+ * the sealed frame, and for H.264 and H.265 some room for escapes, which
+ * random bytes need in about one byte in four million.
+ *
+ * Returns: the room to give, or 0 if @frame is empty or cannot be sealed
+ *   (an H.264 or H.265 access unit without a slice NAL unit, an AV1 temporal
+ *   unit without an OBU to protect)
+ */
+gsize
+gst_e2ee_jframe_sealed_size (GstE2eeCodec codec, const guint8 * frame,
+    gsize size)
 {
-  return gst_e2ee_key_open (key, info->iv, frame, info->clear_len,
-      frame + info->clear_len, info->ciphertext_len, info->tag);
+  g_return_val_if_fail (frame != NULL || size == 0, 0);
+
+  if (size == 0)
+    return 0;
+
+  switch (codec) {
+    case GST_E2EE_CODEC_H264:
+    case GST_E2EE_CODEC_H265:{
+      gsize h = 0, canon = gst_e2ee_nal_canonical_size (codec, frame, size,
+          &h);
+      gsize escaped = canon - h + GST_E2EE_JFRAME_TRAILER_SIZE;
+
+      if (canon == 0)
+        return 0;
+      return h + escaped + ESCAPE_SLACK (escaped);
+    }
+    case GST_E2EE_CODEC_AV1:{
+      GstE2eeAv1Layout l;
+      gsize span;
+
+      if (!_gst_e2ee_av1_parse (frame, size, FALSE, &l))
+        return 0;
+      span = size - l.prefix_len + GST_E2EE_JFRAME_TRAILER_SIZE;
+      if (span > G_MAXUINT32)
+        return 0;
+      return l.prefix_len + _gst_e2ee_leb128_size (span) + span;
+    }
+    default:
+      return size + GST_E2EE_JFRAME_TRAILER_SIZE;
+  }
+}
+
+static GstE2eeFrameResult
+seal_nal (GstE2eeKey * key, guint8 kid, const guint8 * iv,
+    GstE2eeCodec codec, const guint8 * frame, gsize size, guint8 * out,
+    gsize out_size, gsize * sealed_size)
+{
+  gsize h = 0, canon, body, escaped;
+
+  canon = gst_e2ee_nal_canonical_size (codec, frame, size, &h);
+  if (canon == 0)
+    return GST_E2EE_FRAME_BAD_HEADER;
+  body = canon - h;
+  if (out_size < canon + GST_E2EE_JFRAME_TRAILER_SIZE) {
+    *sealed_size = gst_e2ee_jframe_sealed_size (codec, frame, size);
+    return GST_E2EE_FRAME_NO_SPACE;
+  }
+  if (gst_e2ee_nal_canonicalize (frame, size, out, out_size) != canon)
+    return GST_E2EE_FRAME_BAD_HEADER;
+  if (!gst_e2ee_key_seal (key, iv, out, h, out + h, body, out + canon))
+    return GST_E2EE_FRAME_CRYPTO_ERROR;
+  write_trailer (out + canon, iv, kid);
+  /* LiveKit escapes ciphertext and trailer alike */
+  if (!gst_e2ee_rbsp_escape_in_place (out + h,
+          body + GST_E2EE_JFRAME_TRAILER_SIZE, out_size - h, &escaped)) {
+    *sealed_size = h + escaped;
+    return GST_E2EE_FRAME_NO_SPACE;
+  }
+  *sealed_size = h + escaped;
+  return GST_E2EE_FRAME_OK;
+}
+
+/* P || h || leb128(S) || q || E(leb128(s) || X) || trailer, where S spans the
+ * rest of the frame (see the SECTION of gste2eecodec.c) */
+static GstE2eeFrameResult
+seal_av1 (GstE2eeKey * key, guint8 kid, const guint8 * iv,
+    const guint8 * frame, gsize size, guint8 * out, gsize out_size,
+    gsize * sealed_size)
+{
+  GstE2eeAv1Layout l;
+  gsize rest, span, span_len, h, total;
+
+  if (!_gst_e2ee_av1_parse (frame, size, FALSE, &l))
+    return GST_E2EE_FRAME_BAD_HEADER;
+  total = gst_e2ee_jframe_sealed_size (GST_E2EE_CODEC_AV1, frame, size);
+  if (total == 0)
+    return GST_E2EE_FRAME_BAD_HEADER;
+  *sealed_size = total;
+  if (out_size < total)
+    return GST_E2EE_FRAME_NO_SPACE;
+
+  span = size - l.prefix_len + GST_E2EE_JFRAME_TRAILER_SIZE;
+  span_len = _gst_e2ee_leb128_size (span);
+  rest = size - l.prefix_len - l.size_len - l.first_len;
+  h = l.prefix_len + span_len + l.first_len;
+
+  memcpy (out, frame, l.prefix_len);
+  _gst_e2ee_leb128_write (span, out + l.prefix_len);
+  memcpy (out + l.prefix_len + span_len,
+      frame + l.prefix_len + l.size_len, l.first_len);
+  /* the original size field, byte for byte, then the rest */
+  memcpy (out + h, frame + l.prefix_len, l.size_len);
+  memcpy (out + h + l.size_len, frame + l.prefix_len + l.size_len +
+      l.first_len, rest);
+  if (!gst_e2ee_key_seal (key, iv, out, h, out + h, l.size_len + rest,
+          out + h + l.size_len + rest))
+    return GST_E2EE_FRAME_CRYPTO_ERROR;
+  write_trailer (out + h + l.size_len + rest, iv, kid);
+  return GST_E2EE_FRAME_OK;
 }
 
 /**
- * gst_e2ee_jframe_open:
- * @ring: the sender's key ring
+ * gst_e2ee_jframe_seal_into:
+ * @key: the sender's current key
+ * @kid: the KID byte to write (the key index's ring slot)
+ * @iv: (array fixed-size=12): a fresh IV
  * @codec: the stream's codec
- * @ratchet_window: how many ratchet steps to try past the current key
- * @frame: (array length=size) (inout): the received JFrame, decrypted in
- *   place on success and left unchanged otherwise
- * @size: its length
- * @out_size: (out): on success, the length of clear header and plaintext:
- *   the first @out_size bytes of @frame are the original frame
- * @n_ratchets: (out) (optional): ratchet steps this frame took
+ * @frame: (array length=size): the clear frame, not changed
+ * @size: its length, at least 1
+ * @out: (array length=out_size) (out caller-allocates): where the sealed
+ *   frame goes; must not overlap @frame
+ * @out_size: room at @out, best gst_e2ee_jframe_sealed_size()
+ * @sealed_size: (out): the length of the sealed frame, or with
+ *   %GST_E2EE_FRAME_NO_SPACE the room it needs
  *
- * The receiver algorithm of Jitsi Meet: the KID's current key; then the key
- * that slot held before (frames in flight across a key change); then up to
- * @ratchet_window ratchets of the current key, keeping the ratcheted key in
- * the ring if one authenticates. A key that has no ratchet is tried once.
+ * Seals @frame into new memory; the only way for codecs whose sealed frame
+ * is not the clear frame plus a trailer. H.264 and H.265 access units are
+ * put in canonical form (gst_e2ee_nal_canonicalize()), sealed, and the part
+ * after the clear header escaped (gst_e2ee_rbsp_escape()). AV1 temporal
+ * units get their first protected OBU's size rewritten.
  *
- * Returns: the outcome; only %GST_E2EE_FRAME_OK means @frame is plaintext
+ * When an H.264 or H.265 frame needs more escapes than the room allows,
+ * which random ciphertext practically never does, the result is
+ * %GST_E2EE_FRAME_NO_SPACE: call again with @sealed_size bytes and the same
+ * @iv, which gives the same bytes (nothing else is ever encrypted under that
+ * IV).
+ *
+ * Returns: %GST_E2EE_FRAME_OK, %GST_E2EE_FRAME_BAD_HEADER (the frame cannot
+ *   be sealed: drop it), %GST_E2EE_FRAME_NO_SPACE or
+ *   %GST_E2EE_FRAME_CRYPTO_ERROR (nothing may be sent)
  */
 GstE2eeFrameResult
-gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
-    guint ratchet_window, guint8 * frame, gsize size, gsize * out_size,
+gst_e2ee_jframe_seal_into (GstE2eeKey * key, guint8 kid, const guint8 * iv,
+    GstE2eeCodec codec, const guint8 * frame, gsize size, guint8 * out,
+    gsize out_size, gsize * sealed_size)
+{
+  gsize h;
+
+  g_return_val_if_fail (key != NULL && iv != NULL, GST_E2EE_FRAME_CRYPTO_ERROR);
+  g_return_val_if_fail (frame != NULL && size > 0, GST_E2EE_FRAME_TOO_SHORT);
+  g_return_val_if_fail (out != NULL || out_size == 0,
+      GST_E2EE_FRAME_CRYPTO_ERROR);
+  g_return_val_if_fail (sealed_size != NULL, GST_E2EE_FRAME_CRYPTO_ERROR);
+
+  switch (codec) {
+    case GST_E2EE_CODEC_H264:
+    case GST_E2EE_CODEC_H265:
+      return seal_nal (key, kid, iv, codec, frame, size, out, out_size,
+          sealed_size);
+    case GST_E2EE_CODEC_AV1:
+      return seal_av1 (key, kid, iv, frame, size, out, out_size, sealed_size);
+    default:
+      break;
+  }
+
+  *sealed_size = size + GST_E2EE_JFRAME_TRAILER_SIZE;
+  if (out_size < *sealed_size)
+    return GST_E2EE_FRAME_NO_SPACE;
+  memcpy (out, frame, size);
+  h = gst_e2ee_codec_clear_size (codec, out, size);
+  if (!gst_e2ee_key_seal (key, iv, out, h, out + h, size - h, out + size))
+    return GST_E2EE_FRAME_CRYPTO_ERROR;
+  write_trailer (out + size, iv, kid);
+  return GST_E2EE_FRAME_OK;
+}
+
+/* The additional authenticated data to try, besides the clear header as it
+ * came: H.264 and H.265 payloaders and depayloaders add copies of parameter
+ * sets the sender did not authenticate (see add_nal_candidates()). */
+typedef struct
+{
+  const guint8 *data[MAX_AAD_CANDIDATES];
+  gsize len[MAX_AAD_CANDIDATES];
+  guint n;
+} AadCandidates;
+
+static gboolean
+try_open (GstE2eeKey * key, const GstE2eeJFrameInfo * info,
+    const AadCandidates * aad, guint8 * frame)
+{
+  guint i;
+
+  for (i = 0; i < aad->n; i++) {
+    if (gst_e2ee_key_open (key, info->iv, aad->data[i], aad->len[i],
+            frame + info->clear_len, info->ciphertext_len, info->tag))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The receiver algorithm proper, on a parsed frame. */
+static GstE2eeFrameResult
+open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
+    const AadCandidates * aad, guint ratchet_window, guint8 * frame,
     guint * n_ratchets)
 {
-  GstE2eeJFrameInfo info;
   GstE2eeFrameResult res;
   GstE2eeKey *key, *prev, *cur;
   guint i;
-
-  g_return_val_if_fail (ring != NULL && out_size != NULL,
-      GST_E2EE_FRAME_CRYPTO_ERROR);
-
-  if (n_ratchets)
-    *n_ratchets = 0;
-
-  res = gst_e2ee_jframe_parse (codec, frame, size, &info);
-  if (res != GST_E2EE_FRAME_OK)
-    return res;
 
   /* Senders write the slot (index % ring size), and the web clients look
    * the KID up without a modulo; a larger KID is not a key we hold. It is
    * not authenticated, so accepting aliases would let a modified frame
    * through. */
-  if (info.kid >= gst_e2ee_key_ring_get_size (ring))
+  if (info->kid >= gst_e2ee_key_ring_get_size (ring))
     return GST_E2EE_FRAME_MISSING_KEY;
-  key = gst_e2ee_key_ring_get_key (ring, info.kid);
+  key = gst_e2ee_key_ring_get_key (ring, info->kid);
   if (!key)
     return GST_E2EE_FRAME_MISSING_KEY;
 
-  *out_size = info.clear_len + info.ciphertext_len;
-
-  if (try_open (key, &info, frame)) {
+  if (try_open (key, info, aad, frame)) {
     gst_e2ee_key_unref (key);
     return GST_E2EE_FRAME_OK;
   }
 
-  prev = gst_e2ee_key_ring_get_previous_key (ring, info.kid);
+  prev = gst_e2ee_key_ring_get_previous_key (ring, info->kid);
   if (prev) {
-    gboolean ok = try_open (prev, &info, frame);
+    gboolean ok = try_open (prev, info, aad, frame);
 
     gst_e2ee_key_unref (prev);
     if (ok) {
@@ -330,8 +491,8 @@ gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
       res = GST_E2EE_FRAME_CRYPTO_ERROR;
       break;
     }
-    if (try_open (cur, &info, frame)) {
-      gst_e2ee_key_ring_replace_key (ring, info.kid, key, cur);
+    if (try_open (cur, info, aad, frame)) {
+      gst_e2ee_key_ring_replace_key (ring, info->kid, key, cur);
       if (n_ratchets)
         *n_ratchets = i;
       res = GST_E2EE_FRAME_OK;
@@ -341,6 +502,366 @@ gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
   if (cur)
     gst_e2ee_key_unref (cur);
   gst_e2ee_key_unref (key);
+  return res;
+}
+
+static void
+aad_add (AadCandidates * aad, const guint8 * data, gsize len)
+{
+  if (aad->n < MAX_AAD_CANDIDATES) {
+    aad->data[aad->n] = data;
+    aad->len[aad->n] = len;
+    aad->n++;
+  }
+}
+
+/* Whether every unit in @mask has a byte-identical copy among the units
+ * outside it (the slice, last, excluded). */
+static gboolean
+copies_remain (const guint8 * frame, const GstE2eeNalUnit * u, guint n,
+    guint32 mask)
+{
+  guint i, j;
+
+  for (i = 0; i + 1 < n; i++) {
+    gboolean found = FALSE;
+
+    if (!(mask & (1u << i)))
+      continue;
+    for (j = 0; j + 1 < n && !found; j++) {
+      gsize len = u[i].end - u[i].start;
+
+      if ((mask & (1u << j)) || u[j].end - u[j].start != len)
+        continue;
+      found = memcmp (frame + u[i].start, frame + u[j].start, len) == 0;
+    }
+    if (!found)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The largest run of parameter sets from unit @first going forwards
+ * (@step 1) or backwards (@step -1) whose removal, with the units of
+ * @removed, leaves a copy of each; 0 if there is none. */
+static guint32
+duplicate_run (GstE2eeCodec codec, const guint8 * frame,
+    const GstE2eeNalUnit * u, guint n, gint first, gint step, guint32 removed)
+{
+  guint len = 0, k;
+  gint i;
+
+  for (i = first; i >= 0 && i + 1 < (gint) n && !(removed & (1u << i)) &&
+      _gst_e2ee_nal_is_parameter_set (codec, u[i].type); i += step)
+    len++;
+  for (k = len; k > 0; k--) {
+    guint32 mask = 0;
+    guint m;
+
+    for (m = 0; m < k; m++)
+      mask |= 1u << (first + step * (gint) m);
+    if (copies_remain (frame, u, n, mask | removed))
+      return mask;
+  }
+  return 0;
+}
+
+/*
+ * rtph264depay and rtph265depay put the parameter sets of the caps'
+ * sprop-parameter-sets in front of the first access unit they output, and
+ * rtph264pay/rtph265pay with config-interval insert the current ones just
+ * before each IDR slice; neither happens to the sender's header. Those
+ * copies are not authenticated, so besides the header as it came the
+ * receiver tries it without a leading run, without the run before the
+ * slice, and without both (each run as long as copies remain); only copies
+ * of parameter sets that are themselves in the header qualify, so nothing unauthenticated reaches the
+ * decoder but duplicates. Returns scratch memory holding the candidates,
+ * or NULL if there are none.
+ */
+static guint8 *
+add_nal_candidates (GstE2eeCodec codec, const guint8 * frame, gsize h,
+    AadCandidates * aad)
+{
+  GstE2eeNalUnit u[GST_E2EE_NAL_MAX_HEADER_UNITS];
+  guint32 masks[3] = { 0, 0, 0 };
+  guint n, i, c, n_masks = 0;
+  guint8 *scratch;
+
+  n = _gst_e2ee_nal_header_units (codec, frame, h, u, G_N_ELEMENTS (u));
+  if (n < 3)
+    return NULL;
+
+  masks[0] = duplicate_run (codec, frame, u, n, 0, 1, 0);
+  masks[1] = duplicate_run (codec, frame, u, n, n - 2, -1, 0);
+  if (masks[0]) {
+    guint32 before_slice = duplicate_run (codec, frame, u, n, n - 2, -1,
+        masks[0]);
+
+    if (before_slice)
+      masks[2] = masks[0] | before_slice;
+  }
+
+  for (c = 0; c < 3; c++)
+    if (masks[c] && (c == 0 || masks[c] != masks[0]))
+      n_masks++;
+  if (n_masks == 0)
+    return NULL;
+
+  scratch = g_malloc (h * n_masks);
+  for (c = 0, n_masks = 0; c < 3; c++) {
+    guint8 *out = scratch + h * n_masks;
+    gsize len = 0;
+
+    if (!masks[c] || (c > 0 && masks[c] == masks[0]))
+      continue;
+    for (i = 0; i < n; i++) {
+      gsize from = u[i].sc_start, to = i + 1 < n ? u[i + 1].sc_start : h;
+
+      if (masks[c] & (1u << i))
+        continue;
+      memcpy (out + len, frame + from, to - from);
+      len += to - from;
+    }
+    aad_add (aad, out, len);
+    n_masks++;
+  }
+  return scratch;
+}
+
+static GstE2eeFrameResult
+worse (GstE2eeFrameResult a, GstE2eeFrameResult b)
+{
+  /* an authentication failure says more than a missing key */
+  if (a == GST_E2EE_FRAME_AUTH_FAILED || b == GST_E2EE_FRAME_AUTH_FAILED)
+    return GST_E2EE_FRAME_AUTH_FAILED;
+  return a != GST_E2EE_FRAME_OK ? a : b;
+}
+
+/*
+ * H.264 and H.265. The clear header is found on the frame as it came; the
+ * rest is unescaped in place. rtph264pay and rtph265pay drop the zero bytes
+ * at the end of a NAL unit, so a KID of 0 goes missing on the way: a frame
+ * that ends with the IV-length byte is read as having KID 0. When the last
+ * two bytes are both 0x0c (KID 12, or KID 0 cut after an IV ending in 0x0c)
+ * both readings are tried.
+ */
+static GstE2eeFrameResult
+open_nal (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
+    guint8 * frame, gsize size, gsize * out_size, guint * n_ratchets)
+{
+  GstE2eeFrameResult res = GST_E2EE_FRAME_OK;
+  AadCandidates aad = { {NULL}, {0}, 0 };
+  gboolean full, cut;
+  guint8 *scratch = NULL;
+  gsize h, n, escaped;
+  guint layout;
+
+  h = gst_e2ee_codec_clear_size (codec, frame, size);
+  if (h == 0)
+    return GST_E2EE_FRAME_BAD_HEADER;
+  n = h + gst_e2ee_rbsp_unescape (frame + h, size - h);
+
+  full = n - h >= GST_E2EE_JFRAME_TRAILER_SIZE && frame[n - 2] ==
+      IV_LENGTH_BYTE;
+  cut = n - h >= GST_E2EE_JFRAME_TRAILER_SIZE - 1 && frame[n - 1] ==
+      IV_LENGTH_BYTE;
+  if (!full && !cut) {
+    res = n - h < GST_E2EE_JFRAME_TRAILER_SIZE - 1 ?
+        GST_E2EE_FRAME_TOO_SHORT : GST_E2EE_FRAME_BAD_IV_LENGTH;
+    goto failed;
+  }
+
+  aad_add (&aad, frame, h);
+  scratch = add_nal_candidates (codec, frame, h, &aad);
+
+  res = GST_E2EE_FRAME_MISSING_KEY;
+  for (layout = 0; layout < 2; layout++) {
+    GstE2eeJFrameInfo info;
+    GstE2eeFrameResult r;
+    gsize end;
+
+    if ((layout == 0 && !full) || (layout == 1 && !cut))
+      continue;
+    /* the trailer ends at n, or one byte later for a cut KID 0 */
+    end = layout == 0 ? n : n + 1;
+    info.kid = layout == 0 ? frame[n - 1] : 0;
+    info.iv = frame + end - 2 - GST_E2EE_IV_SIZE;
+    info.tag = info.iv - GST_E2EE_AES_GCM_TAG_SIZE;
+    info.clear_len = h;
+    info.ciphertext_len = (gsize) (info.tag - frame) - h;
+    r = open_parsed (ring, &info, &aad, ratchet_window, frame, n_ratchets);
+    if (r == GST_E2EE_FRAME_OK) {
+      *out_size = h + info.ciphertext_len;
+      g_free (scratch);
+      return GST_E2EE_FRAME_OK;
+    }
+    res = layout == 0 || !full ? r : worse (res, r);
+  }
+  g_free (scratch);
+
+failed:
+  /* put the escapes back, so the frame is as it came (exactly, for any
+   * frame a sender escaped) */
+  if (n != size)
+    gst_e2ee_rbsp_escape_in_place (frame + h, n - h, size - h, &escaped);
+  return res;
+}
+
+/*
+ * AV1: the receiver checks that the first protected OBU spans the frame,
+ * opens it, and puts the original size field, which is the first plaintext,
+ * back in its place. The clear part moves forward by the length of the
+ * spanning size field; *out_offset says by how much.
+ */
+static GstE2eeFrameResult
+open_av1 (GstE2eeKeyRing * ring, guint ratchet_window, guint8 * frame,
+    gsize size, gsize * out_offset, gsize * out_size, guint * n_ratchets)
+{
+  AadCandidates aad = { {NULL}, {0}, 0 };
+  GstE2eeJFrameInfo info;
+  GstE2eeFrameResult res;
+  GstE2eeAv1Layout l;
+  guint8 size_field[8], first = 0;
+  guint64 obu_size;
+  gsize x_len;
+  guint b;
+
+  res = gst_e2ee_jframe_parse (GST_E2EE_CODEC_AV1, frame, size, &info);
+  if (res != GST_E2EE_FRAME_OK)
+    return res;
+  if (!_gst_e2ee_av1_parse (frame, size, TRUE, &l))
+    return GST_E2EE_FRAME_BAD_HEADER;
+  aad_add (&aad, frame, info.clear_len);
+  res = open_parsed (ring, &info, &aad, ratchet_window, frame, n_ratchets);
+  if (res != GST_E2EE_FRAME_OK)
+    return res;
+
+  /* authentic, so made by a key holder; still checked before use */
+  b = _gst_e2ee_leb128_read (frame + info.clear_len, info.ciphertext_len,
+      &obu_size);
+  if (b == 0)
+    return GST_E2EE_FRAME_BAD_HEADER;
+  x_len = info.ciphertext_len - b;
+  if (obu_size < l.first_len || obu_size - l.first_len > x_len)
+    return GST_E2EE_FRAME_BAD_HEADER;
+
+  memcpy (size_field, frame + info.clear_len, b);
+  if (l.first_len)
+    first = frame[l.prefix_len + l.size_len];
+  memmove (frame + l.size_len, frame, l.prefix_len);
+  memcpy (frame + l.size_len + l.prefix_len, size_field, b);
+  if (l.first_len)
+    frame[l.size_len + l.prefix_len + b] = first;
+  *out_offset = l.size_len;
+  *out_size = l.prefix_len + b + l.first_len + x_len;
+  return GST_E2EE_FRAME_OK;
+}
+
+/**
+ * gst_e2ee_jframe_open_full:
+ * @ring: the sender's key ring
+ * @codec: the stream's codec
+ * @ratchet_window: how many ratchet steps to try past the current key
+ * @frame: (array length=size) (inout): the received JFrame, decrypted in
+ *   place on success
+ * @size: its length
+ * @out_offset: (out): on success, where the original frame starts in
+ *   @frame (0 except for AV1)
+ * @out_size: (out): on success, its length
+ * @n_ratchets: (out) (optional): ratchet steps this frame took
+ *
+ * The receiver algorithm of Jitsi Meet: the KID's current key; then the key
+ * that slot held before (frames in flight across a key change); then up to
+ * @ratchet_window ratchets of the current key, keeping the ratcheted key in
+ * the ring if one authenticates. A key that has no ratchet is tried once.
+ *
+ * H.264 and H.265 frames are unescaped before the trailer is read, a KID of
+ * 0 that the payloader cut off is restored, and parameter sets that the
+ * payloader or depayloader added to the clear header are allowed when they
+ * copy authenticated ones (they stay in the output, which is then what the
+ * depayloader would have given for the unencrypted frame).
+ *
+ * When no key authenticates the frame, @frame is left as it came (for
+ * H.264 and H.265: unless its escaping was not the form a sender makes,
+ * which only a modified frame has). When an AV1 frame authenticates but its
+ * hidden size field is invalid (only a key holder can make such a frame),
+ * the result is %GST_E2EE_FRAME_BAD_HEADER and @frame holds plaintext.
+ *
+ * Returns: the outcome; only %GST_E2EE_FRAME_OK means @frame is plaintext
+ */
+GstE2eeFrameResult
+gst_e2ee_jframe_open_full (GstE2eeKeyRing * ring, GstE2eeCodec codec,
+    guint ratchet_window, guint8 * frame, gsize size, gsize * out_offset,
+    gsize * out_size, guint * n_ratchets)
+{
+  AadCandidates aad = { {NULL}, {0}, 0 };
+  GstE2eeJFrameInfo info;
+  GstE2eeFrameResult res;
+
+  g_return_val_if_fail (ring != NULL && out_size != NULL && out_offset != NULL,
+      GST_E2EE_FRAME_CRYPTO_ERROR);
+  g_return_val_if_fail (frame != NULL || size == 0, GST_E2EE_FRAME_TOO_SHORT);
+
+  *out_offset = 0;
+  if (n_ratchets)
+    *n_ratchets = 0;
+
+  switch (codec) {
+    case GST_E2EE_CODEC_H264:
+    case GST_E2EE_CODEC_H265:
+      if (size == 0)
+        return GST_E2EE_FRAME_TOO_SHORT;
+      return open_nal (ring, codec, ratchet_window, frame, size, out_size,
+          n_ratchets);
+    case GST_E2EE_CODEC_AV1:
+      return open_av1 (ring, ratchet_window, frame, size, out_offset,
+          out_size, n_ratchets);
+    default:
+      break;
+  }
+
+  res = gst_e2ee_jframe_parse (codec, frame, size, &info);
+  if (res != GST_E2EE_FRAME_OK)
+    return res;
+  aad_add (&aad, frame, info.clear_len);
+  res = open_parsed (ring, &info, &aad, ratchet_window, frame, n_ratchets);
+  if (res == GST_E2EE_FRAME_OK)
+    *out_size = info.clear_len + info.ciphertext_len;
+  return res;
+}
+
+/**
+ * gst_e2ee_jframe_open:
+ * @ring: the sender's key ring
+ * @codec: the stream's codec
+ * @ratchet_window: how many ratchet steps to try past the current key
+ * @frame: (array length=size) (inout): the received JFrame, decrypted in
+ *   place on success and left unchanged otherwise
+ * @size: its length
+ * @out_size: (out): on success, the length of clear header and plaintext:
+ *   the first @out_size bytes of @frame are the original frame
+ * @n_ratchets: (out) (optional): ratchet steps this frame took
+ *
+ * As gst_e2ee_jframe_open_full(), with the original frame moved to the
+ * start of @frame where it is not there already (AV1).
+ *
+ * Returns: the outcome; only %GST_E2EE_FRAME_OK means @frame is plaintext
+ */
+GstE2eeFrameResult
+gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
+    guint ratchet_window, guint8 * frame, gsize size, gsize * out_size,
+    guint * n_ratchets)
+{
+  GstE2eeFrameResult res;
+  gsize offset = 0;
+
+  g_return_val_if_fail (ring != NULL && out_size != NULL,
+      GST_E2EE_FRAME_CRYPTO_ERROR);
+
+  res = gst_e2ee_jframe_open_full (ring, codec, ratchet_window, frame, size,
+      &offset, out_size, n_ratchets);
+  if (res == GST_E2EE_FRAME_OK && offset > 0)
+    memmove (frame, frame + offset, *out_size);
   return res;
 }
 
@@ -366,6 +887,10 @@ gst_e2ee_frame_result_to_string (GstE2eeFrameResult result)
       return "authentication failed";
     case GST_E2EE_FRAME_CRYPTO_ERROR:
       return "crypto library error";
+    case GST_E2EE_FRAME_BAD_HEADER:
+      return "frame does not follow its codec's syntax";
+    case GST_E2EE_FRAME_NO_SPACE:
+      return "no room for the sealed frame";
   }
   return "unknown";
 }

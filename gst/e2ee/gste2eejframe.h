@@ -22,6 +22,7 @@
 #define __GST_E2EE_JFRAME_H__
 
 #include <gst/e2ee/gste2eekeyring.h>
+#include <gst/e2ee/gste2eecodec.h>
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,12 @@ G_BEGIN_DECLS
  * @GST_E2EE_FRAME_MISSING_KEY: the KID names an empty slot
  * @GST_E2EE_FRAME_AUTH_FAILED: no key within the ratchet window authenticates it
  * @GST_E2EE_FRAME_CRYPTO_ERROR: the crypto library failed
+ * @GST_E2EE_FRAME_BAD_HEADER: the frame does not follow its codec's syntax
+ *   (an H.264 or H.265 access unit without a slice NAL unit or a leading
+ *   start code, an AV1 temporal unit without an OBU to protect or with an
+ *   OBU size that does not fit), so it cannot be sealed, or was not sealed
+ *   by a sender that follows the rules
+ * @GST_E2EE_FRAME_NO_SPACE: the output memory is too small
  *
  * What became of a frame.
  */
@@ -52,6 +59,8 @@ typedef enum
   GST_E2EE_FRAME_MISSING_KEY,
   GST_E2EE_FRAME_AUTH_FAILED,
   GST_E2EE_FRAME_CRYPTO_ERROR,
+  GST_E2EE_FRAME_BAD_HEADER,
+  GST_E2EE_FRAME_NO_SPACE,
 } GstE2eeFrameResult;
 
 /**
@@ -88,13 +97,6 @@ typedef struct
 } GstE2eeIvSource;
 
 GST_E2EE_API
-GstE2eeCodec gst_e2ee_codec_from_caps (const GstCaps * caps);
-
-GST_E2EE_API
-gsize gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame,
-    gsize size);
-
-GST_E2EE_API
 gboolean gst_e2ee_iv_source_init (GstE2eeIvSource * src);
 
 GST_E2EE_API
@@ -112,6 +114,20 @@ GST_E2EE_API
 gboolean gst_e2ee_jframe_seal (GstE2eeKey * key, guint8 kid,
     const guint8 * iv, GstE2eeCodec codec, guint8 * frame, gsize size,
     guint8 * trailer);
+
+GST_E2EE_API
+gsize gst_e2ee_jframe_sealed_size (GstE2eeCodec codec, const guint8 * frame,
+    gsize size);
+
+GST_E2EE_API
+GstE2eeFrameResult gst_e2ee_jframe_seal_into (GstE2eeKey * key, guint8 kid,
+    const guint8 * iv, GstE2eeCodec codec, const guint8 * frame, gsize size,
+    guint8 * out, gsize out_size, gsize * sealed_size);
+
+GST_E2EE_API
+GstE2eeFrameResult gst_e2ee_jframe_open_full (GstE2eeKeyRing * ring,
+    GstE2eeCodec codec, guint ratchet_window, guint8 * frame, gsize size,
+    gsize * out_offset, gsize * out_size, guint * n_ratchets);
 
 GST_E2EE_API
 GstE2eeFrameResult gst_e2ee_jframe_open (GstE2eeKeyRing * ring,

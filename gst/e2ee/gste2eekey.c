@@ -51,6 +51,7 @@
 #endif
 
 #include "gste2eekey.h"
+#include "gste2eekey-private.h"
 
 #include <string.h>
 #include <openssl/core_names.h>
@@ -347,6 +348,25 @@ gst_e2ee_key_can_ratchet (const GstE2eeKey * key)
   g_return_val_if_fail (key != NULL, FALSE);
 
   return key->kdf != GST_E2EE_KDF_RAW;
+}
+
+gboolean
+_gst_e2ee_key_ratchet_material (GstE2eeKdf kdf, const guint8 * in,
+    gsize in_len, guint8 * out)
+{
+  static const guint8 zero_info[LIVEKIT_INFO_LEN] = { 0, };
+
+  switch (kdf) {
+    case GST_E2EE_KDF_JITSI:
+      return hkdf_sha256 (in, in_len, JITSI_RATCHET_SALT, NULL, 0, out,
+          MATERIAL_SIZE);
+    case GST_E2EE_KDF_LIVEKIT:
+      return hkdf_sha256 (in, in_len, LIVEKIT_SALT, zero_info,
+          sizeof (zero_info), out, MATERIAL_SIZE);
+    case GST_E2EE_KDF_RAW:
+      break;
+  }
+  return FALSE;
 }
 
 /**

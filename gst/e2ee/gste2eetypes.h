@@ -55,14 +55,27 @@ GType gst_e2ee_kdf_get_type (void);
  * @GST_E2EE_CODEC_UNKNOWN: not a supported stream
  * @GST_E2EE_CODEC_AUDIO: any audio (Opus): the first byte (TOC) stays clear
  * @GST_E2EE_CODEC_VP8: VP8: 10 clear bytes on key frames, 3 otherwise
+ * @GST_E2EE_CODEC_H264: H.264 in Annex B byte-stream form, one access unit
+ *   per frame: LiveKit's rule (everything up to and including the first 2
+ *   bytes of the first slice NAL unit stays clear, the rest is RBSP-escaped)
+ * @GST_E2EE_CODEC_H265: H.265, as H.264 (the 2 bytes are the NAL unit header)
+ * @GST_E2EE_CODEC_VP9: VP9: 10 clear bytes on key frames, 3 otherwise, the
+ *   key-frame flag read from the uncompressed header
+ * @GST_E2EE_CODEC_AV1: AV1 temporal units of OBUs with size fields: the
+ *   temporal delimiter and sequence header OBUs stay clear, and the first
+ *   other OBU is made to span the rest of the frame
  *
- * Which clear-header rule applies to a stream.
+ * Which clear-header rule applies to a stream. See gst_e2ee_codec_from_caps().
  */
 typedef enum
 {
   GST_E2EE_CODEC_UNKNOWN = 0,
   GST_E2EE_CODEC_AUDIO,
   GST_E2EE_CODEC_VP8,
+  GST_E2EE_CODEC_H264,
+  GST_E2EE_CODEC_H265,
+  GST_E2EE_CODEC_VP9,
+  GST_E2EE_CODEC_AV1,
 } GstE2eeCodec;
 
 /**
@@ -80,8 +93,13 @@ GQuark gst_e2ee_error_quark (void);
  * @GST_E2EE_ERROR_PASSPHRASE: a passphrase where the schedule takes none
  * @GST_E2EE_ERROR_CRYPTO: the crypto library failed
  * @GST_E2EE_ERROR_RANDOM: the CSPRNG failed
+ * @GST_E2EE_ERROR_OLM: libolm refused an operation or a message (malformed,
+ *   forged, replayed, or from the wrong sender); the message gives libolm's
+ *   error name
+ * @GST_E2EE_ERROR_STATE: a state or key file is corrupt, truncated, was
+ *   encrypted under another key, or has unsafe permissions
  *
- * Errors of the key and frame layer.
+ * Errors of the gst-e2ee library.
  */
 typedef enum
 {
@@ -89,6 +107,8 @@ typedef enum
   GST_E2EE_ERROR_PASSPHRASE,
   GST_E2EE_ERROR_CRYPTO,
   GST_E2EE_ERROR_RANDOM,
+  GST_E2EE_ERROR_OLM,
+  GST_E2EE_ERROR_STATE,
 } GstE2eeError;
 
 /**

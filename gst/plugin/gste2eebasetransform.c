@@ -57,6 +57,16 @@ typedef struct
   GstE2eeCodec codec;
   GstE2eeStats stats;
 
+  /* the key manager, if any, and what we last took from it */
+  GstE2eeKeyManager *manager;
+  gchar *participant;
+  guint manager_generation;
+  gboolean manager_synced;
+  guint local_serial;
+  guint remote_serials[GST_E2EE_KEY_RING_DEFAULT_SIZE];
+  gchar *resolved;
+  gboolean warned_no_participant;
+
   /* immutable after init; the ring has a lock of its own */
   GstE2eeKeyRing *ring;
 } GstE2eeBaseTransformPrivate;
@@ -141,6 +151,20 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
       mark_dirty_locked (priv);
       GST_OBJECT_UNLOCK (object);
       break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER:
+      GST_OBJECT_LOCK (object);
+      gst_object_replace ((GstObject **) & priv->manager,
+          g_value_get_object (value));
+      priv->manager_synced = FALSE;
+      GST_OBJECT_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT:
+      GST_OBJECT_LOCK (object);
+      g_free (priv->participant);
+      priv->participant = g_value_dup_string (value);
+      priv->manager_synced = FALSE;
+      GST_OBJECT_UNLOCK (object);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -193,6 +217,16 @@ gst_e2ee_base_transform_get_property (GObject * object, guint prop_id,
     case GST_E2EE_BASE_TRANSFORM_PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
       break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER:
+      GST_OBJECT_LOCK (object);
+      g_value_set_object (value, priv->manager);
+      GST_OBJECT_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT:
+      GST_OBJECT_LOCK (object);
+      g_value_set_string (value, priv->participant);
+      GST_OBJECT_UNLOCK (object);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -206,6 +240,9 @@ gst_e2ee_base_transform_finalize (GObject * object)
 
   wipe_config_locked (priv);
   gst_e2ee_key_ring_unref (priv->ring);
+  gst_clear_object (&priv->manager);
+  g_free (priv->participant);
+  g_free (priv->resolved);
 
   G_OBJECT_CLASS (gst_e2ee_base_transform_parent_class)->finalize (object);
 }
@@ -228,14 +265,96 @@ gst_e2ee_base_transform_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   return TRUE;
 }
 
+static void
+gst_e2ee_base_transform_set_context (GstElement * element, GstContext * context)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (element);
+  GstE2eeKeyManager *manager = gst_e2ee_key_manager_from_context (context);
+
+  if (manager) {
+    GST_OBJECT_LOCK (element);
+    /* an explicit key-manager property wins over a context */
+    if (!priv->manager) {
+      priv->manager = manager;
+      priv->manager_synced = FALSE;
+      manager = NULL;
+    }
+    GST_OBJECT_UNLOCK (element);
+    gst_clear_object (&manager);
+  }
+  GST_ELEMENT_CLASS (gst_e2ee_base_transform_parent_class)->set_context
+      (element, context);
+}
+
+/* Asks the neighbours, then the application, for a key manager context. */
+static void
+find_manager (GstE2eeBaseTransform * self)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstQuery *query;
+  GstContext *context = NULL;
+
+  query = gst_query_new_context (GST_E2EE_KEY_MANAGER_CONTEXT_TYPE);
+  if (gst_pad_peer_query (trans->srcpad, query)
+      || gst_pad_peer_query (trans->sinkpad, query)) {
+    gst_query_parse_context (query, &context);
+    if (context)
+      gst_element_set_context (GST_ELEMENT (self), context);
+  }
+  gst_query_unref (query);
+  if (!context) {
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_need_context (GST_OBJECT (self),
+            GST_E2EE_KEY_MANAGER_CONTEXT_TYPE));
+  }
+}
+
+static gboolean
+gst_e2ee_base_transform_query (GstBaseTransform * trans,
+    GstPadDirection direction, GstQuery * query)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CONTEXT) {
+    const gchar *type;
+
+    if (gst_query_parse_context_type (query, &type)
+        && g_str_equal (type, GST_E2EE_KEY_MANAGER_CONTEXT_TYPE)) {
+      GstE2eeKeyManager *manager = NULL;
+
+      GST_OBJECT_LOCK (trans);
+      if (priv->manager)
+        manager = gst_object_ref (priv->manager);
+      GST_OBJECT_UNLOCK (trans);
+      if (manager) {
+        GstContext *context = gst_e2ee_key_manager_new_context (manager);
+
+        gst_query_set_context (query, context);
+        gst_context_unref (context);
+        gst_object_unref (manager);
+        return TRUE;
+      }
+    }
+  }
+  return GST_BASE_TRANSFORM_CLASS (gst_e2ee_base_transform_parent_class)->query
+      (trans, direction, query);
+}
+
 static gboolean
 gst_e2ee_base_transform_start (GstBaseTransform * trans)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
+  gboolean have_keys;
 
   GST_OBJECT_LOCK (trans);
   memset (&priv->stats, 0, sizeof (priv->stats));
+  priv->manager_synced = FALSE;
+  priv->warned_no_participant = FALSE;
+  have_keys = priv->manager || priv->have_material || priv->passphrase;
   GST_OBJECT_UNLOCK (trans);
+
+  if (!have_keys)
+    find_manager (GST_E2EE_BASE_TRANSFORM (trans));
 
   /* a bad key fails the state change, before any frame flows */
   return gst_e2ee_base_transform_update_keys (GST_E2EE_BASE_TRANSFORM (trans));
@@ -246,10 +365,15 @@ gst_e2ee_base_transform_stop (GstBaseTransform * trans)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
 
-  /* forget ratchet state; the properties are applied afresh on restart */
+  /* forget ratchet state; the properties (or the manager's keys) are
+   * applied afresh on restart */
   gst_e2ee_key_ring_clear (priv->ring);
+  priv->local_serial = 0;
+  memset (priv->remote_serials, 0, sizeof (priv->remote_serials));
+  g_clear_pointer (&priv->resolved, g_free);
   GST_OBJECT_LOCK (trans);
   mark_dirty_locked (priv);
+  priv->manager_synced = FALSE;
   GST_OBJECT_UNLOCK (trans);
   return TRUE;
 }
@@ -267,6 +391,9 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
   trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_set_caps);
   trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_stop);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_query);
+  GST_ELEMENT_CLASS (klass)->set_context =
+      GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_set_context);
 
   klass->stats_name = "application/x-e2ee-stats";
 
@@ -339,6 +466,23 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
       GST_E2EE_BASE_TRANSFORM_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics", "Frame and error counters",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeBaseTransform:key-manager:
+   *
+   * The key manager whose keys to use: the encryptor sends with this
+   * participant's key, the decryptor opens the frames of
+   * #GstE2eeDec:participant. Without it, the element looks for a context of
+   * type "gst.e2ee.KeyManager" (an e2eekeymanager in the same pipeline
+   * provides one) unless key or passphrase is set. A manager's keys take
+   * precedence over key and passphrase, and use the manager's kdf.
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER,
+      g_param_spec_object ("key-manager", "Key manager",
+          "Key manager whose keys to use", GST_TYPE_E2EE_KEY_MANAGER,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
 
   gst_type_mark_as_plugin_api (GST_TYPE_E2EE_KDF, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_E2EE_BASE_TRANSFORM, 0);
@@ -444,6 +588,71 @@ gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self)
   return GET_PRIV (self)->ring;
 }
 
+/* Takes the keys of the key manager into our ring. Streaming thread. */
+static void
+sync_manager (GstE2eeBaseTransform * self, GstE2eeKeyManager * manager)
+{
+  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+  gboolean had_keys = FALSE;
+
+  if (!klass->remote_keys) {
+    guint index = 0, serial = priv->local_serial;
+
+    if (gst_e2ee_key_manager_sync_local (manager, priv->ring, &serial, &index)) {
+      had_keys = serial != priv->local_serial;
+      priv->local_serial = serial;
+      GST_OBJECT_LOCK (self);
+      priv->key_index = index;
+      GST_OBJECT_UNLOCK (self);
+    }
+  } else {
+    gchar *participant, *resolved = NULL;
+    guint serials[GST_E2EE_KEY_RING_DEFAULT_SIZE];
+    gboolean warn = FALSE;
+
+    GST_OBJECT_LOCK (self);
+    participant = g_strdup (priv->participant);
+    GST_OBJECT_UNLOCK (self);
+
+    memcpy (serials, priv->remote_serials, sizeof (serials));
+    if (!gst_e2ee_key_manager_sync_remote (manager, participant, priv->ring,
+            serials, &resolved)) {
+      /* nobody (or nobody unambiguous) to decrypt for: fail closed */
+      if (priv->resolved) {
+        gst_e2ee_key_ring_clear (priv->ring);
+        memset (priv->remote_serials, 0, sizeof (priv->remote_serials));
+        g_clear_pointer (&priv->resolved, g_free);
+      }
+      GST_OBJECT_LOCK (self);
+      warn = !participant && !priv->warned_no_participant;
+      priv->warned_no_participant = TRUE;
+      GST_OBJECT_UNLOCK (self);
+      if (warn)
+        GST_INFO_OBJECT (self, "no single remote participant yet; set the "
+            "participant property when there are several");
+    } else if (g_strcmp0 (resolved, priv->resolved) != 0) {
+      /* someone else's keys now: start from an empty ring */
+      gst_e2ee_key_ring_clear (priv->ring);
+      memset (priv->remote_serials, 0, sizeof (priv->remote_serials));
+      g_free (priv->resolved);
+      priv->resolved = resolved;
+      resolved = NULL;
+      gst_e2ee_key_manager_sync_remote (manager, priv->resolved, priv->ring,
+          priv->remote_serials, &resolved);
+      had_keys = TRUE;
+    } else {
+      had_keys = memcmp (serials, priv->remote_serials, sizeof (serials)) != 0;
+      memcpy (priv->remote_serials, serials, sizeof (serials));
+    }
+    g_free (resolved);
+    g_free (participant);
+  }
+
+  if (had_keys && klass->key_installed)
+    klass->key_installed (self);
+}
+
 /*
  * Starts a frame on the streaming thread: applies changed key properties,
  * counts the frame in and tells the stream's codec and the current key index.
@@ -457,12 +666,27 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
   gboolean dirty;
 
+  GstE2eeKeyManager *manager = NULL;
+
   GST_OBJECT_LOCK (self);
   dirty = priv->dirty;
+  if (priv->manager)
+    manager = gst_object_ref (priv->manager);
   GST_OBJECT_UNLOCK (self);
 
-  if (dirty && !gst_e2ee_base_transform_update_keys (self))
+  if (manager) {
+    /* one atomic read per frame; the manager lock only on a change */
+    guint gen = gst_e2ee_key_manager_get_generation (manager);
+
+    if (!priv->manager_synced || gen != priv->manager_generation) {
+      priv->manager_generation = gen;
+      priv->manager_synced = TRUE;
+      sync_manager (self, manager);
+    }
+    gst_object_unref (manager);
+  } else if (dirty && !gst_e2ee_base_transform_update_keys (self)) {
     return FALSE;
+  }
 
   GST_OBJECT_LOCK (self);
   priv->stats.frames_in++;
@@ -485,4 +709,28 @@ GstE2eeCodec
 gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform * self)
 {
   return GET_PRIV (self)->codec;
+}
+
+/**
+ * gst_e2ee_base_transform_install_participant_property:
+ * @klass: the decryptor's class
+ *
+ * Installs #GstE2eeDec:participant, handled here with the key manager.
+ */
+void
+gst_e2ee_base_transform_install_participant_property (GObjectClass * klass)
+{
+  /**
+   * GstE2eeDec:participant:
+   *
+   * With a key manager: whose frames these are, by participant id. Unset,
+   * the only remote participant; with several, frames are dropped until it
+   * is set.
+   */
+  g_object_class_install_property (klass,
+      GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT,
+      g_param_spec_string ("participant", "Participant",
+          "Whose keys to decrypt with (default: the only remote participant)",
+          NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
 }

@@ -38,6 +38,8 @@ G_DECLARE_DERIVABLE_TYPE (GstE2eeBaseTransform, gst_e2ee_base_transform,
  *   properties was put in the ring
  * @add_stats: adds the subclass's own counters to the stats structure;
  *   called with the object lock held
+ * @remote_keys: with a key manager, use a remote participant's keys (the
+ *   decryptor) rather than our own (the encryptor)
  *
  * Shared part of e2eeenc and e2eedec: the key properties, the key ring, the
  * codec of the stream and the counters.
@@ -49,6 +51,7 @@ struct _GstE2eeBaseTransformClass
   const gchar *stats_name;
   void (*key_installed) (GstE2eeBaseTransform * self);
   void (*add_stats) (GstE2eeBaseTransform * self, GstStructure * s);
+  gboolean remote_keys;
 };
 
 /* Counters shared by both elements; protected by the object lock. */
@@ -76,6 +79,8 @@ enum
   GST_E2EE_BASE_TRANSFORM_PROP_KDF,
   GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE,
   GST_E2EE_BASE_TRANSFORM_PROP_STATS,
+  GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER,
+  GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT,
   GST_E2EE_BASE_TRANSFORM_PROP_LAST
 };
 
@@ -87,6 +92,8 @@ gboolean gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
 GstE2eeKeyRing * gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self);
 
 GstE2eeStats * gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
+
+void gst_e2ee_base_transform_install_participant_property (GObjectClass * klass);
 
 GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform * self);
 

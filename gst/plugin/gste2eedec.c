@@ -35,10 +35,20 @@
  * without the key sees. When decryption works again after failures, the
  * element asks upstream for a key frame, so the picture recovers at once.
  *
- * ## Example launch line
+ * H.264 and H.265 frames are unescaped, and copies of parameter sets that
+ * rtph264pay/rtph265pay (config-interval) or the depayloaders (the caps'
+ * sprop-parameter-sets) add to the clear header are accepted and kept, so the
+ * output is what the depayloader gives for the unencrypted stream. AV1
+ * frames get their original OBU size back.
+ *
+ * ## Example launch lines
  * |[
  * gst-launch-1.0 udpsrc port=5002 caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8" ! \
  *     rtpvp8depay ! e2eedec key=<64 hex digits> ! vp8dec ! videoconvert ! autovideosink
+ * ]|
+ * |[
+ * gst-launch-1.0 udpsrc port=5004 caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=H264" ! \
+ *     rtph264depay ! e2eedec key=<64 hex digits> ! avdec_h264 ! videoconvert ! autovideosink
  * ]|
  */
 
@@ -75,7 +85,15 @@ struct _GstE2eeDec
   gboolean failing;
 };
 
-#define E2EE_CAPS "audio/x-opus; video/x-vp8"
+/* H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
+ * on (h264parse/h265parse convert avc/hvc1); AV1: temporal units of OBUs
+ * with size fields (av1enc leaves stream-format out, av1parse sets it) */
+#define E2EE_CAPS "audio/x-opus; video/x-vp8; video/x-vp9; " \
+    "video/x-h264, stream-format = (string) byte-stream, " \
+    "alignment = (string) au; " \
+    "video/x-h265, stream-format = (string) byte-stream, " \
+    "alignment = (string) au; " \
+    "video/x-av1, alignment = (string) tu"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
@@ -155,7 +173,7 @@ gst_e2ee_dec_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstE2eeFrameResult res;
   GstE2eeCodec codec;
   GstMapInfo map;
-  gsize size, out_size = 0;
+  gsize size, out_offset = 0, out_size = 0;
   guint index, window, n_ratchets = 0;
   gboolean passthrough = FALSE, recovered = FALSE;
 
@@ -179,8 +197,8 @@ gst_e2ee_dec_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
         ("could not map the frame writable"));
     return GST_FLOW_ERROR;
   }
-  res = gst_e2ee_jframe_open (gst_e2ee_base_transform_get_ring (base), codec,
-      window, map.data, map.size, &out_size, &n_ratchets);
+  res = gst_e2ee_jframe_open_full (gst_e2ee_base_transform_get_ring (base),
+      codec, window, map.data, map.size, &out_offset, &out_size, &n_ratchets);
   gst_buffer_unmap (buf, &map);
 
   GST_OBJECT_LOCK (self);
@@ -197,10 +215,12 @@ gst_e2ee_dec_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       break;
     case GST_E2EE_FRAME_TOO_SHORT:
     case GST_E2EE_FRAME_BAD_IV_LENGTH:
+    case GST_E2EE_FRAME_BAD_HEADER:
       stats->bad_frames++;
       break;
     case GST_E2EE_FRAME_AUTH_FAILED:
     case GST_E2EE_FRAME_CRYPTO_ERROR:
+    case GST_E2EE_FRAME_NO_SPACE:
       stats->auth_failed++;
       break;
   }
@@ -218,7 +238,7 @@ gst_e2ee_dec_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GST_OBJECT_UNLOCK (self);
 
   if (res == GST_E2EE_FRAME_OK) {
-    gst_buffer_resize (buf, 0, out_size);
+    gst_buffer_resize (buf, out_offset, out_size);
     if (recovered)
       request_key_frame (self);
     GST_LOG_OBJECT (self, "decrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
@@ -319,6 +339,9 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
   base_class->stats_name = "application/x-e2ee-dec-stats";
   base_class->add_stats = gst_e2ee_dec_add_stats;
   base_class->key_installed = gst_e2ee_dec_key_installed;
+  base_class->remote_keys = TRUE;
+
+  gst_e2ee_base_transform_install_participant_property (gobject_class);
 
   /**
    * GstE2eeDec:ratchet-window:

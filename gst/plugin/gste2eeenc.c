@@ -26,9 +26,23 @@
  * Encrypts every encoded frame end to end, before the RTP payloader, in the
  * JFrame format of the Jitsi Meet and LiveKit web clients: the first bytes of
  * the frame that payloaders and routers read stay clear and authenticated
- * (the Opus TOC byte; 10 bytes of a VP8 key frame, 3 of a delta frame), the
- * rest is AES-GCM ciphertext, followed by the tag, the IV, the IV length and
- * the key index. Caps do not change, so the stock payloaders take the output.
+ * (the Opus TOC byte; 10 bytes of a VP8 or VP9 key frame, 3 of a delta
+ * frame; for H.264 and H.265 everything up to the first 2 bytes of the first
+ * slice NAL unit, LiveKit's rule; for AV1 the temporal delimiter, sequence
+ * header and the next OBU's header), the rest is AES-GCM ciphertext,
+ * followed by the tag, the IV, the IV length and the key index. Caps do not
+ * change, so the stock payloaders take the output.
+ *
+ * Audio, VP8 and VP9 frames are encrypted in place. H.264 and H.265 access
+ * units are rewritten into the form the RTP depayloaders emit (4-byte start
+ * codes, no trailing zero bytes) and the encrypted part is escaped so that
+ * no start code appears in it; AV1 temporal units get the size of their
+ * first encrypted OBU rewritten to span the rest. Those are written into new
+ * memory, one allocation per frame. An access unit without a slice (or a
+ * temporal unit without a frame) cannot be encrypted by these rules: it is
+ * dropped and counted in bad-frames. H.264 and H.265 must be in byte-stream
+ * form (put h264parse or h265parse in front of encoders that output avc or
+ * hvc1).
  *
  * The element fails closed: with no key it drops frames (and warns once)
  * unless #GstE2eeEnc:allow-unencrypted is set.
@@ -43,6 +57,11 @@
  *     e2eevp8pay ! udpsink host=127.0.0.1 port=5002
  * ]| The stock rtpvp8pay of GStreamer 1.22 parses the VP8 partition header,
  * which is encrypted, and fails; e2eevp8pay does not parse it.
+ * |[
+ * gst-launch-1.0 videotestsrc ! x264enc tune=zerolatency ! \
+ *     video/x-h264,stream-format=byte-stream,alignment=au ! \
+ *     e2eeenc key=<64 hex digits> ! rtph264pay ! udpsink host=127.0.0.1 port=5004
+ * ]|
  */
 
 #ifdef HAVE_CONFIG_H
@@ -74,7 +93,15 @@ struct _GstE2eeEnc
   GstE2eeIvSource iv_source;
 };
 
-#define E2EE_CAPS "audio/x-opus; video/x-vp8"
+/* H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
+ * on (h264parse/h265parse convert avc/hvc1); AV1: temporal units of OBUs
+ * with size fields (av1enc leaves stream-format out, av1parse sets it) */
+#define E2EE_CAPS "audio/x-opus; video/x-vp8; video/x-vp9; " \
+    "video/x-h264, stream-format = (string) byte-stream, " \
+    "alignment = (string) au; " \
+    "video/x-h265, stream-format = (string) byte-stream, " \
+    "alignment = (string) au; " \
+    "video/x-av1, alignment = (string) tu"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
@@ -141,6 +168,78 @@ drop_without_key (GstE2eeEnc * self, gsize size)
   return GST_BASE_TRANSFORM_FLOW_DROPPED;
 }
 
+/* Seals into new memory that replaces the frame's (H.264, H.265, AV1).
+ * Takes the key's reference. */
+static GstFlowReturn
+seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
+    guint8 kid, GstE2eeCodec codec, gsize size)
+{
+  GstE2eeStats *stats = gst_e2ee_base_transform_stats (GST_E2EE_BASE_TRANSFORM
+      (self));
+  guint8 iv[GST_E2EE_IV_SIZE];
+  GstE2eeFrameResult res = GST_E2EE_FRAME_BAD_HEADER;
+  GstMemory *mem = NULL;
+  GstMapInfo in, out;
+  gsize room, sealed = 0;
+
+  if (!gst_buffer_map (buf, &in, GST_MAP_READ)) {
+    gst_e2ee_key_unref (key);
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("could not map the frame"));
+    return GST_FLOW_ERROR;
+  }
+
+  room = gst_e2ee_jframe_sealed_size (codec, in.data, in.size);
+  if (room > 0) {
+    gst_e2ee_iv_source_next (&self->iv_source, iv);
+    /* a second round only for a frame that needs more escapes than the
+     * room allows; the same IV gives the same bytes */
+    while (TRUE) {
+      mem = gst_allocator_alloc (NULL, room, NULL);
+      gst_memory_map (mem, &out, GST_MAP_WRITE);
+      res = gst_e2ee_jframe_seal_into (key, kid, iv, codec, in.data, in.size,
+          out.data, out.size, &sealed);
+      gst_memory_unmap (mem, &out);
+      if (res != GST_E2EE_FRAME_NO_SPACE || sealed <= room)
+        break;
+      gst_memory_unref (mem);
+      mem = NULL;
+      room = sealed;
+    }
+  }
+  gst_buffer_unmap (buf, &in);
+  gst_e2ee_key_unref (key);
+
+  if (res == GST_E2EE_FRAME_OK) {
+    gst_memory_resize (mem, 0, sealed);
+    gst_buffer_replace_all_memory (buf, mem);
+    GST_OBJECT_LOCK (self);
+    stats->frames_out++;
+    stats->bytes_out += sealed;
+    GST_OBJECT_UNLOCK (self);
+    GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
+        " bytes (%s)", size, sealed, gst_e2ee_codec_to_string (codec));
+    return GST_FLOW_OK;
+  }
+
+  if (mem)
+    gst_memory_unref (mem);
+  if (res == GST_E2EE_FRAME_BAD_HEADER) {
+    /* fail closed: a frame the rule cannot split is not sent */
+    GST_OBJECT_LOCK (self);
+    stats->bad_frames++;
+    stats->dropped++;
+    GST_OBJECT_UNLOCK (self);
+    GST_DEBUG_OBJECT (self, "%" G_GSIZE_FORMAT "-byte %s frame dropped: %s",
+        size, gst_e2ee_codec_to_string (codec),
+        gst_e2ee_frame_result_to_string (res));
+    return GST_BASE_TRANSFORM_FLOW_DROPPED;
+  }
+  GST_ELEMENT_ERROR (self, LIBRARY, ENCODE, (_("Encryption failed.")),
+      ("%s", gst_e2ee_frame_result_to_string (res)));
+  return GST_FLOW_ERROR;
+}
+
 static GstFlowReturn
 gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
@@ -163,7 +262,8 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   size = gst_buffer_get_size (buf);
   if (size == 0) {
-    /* DTX and padding: nothing to hide, and the web clients pass them too */
+    /* DTX and padding: nothing to hide; a JFrame cannot be shorter than
+     * its trailer, so the receiver tells them apart */
     GST_OBJECT_LOCK (self);
     stats->frames_out++;
     GST_OBJECT_UNLOCK (self);
@@ -173,6 +273,10 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   key = gst_e2ee_key_ring_get_key (ring, index);
   if (!key)
     return drop_without_key (self, size);
+
+  if (!gst_e2ee_codec_seals_in_place (codec))
+    return seal_rewritten (self, buf, key, index % gst_e2ee_key_ring_get_size
+        (ring), codec, size);
 
   if (!gst_buffer_map (buf, &map, GST_MAP_READWRITE)) {
     gst_e2ee_key_unref (key);

@@ -1,0 +1,35 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_E2EE_KEY_PRIVATE_H__
+#define __GST_E2EE_KEY_PRIVATE_H__
+
+#include "gste2eekey.h"
+
+G_BEGIN_DECLS
+
+/* One ratchet step of 32 bytes of raw material under @kdf, for the key
+ * manager, which keeps material rather than keys. FALSE for kdf=raw. */
+gboolean _gst_e2ee_key_ratchet_material (GstE2eeKdf kdf, const guint8 * in,
+    gsize in_len, guint8 * out);
+
+G_END_DECLS
+
+#endif /* __GST_E2EE_KEY_PRIVATE_H__ */

@@ -1,0 +1,239 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_E2EE_KEY_MANAGER_PRIVATE_H__
+#define __GST_E2EE_KEY_MANAGER_PRIVATE_H__
+
+#include "gste2eekeymanager.h"
+#include "gste2eeolm-private.h"
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define MEDIA_KEY_SIZE 32
+#define N_SLOTS GST_E2EE_KEY_RING_DEFAULT_SIZE
+/* bigger messages are refused unparsed: olm messages carrying a key are a
+ * few hundred bytes */
+#define MAX_MESSAGE_SIZE (64 * 1024)
+#define REQUEST_TIMEOUT_MS 5000
+
+GST_DEBUG_CATEGORY_EXTERN (gst_e2ee_key_manager_debug);
+
+typedef struct _Channel Channel;
+typedef struct _Participant Participant;
+typedef struct _SasState SasState;
+
+/* A data channel of a webrtcbin we were given: the one we created, or the
+ * one the peer created, adopted. Manager thread, except the handlers. */
+struct _Channel
+{
+  GstE2eeKeyManager *manager;
+  GstElement *webrtcbin;
+  GObject *dc;
+  gboolean local;
+  gboolean open;
+  gboolean closed;
+  /* sends that came before the channel opened */
+  GQueue pending;
+};
+
+struct _SasState
+{
+  GstE2eeOlmSas *sas;
+  gchar *transaction_id;
+  gchar *start_json;
+  gchar *commitment;
+  gboolean initiator;
+  gboolean key_sent;
+  gboolean codes_ready;
+  gboolean mac_sent;
+  gboolean their_mac_ok;
+  gboolean confirmed;
+};
+
+struct _Participant
+{
+  gchar *id;
+  /* identity keys, trusted on first use */
+  gchar *curve25519;
+  gchar *ed25519;
+  /* the application admitted it (or auto-admit) */
+  gboolean admitted;
+  /* admitted and heard from: counted in the call */
+  gboolean joined;
+  /* we sent it our identity (e2ee-hello) */
+  gboolean hello_sent;
+  GstE2eeOlmSession *session;
+  /* uuid of the session-init that made the session, against replays */
+  gchar *session_uuid;
+  gchar *pending_uuid;
+  GSource *pending_timeout;
+  /* one-time keys we made outbound sessions from, against replays */
+  GHashTable *used_otks;
+  Channel *channel;
+  /* the ratchet that hides earlier media from it has happened */
+  gboolean may_get_key;
+  /* serial of our local key it last got (0: none) */
+  guint sent_serial;
+  SasState *sas;
+  gboolean verified;
+
+  /* its media keys: read by elements under the manager lock */
+  guint8 keys[N_SLOTS][MEDIA_KEY_SIZE];
+  gboolean have_key[N_SLOTS];
+  guint serial[N_SLOTS];
+  gint64 last_index;
+};
+
+typedef struct
+{
+  guint64 messages_in;
+  guint64 messages_out;
+  guint64 malformed;
+  guint64 not_for_us;
+  guint64 unknown_type;
+  guint64 refused;
+  guint64 decrypt_failed;
+  guint64 errors_received;
+  guint64 impersonations;
+  guint64 sessions;
+  guint64 keys_sent;
+  guint64 keys_received;
+  guint64 ratchets;
+  guint64 rotations;
+} ManagerStats;
+
+typedef enum
+{
+  QUEUED_SEND,
+  QUEUED_SIGNAL_JOINED,
+  QUEUED_SIGNAL_LEFT,
+  QUEUED_SIGNAL_KEY_CHANGED,
+  QUEUED_SIGNAL_SAS_READY,
+  QUEUED_SIGNAL_VERIFIED,
+  QUEUED_ERROR,
+} QueuedKind;
+
+/* Something to do once the lock is released: a message to send, a signal
+ * to emit, an error to post (libnice's pattern). */
+typedef struct
+{
+  QueuedKind kind;
+  gchar *participant;
+  gchar *text;
+  Channel *channel;
+  guint index;
+  gboolean flag;
+  gchar **emoji;
+} Queued;
+
+struct _GstE2eeKeyManager
+{
+  GstElement parent;
+
+  /* protects everything below unless noted */
+  GMutex lock;
+  /* atomic; changes whenever a key elements use changes */
+  gint generation;
+
+  gchar *local_id;
+  /* local-id was set, not drawn: a state file does not override it */
+  gboolean explicit_id;
+  GstE2eeKdf kdf;
+  guint debounce_ms;
+  guint key_switch_timeout_ms;
+  gboolean auto_admit;
+  gchar *state_file;
+  /* a session changed since the state was last saved */
+  gboolean state_dirty;
+
+  /* the media key we send with */
+  guint8 local_key[MEDIA_KEY_SIZE];
+  guint local_index;
+  guint local_serial;
+  /* a new key sent to everyone, used once acknowledged or on timeout */
+  guint8 next_key[MEDIA_KEY_SIZE];
+  gboolean have_next_key;
+  GHashTable *awaiting_ack;     /* uuid -> participant id */
+  GSource *switch_timeout;
+  GSource *debounce;
+  gboolean pending_join;
+  gboolean pending_leave;
+
+  GstE2eeOlmAccount *account;
+  guint8 state_key[32];
+  gboolean have_state_key;
+
+  GHashTable *participants;     /* id -> Participant */
+  GPtrArray *channels;
+  GPtrArray *webrtcbins;
+  GSList *last_webrtcbin;
+
+  ManagerStats stats;
+  GQueue queued;
+
+  /* the protocol thread; immutable after init */
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+};
+
+/* gste2eekeymanager.c */
+void _gst_e2ee_km_queue (GstE2eeKeyManager * self, QueuedKind kind,
+    const gchar * participant, gchar * text);
+void _gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,
+    const gchar * olm_type, JsonNode * data);
+void _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self,
+    Channel * channel, const gchar * to);
+void _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self);
+void _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
+    gpointer data, GDestroyNotify notify);
+void _gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
+    Channel * channel, const gchar * text);
+
+/* gste2eekeymanager-state.c */
+void _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self);
+gboolean _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
+    gboolean keep_local_id, GError ** error);
+
+/* gste2eekeymanager-protocol.c */
+void _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
+    Channel * channel, const gchar * text);
+void _gst_e2ee_km_participant_free (Participant * p);
+Participant *_gst_e2ee_km_participant_new (const gchar * id);
+void _gst_e2ee_km_join_locked (GstE2eeKeyManager * self, Participant * p);
+void _gst_e2ee_km_leave_locked (GstE2eeKeyManager * self, Participant * p);
+void _gst_e2ee_km_rotate_locked (GstE2eeKeyManager * self);
+void _gst_e2ee_km_start_sas_locked (GstE2eeKeyManager * self,
+    Participant * p);
+void _gst_e2ee_km_confirm_sas_locked (GstE2eeKeyManager * self,
+    Participant * p, gboolean matches);
+gchar *_gst_e2ee_km_key_info_json (GstE2eeKeyManager * self, Participant * p);
+
+/* gste2eekeymanager-webrtc.c */
+void _gst_e2ee_km_attach_webrtcbin_locked (GstE2eeKeyManager * self,
+    GstElement * webrtcbin);
+void _gst_e2ee_km_channel_send (Channel * channel, const gchar * text);
+void _gst_e2ee_km_channel_free (Channel * channel);
+
+G_END_DECLS
+
+#endif /* __GST_E2EE_KEY_MANAGER_PRIVATE_H__ */

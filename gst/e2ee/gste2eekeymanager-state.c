@@ -1,0 +1,224 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/*
+ * GstE2eeKeyManager's state file: the olm account and sessions, pickled by
+ * libolm under the state key and the whole encrypted again with AES-256-GCM
+ * (gste2eestatefile.c), so a restarted bot keeps its identity keys and
+ * resumes its sessions.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gste2eekeymanager-private.h"
+#include "gste2eestatefile-private.h"
+
+#include <string.h>
+#include <openssl/crypto.h>
+
+#define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
+#define STATE_VERSION 1
+
+static gboolean
+ensure_state_key_locked (GstE2eeKeyManager * self, GError ** error)
+{
+  gchar *key_path;
+  gboolean ok;
+
+  if (self->have_state_key)
+    return TRUE;
+  key_path = g_strconcat (self->state_file, ".key", NULL);
+  ok = gst_e2ee_state_file_load_key (key_path, self->state_key, error);
+  g_free (key_path);
+  self->have_state_key = ok;
+  return ok;
+}
+
+void
+_gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self)
+{
+  JsonBuilder *b;
+  JsonNode *root;
+  GHashTableIter iter;
+  Participant *p;
+  gchar *json, *pickle;
+  GError *err = NULL;
+
+  if (!self->state_file || !self->account)
+    return;
+  if (!ensure_state_key_locked (self, &err)) {
+    GST_WARNING_OBJECT (self, "state not saved: %s", err->message);
+    g_error_free (err);
+    return;
+  }
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, STATE_VERSION);
+  json_builder_set_member_name (b, "local-id");
+  json_builder_add_string_value (b, self->local_id);
+  pickle = gst_e2ee_olm_account_pickle (self->account, self->state_key,
+      sizeof (self->state_key));
+  json_builder_set_member_name (b, "account");
+  json_builder_add_string_value (b, pickle);
+  g_free (pickle);
+  json_builder_set_member_name (b, "participants");
+  json_builder_begin_array (b);
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p)) {
+    if (!p->session || !p->curve25519)
+      continue;
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "id");
+    json_builder_add_string_value (b, p->id);
+    json_builder_set_member_name (b, "curve25519");
+    json_builder_add_string_value (b, p->curve25519);
+    json_builder_set_member_name (b, "ed25519");
+    json_builder_add_string_value (b, p->ed25519);
+    json_builder_set_member_name (b, "verified");
+    json_builder_add_boolean_value (b, p->verified);
+    json_builder_set_member_name (b, "session-uuid");
+    json_builder_add_string_value (b, p->session_uuid ? p->session_uuid : "");
+    pickle = gst_e2ee_olm_session_pickle (p->session, self->state_key,
+        sizeof (self->state_key));
+    json_builder_set_member_name (b, "session");
+    json_builder_add_string_value (b, pickle);
+    g_free (pickle);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, FALSE);
+  json_node_unref (root);
+  g_object_unref (b);
+
+  if (!gst_e2ee_state_file_write (self->state_file, self->state_key, json,
+          strlen (json), &err)) {
+    GST_WARNING_OBJECT (self, "state not saved: %s", err->message);
+    g_error_free (err);
+  }
+  OPENSSL_cleanse (json, strlen (json));
+  g_free (json);
+}
+
+/* Loads the state file if there is one; FALSE with @error if it exists but
+ * cannot be read (wrong key, tampered): we never overwrite it then. */
+gboolean
+_gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
+    gboolean keep_local_id, GError ** error)
+{
+  JsonParser *parser = NULL;
+  JsonObject *root;
+  JsonArray *arr;
+  gchar *contents;
+  gsize len = 0;
+  GError *err = NULL;
+  GstE2eeOlmAccount *account;
+  const gchar *s;
+  guint i;
+
+  if (!ensure_state_key_locked (self, error))
+    return FALSE;
+  contents = gst_e2ee_state_file_read (self->state_file, self->state_key,
+      &len, &err);
+  if (!contents) {
+    if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+      g_error_free (err);
+      return TRUE;
+    }
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, contents, len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto bad;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_int_member_with_default (root, "version", 0) !=
+      STATE_VERSION)
+    goto bad;
+  s = json_object_get_string_member_with_default (root, "account", NULL);
+  if (!s)
+    goto bad;
+  account = gst_e2ee_olm_account_unpickle (s, self->state_key,
+      sizeof (self->state_key), &err);
+  if (!account) {
+    g_propagate_error (error, err);
+    goto fail;
+  }
+  if (self->account)
+    gst_e2ee_olm_account_free (self->account);
+  self->account = account;
+
+  s = json_object_get_string_member_with_default (root, "local-id", NULL);
+  if (s && *s && !keep_local_id) {
+    g_free (self->local_id);
+    self->local_id = g_strdup (s);
+  }
+
+  arr = json_object_get_array_member (root, "participants");
+  for (i = 0; arr && i < json_array_get_length (arr); i++) {
+    JsonObject *o = json_array_get_object_element (arr, i);
+    const gchar *id, *cu, *ed, *sess, *uuid;
+    GstE2eeOlmSession *session;
+    Participant *p;
+
+    if (!o)
+      continue;
+    id = json_object_get_string_member_with_default (o, "id", NULL);
+    cu = json_object_get_string_member_with_default (o, "curve25519", NULL);
+    ed = json_object_get_string_member_with_default (o, "ed25519", NULL);
+    sess = json_object_get_string_member_with_default (o, "session", NULL);
+    uuid = json_object_get_string_member_with_default (o, "session-uuid", NULL);
+    if (!id || !cu || !ed || !sess)
+      continue;
+    session = gst_e2ee_olm_session_unpickle (sess, self->state_key,
+        sizeof (self->state_key), NULL);
+    if (!session)
+      continue;
+    p = _gst_e2ee_km_participant_new (id);
+    p->curve25519 = g_strdup (cu);
+    p->ed25519 = g_strdup (ed);
+    p->session = session;
+    p->session_uuid = uuid && *uuid ? g_strdup (uuid) : NULL;
+    p->verified = json_object_get_boolean_member_with_default (o, "verified",
+        FALSE);
+    g_hash_table_replace (self->participants, p->id, p);
+  }
+  GST_INFO_OBJECT (self, "restored identity and %u session(s) from %s",
+      g_hash_table_size (self->participants), self->state_file);
+  gst_e2ee_state_file_free_contents (contents, len);
+  g_object_unref (parser);
+  return TRUE;
+
+bad:
+  g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_STATE,
+      "%s is not a key manager state", self->state_file);
+fail:
+  gst_e2ee_state_file_free_contents (contents, len);
+  if (parser)
+    g_object_unref (parser);
+  return FALSE;
+}

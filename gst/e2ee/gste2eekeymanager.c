@@ -1,0 +1,1357 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/**
+ * SECTION:gste2eekeymanager
+ * @title: GstE2eeKeyManager
+ * @short_description: olm sessions with every participant, and their keys
+ *
+ * A key manager gives each participant of a call its own media key and
+ * hands it to every other participant through olm (libolm's Double Ratchet)
+ * 1:1 sessions, with the messages of lib-jitsi-meet's OlmAdapter:
+ * e2ee-hello (identity keys), session-init / session-ack, key-info /
+ * key-info-ack, sas-* and error, each in an envelope
+ * `{"type", "from", "to"}` so that one data channel through a router can
+ * serve many participants.
+ *
+ * It carries messages over the `e2ee` data channel of every webrtcbin it is
+ * given (#GstE2eeKeyManager:webrtcbin, gst_e2ee_key_manager_add_webrtcbin()),
+ * or over any transport of the application: #GstE2eeKeyManager::send-message
+ * out, #GstE2eeKeyManager::receive-message in.
+ *
+ * Keys: the manager starts with a random 32-byte key, index 0. When
+ * participants join, it ratchets its key (same index; the others follow
+ * through their ratchet window) and gives the newcomers the ratcheted key,
+ * so they cannot decrypt what was sent before. When participants leave, it
+ * makes a new random key with the next index, sends it to everyone left and
+ * switches to it once they all acknowledged it or after
+ * #GstE2eeKeyManager:key-switch-timeout. Joins and leaves within
+ * #GstE2eeKeyManager:debounce cost one change.
+ *
+ * e2eeenc and e2eedec use a manager through their `key-manager` property or
+ * a #GstContext of type %GST_E2EE_KEY_MANAGER_CONTEXT_TYPE; as an element in
+ * their pipeline the manager provides that context itself.
+ *
+ * The protocol runs on a thread of the manager's own; signals are emitted
+ * from it, never with a lock held, so handlers may call back into the
+ * manager. Nothing the manager does blocks a streaming thread: elements
+ * only compare a generation counter per frame.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gste2eekeymanager-private.h"
+
+#include <string.h>
+#include <openssl/crypto.h>
+
+GST_DEBUG_CATEGORY (gst_e2ee_key_manager_debug);
+#define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
+
+#define DEFAULT_DEBOUNCE_MS 2000
+#define DEFAULT_KEY_SWITCH_TIMEOUT_MS 1000
+#define DEFAULT_AUTO_ADMIT TRUE
+#define DEFAULT_KDF GST_E2EE_KDF_JITSI
+
+enum
+{
+  PROP_0,
+  PROP_LOCAL_ID,
+  PROP_WEBRTCBIN,
+  PROP_STATE_FILE,
+  PROP_STATE_KEY,
+  PROP_KDF,
+  PROP_DEBOUNCE,
+  PROP_KEY_SWITCH_TIMEOUT,
+  PROP_AUTO_ADMIT,
+  PROP_CURVE25519,
+  PROP_ED25519,
+  PROP_STATS,
+};
+
+enum
+{
+  SIGNAL_PARTICIPANT_JOINED,
+  SIGNAL_PARTICIPANT_LEFT,
+  SIGNAL_KEY_CHANGED,
+  SIGNAL_SAS_READY,
+  SIGNAL_PARTICIPANT_VERIFIED,
+  SIGNAL_SEND_MESSAGE,
+  SIGNAL_ADD_PARTICIPANT,
+  SIGNAL_REMOVE_PARTICIPANT,
+  SIGNAL_ROTATE_KEY,
+  SIGNAL_START_SAS,
+  SIGNAL_CONFIRM_SAS,
+  SIGNAL_RECEIVE_MESSAGE,
+  SIGNAL_ADD_WEBRTCBIN,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+G_DEFINE_TYPE_WITH_CODE (GstE2eeKeyManager, gst_e2ee_key_manager,
+    GST_TYPE_ELEMENT,
+    GST_DEBUG_CATEGORY_INIT (gst_e2ee_key_manager_debug, "e2eekeymanager", 0,
+        "end-to-end encryption key manager"));
+
+/* --- the protocol thread and the queue of deferred work --- */
+
+static gpointer
+thread_func (gpointer data)
+{
+  GstE2eeKeyManager *self = data;
+
+  g_main_context_push_thread_default (self->context);
+  g_main_loop_run (self->loop);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+void
+_gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
+    gpointer data, GDestroyNotify notify)
+{
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, func, data,
+      notify);
+}
+
+void
+_gst_e2ee_km_queue (GstE2eeKeyManager * self, QueuedKind kind,
+    const gchar * participant, gchar * text)
+{
+  Queued *q = g_new0 (Queued, 1);
+
+  q->kind = kind;
+  q->participant = g_strdup (participant);
+  q->text = text;
+  g_queue_push_tail (&self->queued, q);
+}
+
+static void
+queued_free (Queued * q)
+{
+  if (q->text) {
+    OPENSSL_cleanse (q->text, strlen (q->text));
+    g_free (q->text);
+  }
+  g_free (q->participant);
+  g_strfreev (q->emoji);
+  g_free (q);
+}
+
+/* Sends, emits and posts what was queued under the lock. Manager thread,
+ * lock not held. */
+void
+_gst_e2ee_km_flush_queued (GstE2eeKeyManager * self)
+{
+  Queued *q;
+
+  /* olm sessions move on with every message: keep the saved copy current */
+  g_mutex_lock (&self->lock);
+  if (self->state_dirty) {
+    self->state_dirty = FALSE;
+    _gst_e2ee_km_save_state_locked (self);
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (;;) {
+    g_mutex_lock (&self->lock);
+    q = g_queue_pop_head (&self->queued);
+    if (q && q->kind == QUEUED_SEND) {
+      self->stats.messages_out++;
+    }
+    g_mutex_unlock (&self->lock);
+    if (!q)
+      break;
+
+    switch (q->kind) {
+      case QUEUED_SEND:
+        if (q->channel)
+          _gst_e2ee_km_channel_send (q->channel, q->text);
+        else
+          g_signal_emit (self, signals[SIGNAL_SEND_MESSAGE], 0,
+              q->participant, q->text);
+        break;
+      case QUEUED_SIGNAL_JOINED:
+        g_signal_emit (self, signals[SIGNAL_PARTICIPANT_JOINED], 0,
+            q->participant);
+        break;
+      case QUEUED_SIGNAL_LEFT:
+        g_signal_emit (self, signals[SIGNAL_PARTICIPANT_LEFT], 0,
+            q->participant);
+        break;
+      case QUEUED_SIGNAL_KEY_CHANGED:
+        g_signal_emit (self, signals[SIGNAL_KEY_CHANGED], 0, q->participant,
+            (guint) g_ascii_strtoull (q->text, NULL, 10));
+        break;
+      case QUEUED_SIGNAL_SAS_READY:
+        g_signal_emit (self, signals[SIGNAL_SAS_READY], 0, q->participant,
+            q->emoji, q->text);
+        break;
+      case QUEUED_SIGNAL_VERIFIED:
+        g_signal_emit (self, signals[SIGNAL_PARTICIPANT_VERIFIED], 0,
+            q->participant, q->text != NULL);
+        break;
+      case QUEUED_ERROR:
+        GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
+            ("End-to-end encryption: participant %s: %s", q->participant,
+                q->text), (NULL));
+        break;
+    }
+    queued_free (q);
+  }
+}
+
+static JsonNode *
+envelope (GstE2eeKeyManager * self, const gchar * type, const gchar * to)
+{
+  JsonObject *obj = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (obj, "type", type);
+  json_object_set_string_member (obj, "from", self->local_id);
+  if (to)
+    json_object_set_string_member (obj, "to", to);
+  json_node_take_object (node, obj);
+  return node;
+}
+
+static void
+queue_send_node (GstE2eeKeyManager * self, Channel * channel, const gchar * to,
+    JsonNode * node)
+{
+  Queued *q;
+
+  _gst_e2ee_km_queue (self, QUEUED_SEND, to, json_to_string (node, FALSE));
+  q = g_queue_peek_tail (&self->queued);
+  q->channel = channel;
+  json_node_unref (node);
+}
+
+void
+_gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,
+    const gchar * olm_type, JsonNode * data)
+{
+  JsonNode *node = envelope (self, "olm", p->id);
+  JsonObject *olm = json_object_new ();
+
+  json_object_set_string_member (olm, "type", olm_type);
+  json_object_set_member (olm, "data", data);
+  json_object_set_object_member (json_node_get_object (node), "olm", olm);
+  queue_send_node (self, p->channel, p->id, node);
+}
+
+void
+_gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self, Channel * channel,
+    const gchar * to)
+{
+  JsonNode *node = envelope (self, "e2ee-hello", to);
+  JsonObject *keys = json_object_new ();
+
+  json_object_set_string_member (keys, "curve25519",
+      gst_e2ee_olm_account_get_curve25519 (self->account));
+  json_object_set_string_member (keys, "ed25519",
+      gst_e2ee_olm_account_get_ed25519 (self->account));
+  json_object_set_object_member (json_node_get_object (node), "idKeys", keys);
+  queue_send_node (self, channel, to, node);
+}
+
+/* --- work handed to the protocol thread --- */
+
+typedef struct
+{
+  GstE2eeKeyManager *self;
+  gchar *participant;
+  gchar *text;
+  Channel *channel;
+  gboolean flag;
+  GstElement *webrtcbin;
+  /* flush */
+  GMutex *mutex;
+  GCond *cond;
+  gboolean *done;
+} Work;
+
+static void
+work_free (Work * w)
+{
+  g_free (w->participant);
+  if (w->text) {
+    OPENSSL_cleanse (w->text, strlen (w->text));
+    g_free (w->text);
+  }
+  g_free (w);
+}
+
+static Work *
+work_new (GstE2eeKeyManager * self, const gchar * participant)
+{
+  Work *w = g_new0 (Work, 1);
+
+  w->self = self;
+  w->participant = g_strdup (participant);
+  return w;
+}
+
+static gboolean
+do_receive (gpointer data)
+{
+  Work *w = data;
+
+  g_mutex_lock (&w->self->lock);
+  _gst_e2ee_km_handle_message_locked (w->self, w->channel, w->text);
+  g_mutex_unlock (&w->self->lock);
+  _gst_e2ee_km_flush_queued (w->self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called by the webrtc transport from webrtcbin's threads. */
+void
+_gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
+    Channel * channel, const gchar * text)
+{
+  Work *w;
+
+  if (!text || strlen (text) > MAX_MESSAGE_SIZE) {
+    g_mutex_lock (&self->lock);
+    self->stats.messages_in++;
+    self->stats.malformed++;
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  w = work_new (self, NULL);
+  w->channel = channel;
+  w->text = g_strdup (text);
+  _gst_e2ee_km_invoke (self, do_receive, w, (GDestroyNotify) work_free);
+}
+
+static gboolean
+do_add_participant (gpointer data)
+{
+  Work *w = data;
+  GstE2eeKeyManager *self = w->self;
+  Participant *p;
+
+  g_mutex_lock (&self->lock);
+  p = g_hash_table_lookup (self->participants, w->participant);
+  if (!p) {
+    p = _gst_e2ee_km_participant_new (w->participant);
+    g_hash_table_insert (self->participants, p->id, p);
+  }
+  p->admitted = TRUE;
+  _gst_e2ee_km_join_locked (self, p);
+  /* it may not know us yet */
+  if (!p->hello_sent) {
+    p->hello_sent = TRUE;
+    _gst_e2ee_km_send_hello_locked (self, p->channel, p->id);
+  }
+  g_mutex_unlock (&self->lock);
+  _gst_e2ee_km_flush_queued (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+do_remove_participant (gpointer data)
+{
+  Work *w = data;
+  GstE2eeKeyManager *self = w->self;
+  Participant *p;
+
+  g_mutex_lock (&self->lock);
+  p = g_hash_table_lookup (self->participants, w->participant);
+  if (p)
+    _gst_e2ee_km_leave_locked (self, p);
+  g_mutex_unlock (&self->lock);
+  _gst_e2ee_km_flush_queued (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+do_rotate (gpointer data)
+{
+  Work *w = data;
+
+  g_mutex_lock (&w->self->lock);
+  _gst_e2ee_km_rotate_locked (w->self);
+  g_mutex_unlock (&w->self->lock);
+  _gst_e2ee_km_flush_queued (w->self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+do_sas (gpointer data)
+{
+  Work *w = data;
+  GstE2eeKeyManager *self = w->self;
+  Participant *p;
+
+  g_mutex_lock (&self->lock);
+  p = g_hash_table_lookup (self->participants, w->participant);
+  if (p && w->text == NULL)
+    _gst_e2ee_km_start_sas_locked (self, p);
+  else if (p)
+    _gst_e2ee_km_confirm_sas_locked (self, p, w->flag);
+  g_mutex_unlock (&self->lock);
+  _gst_e2ee_km_flush_queued (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+do_flush (gpointer data)
+{
+  Work *w = data;
+
+  g_mutex_lock (w->mutex);
+  *w->done = TRUE;
+  g_cond_broadcast (w->cond);
+  g_mutex_unlock (w->mutex);
+  return G_SOURCE_REMOVE;
+}
+
+/* --- public API --- */
+
+/**
+ * gst_e2ee_key_manager_new:
+ * @local_id: (nullable): this participant's id, or %NULL for a random UUID
+ *
+ * Returns: (transfer full): a new key manager
+ */
+GstE2eeKeyManager *
+gst_e2ee_key_manager_new (const gchar * local_id)
+{
+  return g_object_new (GST_TYPE_E2EE_KEY_MANAGER, "local-id", local_id, NULL);
+}
+
+/**
+ * gst_e2ee_key_manager_dup_local_id:
+ * @manager: a key manager
+ *
+ * Returns: (transfer full): this participant's id
+ *
+ * MT safe.
+ */
+gchar *
+gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager)
+{
+  gchar *id;
+
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
+
+  g_mutex_lock (&manager->lock);
+  id = g_strdup (manager->local_id);
+  g_mutex_unlock (&manager->lock);
+  return id;
+}
+
+/**
+ * gst_e2ee_key_manager_add_webrtcbin:
+ * @manager: a key manager
+ * @webrtcbin: a webrtcbin, before its offer or answer is made
+ *
+ * Creates the `e2ee` data channel on @webrtcbin and adopts the one the peer
+ * creates, and carries the protocol over them. One manager serves any
+ * number of webrtcbins (one per peer in a mesh, or one to a router).
+ *
+ * MT safe.
+ */
+void
+gst_e2ee_key_manager_add_webrtcbin (GstE2eeKeyManager * manager,
+    GstElement * webrtcbin)
+{
+  g_return_if_fail (GST_IS_E2EE_KEY_MANAGER (manager));
+  g_return_if_fail (GST_IS_ELEMENT (webrtcbin));
+
+  _gst_e2ee_km_attach_webrtcbin_locked (manager, webrtcbin);
+}
+
+/**
+ * gst_e2ee_key_manager_add_participant:
+ * @manager: a key manager
+ * @participant: a participant id
+ *
+ * Admits @participant to the call: once its identity is known (e2ee-hello)
+ * it gets a session and keys. With #GstE2eeKeyManager:auto-admit (the
+ * default) every participant that says hello is admitted anyway.
+ *
+ * Returns: %FALSE if @participant is not a valid id
+ *
+ * MT safe.
+ */
+gboolean
+gst_e2ee_key_manager_add_participant (GstE2eeKeyManager * manager,
+    const gchar * participant)
+{
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+
+  if (!participant || !*participant || strlen (participant) > 256)
+    return FALSE;
+  _gst_e2ee_km_invoke (manager, do_add_participant, work_new (manager,
+          participant), (GDestroyNotify) work_free);
+  return TRUE;
+}
+
+/**
+ * gst_e2ee_key_manager_remove_participant:
+ * @manager: a key manager
+ * @participant: a participant id
+ *
+ * @participant left: its session and keys are dropped at once, and after
+ * the debounce delay a new key goes to everyone else.
+ *
+ * Returns: %FALSE if @participant is not a valid id
+ *
+ * MT safe.
+ */
+gboolean
+gst_e2ee_key_manager_remove_participant (GstE2eeKeyManager * manager,
+    const gchar * participant)
+{
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+
+  if (!participant || !*participant)
+    return FALSE;
+  _gst_e2ee_km_invoke (manager, do_remove_participant, work_new (manager,
+          participant), (GDestroyNotify) work_free);
+  return TRUE;
+}
+
+/**
+ * gst_e2ee_key_manager_rotate_key:
+ * @manager: a key manager
+ *
+ * Makes a new random media key with the next index, sends it to every
+ * participant and switches to it once acknowledged.
+ *
+ * MT safe.
+ */
+void
+gst_e2ee_key_manager_rotate_key (GstE2eeKeyManager * manager)
+{
+  g_return_if_fail (GST_IS_E2EE_KEY_MANAGER (manager));
+
+  _gst_e2ee_km_invoke (manager, do_rotate, work_new (manager, NULL),
+      (GDestroyNotify) work_free);
+}
+
+/**
+ * gst_e2ee_key_manager_receive_message:
+ * @manager: a key manager
+ * @message: a protocol message (JSON text) from the application's transport
+ *
+ * Returns: %FALSE if @message was refused unread (too large)
+ *
+ * MT safe.
+ */
+gboolean
+gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
+    const gchar * message)
+{
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+
+  if (!message || strlen (message) > MAX_MESSAGE_SIZE) {
+    g_mutex_lock (&manager->lock);
+    manager->stats.messages_in++;
+    manager->stats.malformed++;
+    g_mutex_unlock (&manager->lock);
+    return FALSE;
+  }
+  _gst_e2ee_km_receive_from_channel (manager, NULL, message);
+  return TRUE;
+}
+
+/**
+ * gst_e2ee_key_manager_start_sas:
+ * @manager: a key manager
+ * @participant: a participant with a session
+ *
+ * Starts a short-authentication-string verification with @participant;
+ * #GstE2eeKeyManager::sas-ready tells the codes to compare.
+ *
+ * Returns: %FALSE if @participant is not a valid id
+ *
+ * MT safe.
+ */
+gboolean
+gst_e2ee_key_manager_start_sas (GstE2eeKeyManager * manager,
+    const gchar * participant)
+{
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+
+  if (!participant || !*participant)
+    return FALSE;
+  _gst_e2ee_km_invoke (manager, do_sas, work_new (manager, participant),
+      (GDestroyNotify) work_free);
+  return TRUE;
+}
+
+/**
+ * gst_e2ee_key_manager_confirm_sas:
+ * @manager: a key manager
+ * @participant: a participant
+ * @matches: whether the user saw the same codes on both sides
+ *
+ * The participant becomes verified when @matches is %TRUE and its MACs of
+ * both identity keys check; %FALSE, or a MAC that does not check, posts an
+ * element error and leaves it unverified.
+ *
+ * Returns: %FALSE if @participant is not a valid id
+ *
+ * MT safe.
+ */
+gboolean
+gst_e2ee_key_manager_confirm_sas (GstE2eeKeyManager * manager,
+    const gchar * participant, gboolean matches)
+{
+  Work *w;
+
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+
+  if (!participant || !*participant)
+    return FALSE;
+  w = work_new (manager, participant);
+  w->text = g_strdup ("confirm");
+  w->flag = matches;
+  _gst_e2ee_km_invoke (manager, do_sas, w, (GDestroyNotify) work_free);
+  return TRUE;
+}
+
+/**
+ * gst_e2ee_key_manager_is_verified:
+ * @manager: a key manager
+ * @participant: a participant id
+ *
+ * Returns: whether @participant passed a SAS verification
+ *
+ * MT safe.
+ */
+gboolean
+gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
+    const gchar * participant)
+{
+  Participant *p;
+  gboolean ret;
+
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+
+  g_mutex_lock (&manager->lock);
+  p = g_hash_table_lookup (manager->participants, participant);
+  ret = p && p->verified;
+  g_mutex_unlock (&manager->lock);
+  return ret;
+}
+
+/**
+ * gst_e2ee_key_manager_list_participants:
+ * @manager: a key manager
+ *
+ * Returns: (transfer full): the ids of the participants in the call, sorted
+ *
+ * MT safe.
+ */
+gchar **
+gst_e2ee_key_manager_list_participants (GstE2eeKeyManager * manager)
+{
+  GHashTableIter iter;
+  Participant *p;
+  GPtrArray *arr = g_ptr_array_new ();
+
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
+
+  g_mutex_lock (&manager->lock);
+  g_hash_table_iter_init (&iter, manager->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p))
+    if (p->joined)
+      g_ptr_array_add (arr, g_strdup (p->id));
+  g_mutex_unlock (&manager->lock);
+  g_ptr_array_sort (arr, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (arr, NULL);
+  return (gchar **) g_ptr_array_free (arr, FALSE);
+}
+
+/**
+ * gst_e2ee_key_manager_flush:
+ * @manager: a key manager
+ *
+ * Waits until the protocol thread has handled everything given to it
+ * before this call. For tests and orderly shutdowns. Must not be called
+ * from a signal handler of @manager.
+ */
+void
+gst_e2ee_key_manager_flush (GstE2eeKeyManager * manager)
+{
+  GMutex mutex;
+  GCond cond;
+  gboolean done = FALSE;
+  Work *w;
+
+  g_return_if_fail (GST_IS_E2EE_KEY_MANAGER (manager));
+
+  if (g_main_context_is_owner (manager->context))
+    return;
+  g_mutex_init (&mutex);
+  g_cond_init (&cond);
+  w = work_new (manager, NULL);
+  w->mutex = &mutex;
+  w->cond = &cond;
+  w->done = &done;
+  _gst_e2ee_km_invoke (manager, do_flush, w, (GDestroyNotify) work_free);
+  g_mutex_lock (&mutex);
+  while (!done)
+    g_cond_wait (&cond, &mutex);
+  g_mutex_unlock (&mutex);
+  g_mutex_clear (&mutex);
+  g_cond_clear (&cond);
+}
+
+/* --- GObject --- */
+
+static GstStructure *
+make_stats (GstE2eeKeyManager * self)
+{
+  GstStructure *s;
+
+  g_mutex_lock (&self->lock);
+  s = gst_structure_new ("application/x-e2ee-key-manager-stats",
+      "participants", G_TYPE_UINT, g_hash_table_size (self->participants),
+      "key-index", G_TYPE_UINT, self->local_index,
+      "messages-in", G_TYPE_UINT64, self->stats.messages_in,
+      "messages-out", G_TYPE_UINT64, self->stats.messages_out,
+      "malformed", G_TYPE_UINT64, self->stats.malformed,
+      "not-for-us", G_TYPE_UINT64, self->stats.not_for_us,
+      "unknown-type", G_TYPE_UINT64, self->stats.unknown_type,
+      "refused", G_TYPE_UINT64, self->stats.refused,
+      "decrypt-failed", G_TYPE_UINT64, self->stats.decrypt_failed,
+      "errors-received", G_TYPE_UINT64, self->stats.errors_received,
+      "impersonations", G_TYPE_UINT64, self->stats.impersonations,
+      "sessions", G_TYPE_UINT64, self->stats.sessions,
+      "keys-sent", G_TYPE_UINT64, self->stats.keys_sent,
+      "keys-received", G_TYPE_UINT64, self->stats.keys_received,
+      "ratchets", G_TYPE_UINT64, self->stats.ratchets,
+      "rotations", G_TYPE_UINT64, self->stats.rotations, NULL);
+  g_mutex_unlock (&self->lock);
+  return s;
+}
+
+static void
+set_state_file (GstE2eeKeyManager * self, const gchar * path,
+    gboolean explicit_id)
+{
+  GError *err = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  g_free (self->state_file);
+  self->state_file = g_strdup (path);
+  if (!path) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  ok = _gst_e2ee_km_load_state_locked (self, explicit_id, &err);
+  if (ok)
+    _gst_e2ee_km_save_state_locked (self);
+  else {
+    /* never overwrite a state we could not read */
+    g_clear_pointer (&self->state_file, g_free);
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not restore the key manager state from %s.", path),
+        ("%s", err->message));
+    g_error_free (err);
+  }
+}
+
+static void
+gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (object);
+
+  switch (prop_id) {
+    case PROP_LOCAL_ID:{
+      const gchar *id = g_value_get_string (value);
+
+      g_mutex_lock (&self->lock);
+      if (id && *id) {
+        g_free (self->local_id);
+        self->local_id = g_strdup (id);
+        self->explicit_id = TRUE;
+      }
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    case PROP_WEBRTCBIN:{
+      GstElement *wb = g_value_get_object (value);
+
+      if (wb)
+        gst_e2ee_key_manager_add_webrtcbin (self, wb);
+      break;
+    }
+    case PROP_STATE_FILE:
+      set_state_file (self, g_value_get_string (value), self->explicit_id);
+      break;
+    case PROP_STATE_KEY:{
+      GstBuffer *buf = g_value_get_boxed (value);
+      GstMapInfo map;
+
+      g_mutex_lock (&self->lock);
+      if (buf && gst_buffer_map (buf, &map, GST_MAP_READ)) {
+        if (map.size == sizeof (self->state_key)) {
+          memcpy (self->state_key, map.data, map.size);
+          self->have_state_key = TRUE;
+        } else {
+          GST_WARNING_OBJECT (self, "state-key must be 32 bytes; ignored");
+        }
+        gst_buffer_unmap (buf, &map);
+      }
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    case PROP_KDF:
+      g_mutex_lock (&self->lock);
+      self->kdf = g_value_get_enum (value);
+      self->local_serial++;
+      g_mutex_unlock (&self->lock);
+      g_atomic_int_inc (&self->generation);
+      break;
+    case PROP_DEBOUNCE:
+      g_mutex_lock (&self->lock);
+      self->debounce_ms = g_value_get_uint (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_KEY_SWITCH_TIMEOUT:
+      g_mutex_lock (&self->lock);
+      self->key_switch_timeout_ms = g_value_get_uint (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_AUTO_ADMIT:
+      g_mutex_lock (&self->lock);
+      self->auto_admit = g_value_get_boolean (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_e2ee_key_manager_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (object);
+
+  switch (prop_id) {
+    case PROP_LOCAL_ID:
+      g_value_take_string (value, gst_e2ee_key_manager_dup_local_id (self));
+      break;
+    case PROP_WEBRTCBIN:
+      g_mutex_lock (&self->lock);
+      g_value_set_object (value, self->webrtcbins->len ?
+          g_ptr_array_index (self->webrtcbins, self->webrtcbins->len - 1) :
+          NULL);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_STATE_FILE:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->state_file);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_KDF:
+      g_mutex_lock (&self->lock);
+      g_value_set_enum (value, self->kdf);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_DEBOUNCE:
+      g_mutex_lock (&self->lock);
+      g_value_set_uint (value, self->debounce_ms);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_KEY_SWITCH_TIMEOUT:
+      g_mutex_lock (&self->lock);
+      g_value_set_uint (value, self->key_switch_timeout_ms);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_AUTO_ADMIT:
+      g_mutex_lock (&self->lock);
+      g_value_set_boolean (value, self->auto_admit);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_CURVE25519:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value,
+          gst_e2ee_olm_account_get_curve25519 (self->account));
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_ED25519:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value,
+          gst_e2ee_olm_account_get_ed25519 (self->account));
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, make_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static GstStateChangeReturn
+gst_e2ee_key_manager_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (element);
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
+    /* tell the pipeline, so e2eeenc and e2eedec in it find us */
+    GstContext *context = gst_e2ee_key_manager_new_context (self);
+
+    gst_element_post_message (element,
+        gst_message_new_have_context (GST_OBJECT (element), context));
+  }
+  return GST_ELEMENT_CLASS (gst_e2ee_key_manager_parent_class)->change_state
+      (element, transition);
+}
+
+static void
+gst_e2ee_key_manager_dispose (GObject * object)
+{
+  GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (object);
+  guint i;
+
+  if (self->thread) {
+    /* through the loop itself: a quit before the thread runs the loop
+     * would be lost */
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_callback (source, quit_loop, self->loop, NULL);
+    g_source_attach (source, self->context);
+    g_source_unref (source);
+    g_thread_join (self->thread);
+    self->thread = NULL;
+  }
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->channels->len; i++)
+    _gst_e2ee_km_channel_free (g_ptr_array_index (self->channels, i));
+  g_ptr_array_set_size (self->channels, 0);
+  g_ptr_array_set_size (self->webrtcbins, 0);
+  g_mutex_unlock (&self->lock);
+
+  G_OBJECT_CLASS (gst_e2ee_key_manager_parent_class)->dispose (object);
+}
+
+static void
+gst_e2ee_key_manager_finalize (GObject * object)
+{
+  GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (object);
+
+  _gst_e2ee_km_save_state_locked (self);
+  g_queue_clear_full (&self->queued, (GDestroyNotify) queued_free);
+  if (self->debounce) {
+    g_source_destroy (self->debounce);
+    g_source_unref (self->debounce);
+  }
+  if (self->switch_timeout) {
+    g_source_destroy (self->switch_timeout);
+    g_source_unref (self->switch_timeout);
+  }
+  g_hash_table_unref (self->participants);
+  g_hash_table_unref (self->awaiting_ack);
+  g_ptr_array_unref (self->channels);
+  g_ptr_array_unref (self->webrtcbins);
+  if (self->account)
+    gst_e2ee_olm_account_free (self->account);
+  OPENSSL_cleanse (self->local_key, sizeof (self->local_key));
+  OPENSSL_cleanse (self->next_key, sizeof (self->next_key));
+  OPENSSL_cleanse (self->state_key, sizeof (self->state_key));
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_free (self->local_id);
+  g_free (self->state_file);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (gst_e2ee_key_manager_parent_class)->finalize (object);
+}
+
+static void
+gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_e2ee_key_manager_set_property;
+  gobject_class->get_property = gst_e2ee_key_manager_get_property;
+  gobject_class->dispose = gst_e2ee_key_manager_dispose;
+  gobject_class->finalize = gst_e2ee_key_manager_finalize;
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_e2ee_key_manager_change_state);
+
+  /**
+   * GstE2eeKeyManager:local-id:
+   *
+   * This participant's id in the protocol's envelopes. A random UUID unless
+   * set (or restored from #GstE2eeKeyManager:state-file). Set it before the
+   * manager talks to anyone.
+   */
+  g_object_class_install_property (gobject_class, PROP_LOCAL_ID,
+      g_param_spec_string ("local-id", "Local id",
+          "This participant's id (default: a random UUID)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:webrtcbin:
+   *
+   * A webrtcbin to carry the protocol over (its `e2ee` data channel).
+   * Setting it adds the webrtcbin (the manager keeps every one it was
+   * given); reading it gives the last one added.
+   */
+  g_object_class_install_property (gobject_class, PROP_WEBRTCBIN,
+      g_param_spec_object ("webrtcbin", "webrtcbin",
+          "A webrtcbin whose e2ee data channel carries the protocol (adds)",
+          GST_TYPE_ELEMENT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:state-file:
+   *
+   * Where to keep the olm account and sessions, encrypted (AES-256-GCM)
+   * and written atomically, so a restarted bot keeps its identity. The key
+   * is #GstE2eeKeyManager:state-key, or else a random key kept in a file
+   * of its own next to it (`<state-file>.key`, mode 0600). Setting it loads
+   * an existing state.
+   */
+  g_object_class_install_property (gobject_class, PROP_STATE_FILE,
+      g_param_spec_string ("state-file", "State file",
+          "File keeping the olm account and sessions, encrypted", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:state-key:
+   *
+   * 32 bytes that encrypt the state file; set before
+   * #GstE2eeKeyManager:state-file. Write-only.
+   */
+  g_object_class_install_property (gobject_class, PROP_STATE_KEY,
+      g_param_spec_boxed ("state-key", "State key",
+          "32-byte key of the state file (write-only)", gst_buffer_get_type (),
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:kdf:
+   *
+   * The key schedule the media keys are used with, by e2eeenc, e2eedec and
+   * the ratchet on joins. jitsi, as lib-jitsi-meet.
+   */
+  g_object_class_install_property (gobject_class, PROP_KDF,
+      g_param_spec_enum ("kdf", "Key schedule",
+          "Key schedule of the media keys", GST_TYPE_E2EE_KDF, DEFAULT_KDF,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:debounce:
+   *
+   * Milliseconds to wait after a join or a leave before the key changes, so
+   * that a burst of joins and leaves costs one change.
+   */
+  g_object_class_install_property (gobject_class, PROP_DEBOUNCE,
+      g_param_spec_uint ("debounce", "Debounce",
+          "Milliseconds to gather joins and leaves into one key change", 0,
+          60000, DEFAULT_DEBOUNCE_MS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:key-switch-timeout:
+   *
+   * Milliseconds to wait for every participant to acknowledge a new key
+   * before sending with it anyway.
+   */
+  g_object_class_install_property (gobject_class, PROP_KEY_SWITCH_TIMEOUT,
+      g_param_spec_uint ("key-switch-timeout", "Key switch timeout",
+          "Milliseconds to wait for acknowledgements of a new key", 0,
+          60000, DEFAULT_KEY_SWITCH_TIMEOUT_MS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:auto-admit:
+   *
+   * Admit every participant that says hello. Off, only those given to
+   * #GstE2eeKeyManager::add-participant get sessions and keys.
+   */
+  g_object_class_install_property (gobject_class, PROP_AUTO_ADMIT,
+      g_param_spec_boolean ("auto-admit", "Auto admit",
+          "Give sessions and keys to every participant that says hello",
+          DEFAULT_AUTO_ADMIT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:curve25519-key:
+   *
+   * This participant's public curve25519 identity key (unpadded base64).
+   */
+  g_object_class_install_property (gobject_class, PROP_CURVE25519,
+      g_param_spec_string ("curve25519-key", "Curve25519 identity key",
+          "Public curve25519 identity key", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:ed25519-key:
+   *
+   * This participant's public ed25519 identity key (unpadded base64).
+   */
+  g_object_class_install_property (gobject_class, PROP_ED25519,
+      g_param_spec_string ("ed25519-key", "Ed25519 identity key",
+          "Public ed25519 identity key", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager:stats:
+   *
+   * Counters: messages in and out, malformed, not-for-us, unknown-type,
+   * refused, decrypt-failed, errors-received, impersonations, sessions,
+   * keys-sent, keys-received, ratchets, rotations; participants, key-index.
+   */
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics", "Protocol counters",
+          gst_structure_get_type (),
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeKeyManager::participant-joined:
+   * @manager: the manager
+   * @participant: its id
+   *
+   * A participant is in the call: admitted, and its identity known.
+   * Emitted from the manager's thread.
+   */
+  signals[SIGNAL_PARTICIPANT_JOINED] =
+      g_signal_new ("participant-joined", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::participant-left:
+   * @manager: the manager
+   * @participant: its id
+   *
+   * A participant left; its keys are gone. Emitted from the manager's
+   * thread.
+   */
+  signals[SIGNAL_PARTICIPANT_LEFT] =
+      g_signal_new ("participant-left", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::key-changed:
+   * @manager: the manager
+   * @participant: whose key: a remote id, or the local id for our own
+   * @key_index: the index of the new (or ratcheted) key
+   *
+   * A media key changed. Emitted from the manager's thread. Never carries
+   * the key.
+   */
+  signals[SIGNAL_KEY_CHANGED] =
+      g_signal_new ("key-changed", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+      G_TYPE_UINT);
+
+  /**
+   * GstE2eeKeyManager::sas-ready:
+   * @manager: the manager
+   * @participant: the participant being verified
+   * @emoji: the 7 emoji, each "symbol name"
+   * @decimal: the 3 numbers, space-separated
+   *
+   * The codes to compare with what the other side shows; then call
+   * #GstE2eeKeyManager::confirm-sas.
+   */
+  signals[SIGNAL_SAS_READY] =
+      g_signal_new ("sas-ready", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+      G_TYPE_STRV, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::participant-verified:
+   * @manager: the manager
+   * @participant: the participant
+   * @verified: %TRUE if both sides confirmed and the MACs checked
+   *
+   * The end of a SAS verification.
+   */
+  signals[SIGNAL_PARTICIPANT_VERIFIED] =
+      g_signal_new ("participant-verified", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+      G_TYPE_BOOLEAN);
+
+  /**
+   * GstE2eeKeyManager::send-message:
+   * @manager: the manager
+   * @to: (nullable): the recipient, %NULL for everyone
+   * @message: the JSON text to deliver
+   *
+   * A message for a participant reached through the application's own
+   * transport (one that did not come over a webrtcbin).
+   */
+  signals[SIGNAL_SEND_MESSAGE] =
+      g_signal_new ("send-message", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+      G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::add-participant:
+   * @manager: the manager
+   * @participant: an id
+   *
+   * Action: see gst_e2ee_key_manager_add_participant().
+   */
+  signals[SIGNAL_ADD_PARTICIPANT] =
+      g_signal_new_class_handler ("add-participant", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_add_participant), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::remove-participant:
+   * @manager: the manager
+   * @participant: an id
+   *
+   * Action: see gst_e2ee_key_manager_remove_participant().
+   */
+  signals[SIGNAL_REMOVE_PARTICIPANT] =
+      g_signal_new_class_handler ("remove-participant",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_remove_participant), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::rotate-key:
+   * @manager: the manager
+   *
+   * Action: see gst_e2ee_key_manager_rotate_key().
+   */
+  signals[SIGNAL_ROTATE_KEY] =
+      g_signal_new_class_handler ("rotate-key", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_rotate_key), NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+
+  /**
+   * GstE2eeKeyManager::start-sas:
+   * @manager: the manager
+   * @participant: an id
+   *
+   * Action: see gst_e2ee_key_manager_start_sas().
+   */
+  signals[SIGNAL_START_SAS] =
+      g_signal_new_class_handler ("start-sas", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_start_sas), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::confirm-sas:
+   * @manager: the manager
+   * @participant: an id
+   * @matches: whether the codes were the same on both sides
+   *
+   * Action: see gst_e2ee_key_manager_confirm_sas().
+   */
+  signals[SIGNAL_CONFIRM_SAS] =
+      g_signal_new_class_handler ("confirm-sas", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_confirm_sas), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
+   * GstE2eeKeyManager::receive-message:
+   * @manager: the manager
+   * @message: a message from the application's transport
+   *
+   * Action: see gst_e2ee_key_manager_receive_message().
+   */
+  signals[SIGNAL_RECEIVE_MESSAGE] =
+      g_signal_new_class_handler ("receive-message",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_receive_message), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::add-webrtcbin:
+   * @manager: the manager
+   * @webrtcbin: a webrtcbin
+   *
+   * Action: see gst_e2ee_key_manager_add_webrtcbin().
+   */
+  signals[SIGNAL_ADD_WEBRTCBIN] =
+      g_signal_new_class_handler ("add-webrtcbin", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_add_webrtcbin), NULL, NULL, NULL,
+      G_TYPE_NONE, 1, GST_TYPE_ELEMENT);
+
+  gst_element_class_set_static_metadata (element_class,
+      "End-to-end encryption key manager", "Generic/E2EE",
+      "Exchanges media keys with every participant over olm sessions "
+      "(lib-jitsi-meet's protocol) on a webrtcbin data channel",
+      "The gst-e2ee authors");
+}
+
+static void
+gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
+{
+  GError *err = NULL;
+
+  g_mutex_init (&self->lock);
+  self->local_id = g_uuid_string_random ();
+  self->kdf = DEFAULT_KDF;
+  self->debounce_ms = DEFAULT_DEBOUNCE_MS;
+  self->key_switch_timeout_ms = DEFAULT_KEY_SWITCH_TIMEOUT_MS;
+  self->auto_admit = DEFAULT_AUTO_ADMIT;
+  self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) _gst_e2ee_km_participant_free);
+  self->awaiting_ack = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
+  self->channels = g_ptr_array_new ();
+  self->webrtcbins = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_queue_init (&self->queued);
+
+  self->account = gst_e2ee_olm_account_new (&err);
+  if (!self->account) {
+    g_critical ("gst-e2ee: no olm account: %s", err->message);
+    g_error_free (err);
+  }
+  if (!gst_e2ee_random_bytes (self->local_key, MEDIA_KEY_SIZE))
+    g_critical ("gst-e2ee: CSPRNG failure");
+  self->local_serial = 1;
+
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE | GST_ELEMENT_FLAG_SINK);
+
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("e2ee-keymanager", thread_func, self);
+}

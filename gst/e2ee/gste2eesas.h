@@ -1,0 +1,71 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#ifndef __GST_E2EE_SAS_H__
+#define __GST_E2EE_SAS_H__
+
+#include <gst/e2ee/gste2eetypes.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GST_E2EE_SAS_BYTES:
+ *
+ * How many bytes of the SAS key agreement the short authentication strings
+ * are made from.
+ */
+#define GST_E2EE_SAS_BYTES 6
+
+/**
+ * GST_E2EE_SAS_N_DECIMALS:
+ *
+ * How many numbers (1000 to 9191) the decimal SAS has.
+ */
+#define GST_E2EE_SAS_N_DECIMALS 3
+
+/**
+ * GST_E2EE_SAS_N_EMOJI:
+ *
+ * How many emoji the emoji SAS has.
+ */
+#define GST_E2EE_SAS_N_EMOJI 7
+
+/**
+ * GST_E2EE_SAS_EMOJI_TABLE_SIZE:
+ *
+ * How many emoji the SAS table has; indexes run from 0 to 63.
+ */
+#define GST_E2EE_SAS_EMOJI_TABLE_SIZE 64
+
+GST_E2EE_API
+void gst_e2ee_sas_decimal (const guint8 * bytes, guint16 * out);
+
+GST_E2EE_API
+void gst_e2ee_sas_emoji_indexes (const guint8 * bytes, guint8 * out);
+
+GST_E2EE_API
+const gchar * gst_e2ee_sas_emoji_symbol (guint index);
+
+GST_E2EE_API
+const gchar * gst_e2ee_sas_emoji_name (guint index);
+
+G_END_DECLS
+
+#endif /* __GST_E2EE_SAS_H__ */

@@ -1,0 +1,633 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* GstE2eeKeyManager over the application transport (send-message /
+ * receive-message): sessions, keys reaching e2eeenc/e2eedec, the ratchet on
+ * a join, the new key on a leave, SAS, the state file, and bad input. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/e2ee/e2ee.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define OPUS_CAPS "audio/x-opus, channel-mapping-family=(int)0"
+
+/* An in-process "router": delivers each message to its recipient, or to
+ * everyone but the sender. */
+typedef struct
+{
+  GPtrArray *managers;
+  /* optional tamper hook */
+  gchar *(*tamper) (const gchar * from, const gchar * to, const gchar * msg);
+} Router;
+
+static Router router;
+
+static void
+on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  gchar *from = gst_e2ee_key_manager_dup_local_id (m);
+  guint i;
+
+  for (i = 0; i < router.managers->len; i++) {
+    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
+    gchar *id = gst_e2ee_key_manager_dup_local_id (o);
+
+    if (o != m && (!to || g_str_equal (to, id))) {
+      gchar *t = router.tamper ? router.tamper (from, id, msg) : NULL;
+
+      gst_e2ee_key_manager_receive_message (o, t ? t : msg);
+      g_free (t);
+    }
+    g_free (id);
+  }
+  g_free (from);
+}
+
+static GstE2eeKeyManager *
+party (const gchar * id)
+{
+  GstE2eeKeyManager *m = gst_e2ee_key_manager_new (id);
+
+  g_object_set (m, "debounce", 50, "key-switch-timeout", 2000, NULL);
+  g_signal_connect (m, "send-message", G_CALLBACK (on_send), NULL);
+  if (!router.managers)
+    router.managers = g_ptr_array_new ();
+  return m;
+}
+
+static void
+join (GstE2eeKeyManager * m)
+{
+  gchar *id = gst_e2ee_key_manager_dup_local_id (m);
+  guint i;
+
+  g_ptr_array_add (router.managers, m);
+  /* the newcomer says hello to everyone (as on a data channel opening) */
+  for (i = 0; i < router.managers->len; i++) {
+    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
+    gchar *oid;
+
+    if (o == m)
+      continue;
+    oid = gst_e2ee_key_manager_dup_local_id (o);
+    gst_e2ee_key_manager_add_participant (m, oid);
+    g_free (oid);
+  }
+  g_free (id);
+}
+
+static void
+settle (void)
+{
+  guint round, i;
+
+  /* messages cause messages: flush everyone until quiet, past debounce */
+  for (round = 0; round < 6; round++) {
+    g_usleep (120 * 1000);
+    for (i = 0; i < router.managers->len; i++)
+      gst_e2ee_key_manager_flush (g_ptr_array_index (router.managers, i));
+  }
+}
+
+static void
+router_reset (void)
+{
+  guint i;
+
+  for (i = 0; router.managers && i < router.managers->len; i++)
+    gst_object_unref (g_ptr_array_index (router.managers, i));
+  g_clear_pointer (&router.managers, g_ptr_array_unref);
+  router.tamper = NULL;
+}
+
+static guint64
+mstat (GstE2eeKeyManager * m, const gchar * field)
+{
+  GstStructure *s;
+  guint64 v = G_MAXUINT64;
+
+  g_object_get (m, "stats", &s, NULL);
+  if (!gst_structure_get_uint64 (s, field, &v)) {
+    guint u;
+
+    fail_unless (gst_structure_get_uint (s, field, &u), "no %s", field);
+    v = u;
+  }
+  gst_structure_free (s);
+  return v;
+}
+
+static guint64
+estat (GstElement * e, const gchar * field)
+{
+  GstStructure *s;
+  guint64 v = G_MAXUINT64;
+
+  g_object_get (e, "stats", &s, NULL);
+  fail_unless (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  return v;
+}
+
+static GstHarness *
+enc_for (GstE2eeKeyManager * m)
+{
+  GstHarness *h = gst_harness_new ("e2eeenc");
+
+  g_object_set (h->element, "key-manager", m, NULL);
+  gst_harness_set_src_caps_str (h, OPUS_CAPS);
+  return h;
+}
+
+static GstHarness *
+dec_for (GstE2eeKeyManager * m, const gchar * participant)
+{
+  GstHarness *h = gst_harness_new ("e2eedec");
+
+  g_object_set (h->element, "key-manager", m, "participant", participant, NULL);
+  gst_harness_set_src_caps_str (h, OPUS_CAPS);
+  return h;
+}
+
+static GstBuffer *
+frame (guint seed)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, 120, NULL);
+  GstMapInfo map;
+  guint i;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  for (i = 0; i < map.size; i++)
+    map.data[i] = (guint8) (i * 7 + seed * 13 + 0x78);
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
+static GstBuffer *
+encrypt (GstHarness * enc, guint seed)
+{
+  GstBuffer *out;
+
+  fail_unless_equals_int (gst_harness_push (enc, frame (seed)), GST_FLOW_OK);
+  out = gst_harness_try_pull (enc);
+  fail_unless (out != NULL);
+  return out;
+}
+
+/* TRUE if @dec turns @encrypted back into frame (@seed) */
+static gboolean
+decrypts (GstHarness * dec, GstBuffer * encrypted, guint seed)
+{
+  GstBuffer *out, *want = frame (seed);
+  gboolean ok = FALSE;
+
+  fail_unless_equals_int (gst_harness_push (dec, gst_buffer_ref (encrypted)),
+      GST_FLOW_OK);
+  out = gst_harness_try_pull (dec);
+  if (out) {
+    GstMapInfo a, b;
+
+    gst_buffer_map (out, &a, GST_MAP_READ);
+    gst_buffer_map (want, &b, GST_MAP_READ);
+    ok = a.size == b.size && memcmp (a.data, b.data, a.size) == 0;
+    gst_buffer_unmap (out, &a);
+    gst_buffer_unmap (want, &b);
+    gst_buffer_unref (out);
+  }
+  gst_buffer_unref (want);
+  return ok;
+}
+
+static guint
+kid_of (GstBuffer * buf)
+{
+  guint8 kid;
+
+  gst_buffer_extract (buf, gst_buffer_get_size (buf) - 1, &kid, 1);
+  return kid;
+}
+
+GST_START_TEST (test_two_parties)
+{
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstHarness *enc_a, *dec_b, *enc_b, *dec_a;
+  GstBuffer *f;
+  gchar **ids;
+
+  join (a);
+  join (b);
+  settle ();
+
+  fail_unless_equals_uint64 (mstat (a, "sessions"), 1);
+  fail_unless_equals_uint64 (mstat (b, "sessions"), 1);
+  ids = gst_e2ee_key_manager_list_participants (a);
+  fail_unless (ids[0] && g_str_equal (ids[0], "bob") && !ids[1]);
+  g_strfreev (ids);
+
+  enc_a = enc_for (a);
+  dec_b = dec_for (b, "alice");
+  enc_b = enc_for (b);
+  dec_a = dec_for (a, NULL);    /* the only remote participant */
+
+  f = encrypt (enc_a, 1);
+  fail_unless (decrypts (dec_b, f, 1));
+  gst_buffer_unref (f);
+  f = encrypt (enc_b, 2);
+  fail_unless (decrypts (dec_a, f, 2));
+  gst_buffer_unref (f);
+
+  /* no message the protocol found wrong */
+  fail_unless_equals_uint64 (mstat (a, "malformed"), 0);
+  fail_unless_equals_uint64 (mstat (b, "decrypt-failed"), 0);
+  fail_unless_equals_uint64 (mstat (a, "refused"), 0);
+
+  gst_harness_teardown (enc_a);
+  gst_harness_teardown (dec_b);
+  gst_harness_teardown (enc_b);
+  gst_harness_teardown (dec_a);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+static void
+count_key_changed (GstE2eeKeyManager * m, const gchar * who, guint index,
+    gpointer user_data)
+{
+  gchar *me = gst_e2ee_key_manager_dup_local_id (m);
+
+  if (g_str_equal (who, me))
+    g_atomic_int_inc ((gint *) user_data);
+  g_free (me);
+}
+
+GST_START_TEST (test_join_and_leave)
+{
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob"),
+      *c = party ("carol");
+  GstHarness *enc_a, *dec_b, *dec_c;
+  GstBuffer *before, *after_join, *after_leave;
+  gint own_changes = 0;
+  guint64 ratchets_before;
+
+  join (a);
+  join (b);
+  settle ();
+  enc_a = enc_for (a);
+  dec_b = dec_for (b, "alice");
+  before = encrypt (enc_a, 1);
+  fail_unless (decrypts (dec_b, before, 1));
+
+  /* carol joins: alice ratchets (same index), carol gets the ratcheted key */
+  ratchets_before = mstat (a, "ratchets");
+  g_signal_connect (a, "key-changed", G_CALLBACK (count_key_changed),
+      &own_changes);
+  join (c);
+  settle ();
+  fail_unless_equals_int (g_atomic_int_get (&own_changes), 1);
+  fail_unless_equals_uint64 (mstat (a, "ratchets"), ratchets_before + 1);
+  fail_unless_equals_uint64 (mstat (a, "key-index"), 0);
+
+  dec_c = dec_for (c, "alice");
+  after_join = encrypt (enc_a, 2);
+  fail_unless_equals_int (kid_of (after_join), 0);
+  fail_unless (decrypts (dec_c, after_join, 2));
+  /* bob follows through his ratchet window */
+  fail_unless (decrypts (dec_b, after_join, 2));
+  fail_unless_equals_uint64 (estat (dec_b->element, "ratchets"), 1);
+  /* carol cannot open what alice sent before she joined */
+  fail_if (decrypts (dec_c, before, 1));
+  fail_unless_equals_uint64 (estat (dec_c->element, "auth-failed"), 1);
+
+  /* carol leaves: a new key with the next index reaches bob, not carol */
+  gst_e2ee_key_manager_remove_participant (a, "carol");
+  gst_e2ee_key_manager_remove_participant (b, "carol");
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "key-index"), 1);
+  fail_unless_equals_uint64 (mstat (a, "rotations"), 1);
+  after_leave = encrypt (enc_a, 3);
+  fail_unless_equals_int (kid_of (after_leave), 1);
+  fail_unless (decrypts (dec_b, after_leave, 3));
+  fail_if (decrypts (dec_c, after_leave, 3));
+  fail_unless_equals_uint64 (estat (dec_c->element, "missing-key"), 1);
+
+  gst_buffer_unref (before);
+  gst_buffer_unref (after_join);
+  gst_buffer_unref (after_leave);
+  gst_harness_teardown (enc_a);
+  gst_harness_teardown (dec_b);
+  gst_harness_teardown (dec_c);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GMutex lock;
+  gchar *codes[2];
+  gint verified[2];
+} SasSeen;
+
+static void
+on_sas_ready (GstE2eeKeyManager * m, const gchar * who, gchar ** emoji,
+    const gchar * decimal, SasSeen * seen)
+{
+  gchar *me = gst_e2ee_key_manager_dup_local_id (m);
+  gint i = g_str_equal (me, "alice") ? 0 : 1;
+  gchar *joined = g_strjoinv (",", emoji);
+
+  fail_unless_equals_int (g_strv_length (emoji), 7);
+  g_mutex_lock (&seen->lock);
+  seen->codes[i] = g_strdup_printf ("%s|%s", decimal, joined);
+  g_mutex_unlock (&seen->lock);
+  g_free (joined);
+  g_free (me);
+}
+
+static void
+on_verified (GstE2eeKeyManager * m, const gchar * who, gboolean ok,
+    SasSeen * seen)
+{
+  gchar *me = gst_e2ee_key_manager_dup_local_id (m);
+  gint i = g_str_equal (me, "alice") ? 0 : 1;
+
+  g_atomic_int_set (&seen->verified[i], ok ? 1 : -1);
+  g_free (me);
+}
+
+static void
+run_sas (SasSeen * seen, gboolean expect_ok)
+{
+  GstE2eeKeyManager *a = g_ptr_array_index (router.managers, 0);
+  GstE2eeKeyManager *b = g_ptr_array_index (router.managers, 1);
+
+  g_mutex_init (&seen->lock);
+  g_signal_connect (a, "sas-ready", G_CALLBACK (on_sas_ready), seen);
+  g_signal_connect (b, "sas-ready", G_CALLBACK (on_sas_ready), seen);
+  g_signal_connect (a, "participant-verified", G_CALLBACK (on_verified), seen);
+  g_signal_connect (b, "participant-verified", G_CALLBACK (on_verified), seen);
+
+  gst_e2ee_key_manager_start_sas (a, "bob");
+  settle ();
+  fail_unless (seen->codes[0] && seen->codes[1], "no SAS codes");
+  fail_unless_equals_string (seen->codes[0], seen->codes[1]);
+  gst_e2ee_key_manager_confirm_sas (a, "bob", TRUE);
+  gst_e2ee_key_manager_confirm_sas (b, "alice", TRUE);
+  settle ();
+  if (expect_ok) {
+    fail_unless_equals_int (g_atomic_int_get (&seen->verified[0]), 1);
+    fail_unless_equals_int (g_atomic_int_get (&seen->verified[1]), 1);
+    fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+    fail_unless (gst_e2ee_key_manager_is_verified (b, "alice"));
+  }
+}
+
+GST_START_TEST (test_sas)
+{
+  SasSeen seen = { 0, };
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+
+  join (a);
+  join (b);
+  settle ();
+  fail_if (gst_e2ee_key_manager_is_verified (a, "bob"));
+  run_sas (&seen, TRUE);
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* A router that swaps alice's ed25519 key in her hello to bob for another
+ * (valid) key: the olm session still works (curve25519 intact), so only the
+ * SAS can tell. */
+static gchar *fake_ed25519;
+
+static gchar *
+swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg)
+{
+  const gchar *p;
+  GString *s;
+
+  if (!g_str_equal (from, "alice") || !g_str_equal (to, "bob")
+      || !strstr (msg, "e2ee-hello"))
+    return NULL;
+  p = strstr (msg, "\"ed25519\":\"");
+  fail_unless (p != NULL);
+  p += strlen ("\"ed25519\":\"");
+  s = g_string_new_len (msg, p - msg);
+  g_string_append (s, fake_ed25519);
+  g_string_append (s, p + 43);
+  return g_string_free (s, FALSE);
+}
+
+GST_START_TEST (test_sas_tampered_identity)
+{
+  SasSeen seen = { 0, };
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyManager *mallory = gst_e2ee_key_manager_new ("mallory");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  g_object_get (mallory, "ed25519-key", &fake_ed25519, NULL);
+  gst_element_set_bus (GST_ELEMENT (b), bus);
+  router.tamper = swap_ed25519;
+  join (a);
+  join (b);
+  settle ();
+  fail_unless_equals_uint64 (mstat (b, "sessions"), 1);
+  run_sas (&seen, FALSE);
+
+  /* bob computes alice's MAC over the key he was given: mismatch */
+  fail_if (gst_e2ee_key_manager_is_verified (b, "alice"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[1]), -1);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error on the bus");
+  gst_message_unref (msg);
+
+  gst_element_set_bus (GST_ELEMENT (b), NULL);
+  gst_object_unref (bus);
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  g_free (fake_ed25519);
+  gst_object_unref (mallory);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_file)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-state-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "bot.state", NULL);
+  gchar *key_path = g_strconcat (path, ".key", NULL);
+  gchar *curve1, *curve2, *ed1, *ed2, *id1, *id2;
+  GstE2eeKeyManager *m;
+  GStatBuf st;
+
+  m = g_object_new (GST_TYPE_E2EE_KEY_MANAGER, "state-file", path, NULL);
+  g_object_get (m, "curve25519-key", &curve1, "ed25519-key", &ed1,
+      "local-id", &id1, NULL);
+  gst_object_unref (m);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+  fail_unless (g_stat (key_path, &st) == 0 && (st.st_mode & 077) == 0);
+
+  m = g_object_new (GST_TYPE_E2EE_KEY_MANAGER, "state-file", path, NULL);
+  g_object_get (m, "curve25519-key", &curve2, "ed25519-key", &ed2,
+      "local-id", &id2, NULL);
+  gst_object_unref (m);
+  fail_unless_equals_string (curve1, curve2);
+  fail_unless_equals_string (ed1, ed2);
+  fail_unless_equals_string (id1, id2);
+
+  /* the state is not readable as text: no pickle or key in clear */
+  {
+    gchar *contents;
+    gsize len;
+
+    fail_unless (g_file_get_contents (path, &contents, &len, NULL));
+    fail_if (g_strstr_len (contents, len, curve1) != NULL);
+    g_free (contents);
+  }
+
+  g_unlink (path);
+  g_unlink (key_path);
+  g_rmdir (dir);
+  g_free (curve1);
+  g_free (curve2);
+  g_free (ed1);
+  g_free (ed2);
+  g_free (id1);
+  g_free (id2);
+  g_free (path);
+  g_free (key_path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_messages)
+{
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  gchar *huge;
+
+  join (a);
+  join (b);
+  settle ();
+
+  gst_e2ee_key_manager_receive_message (a, "{not json");
+  gst_e2ee_key_manager_receive_message (a, "[1,2,3]");
+  gst_e2ee_key_manager_receive_message (a, "{\"type\":\"olm\"}");
+  gst_e2ee_key_manager_receive_message (a,
+      "{\"type\":\"e2ee-hello\",\"from\":\"x\",\"idKeys\":{\"curve25519\":1}}");
+  gst_e2ee_key_manager_receive_message (a,
+      "{\"type\":\"olm\",\"from\":\"bob\",\"to\":\"alice\",\"olm\":"
+      "{\"type\":\"key-info\",\"data\":{\"ciphertext\":{\"type\":1,"
+      "\"body\":\"AAAA\"},\"uuid\":\"u\"}}}");
+  gst_e2ee_key_manager_receive_message (a,
+      "{\"type\":\"olm\",\"from\":\"bob\",\"to\":\"alice\",\"olm\":"
+      "{\"type\":\"no-such-type\",\"data\":{}}}");
+  gst_e2ee_key_manager_receive_message (a,
+      "{\"type\":\"olm\",\"from\":\"bob\",\"to\":\"carol\",\"olm\":"
+      "{\"type\":\"key-info\",\"data\":{}}}");
+  gst_e2ee_key_manager_receive_message (a,
+      "{\"type\":\"whatever\",\"from\":\"bob\"}");
+  huge = g_malloc0 (10 * 1024 * 1024 + 1);
+  memset (huge, 'x', 10 * 1024 * 1024);
+  fail_if (gst_e2ee_key_manager_receive_message (a, huge));
+  g_free (huge);
+  settle ();
+
+  fail_unless (mstat (a, "malformed") >= 5);
+  fail_unless_equals_uint64 (mstat (a, "decrypt-failed"), 1);
+  fail_unless_equals_uint64 (mstat (a, "unknown-type"), 2);
+  fail_unless_equals_uint64 (mstat (a, "not-for-us"), 1);
+  /* and the call still works */
+  {
+    GstHarness *enc_a = enc_for (a), *dec_b = dec_for (b, "alice");
+    GstBuffer *f = encrypt (enc_a, 5);
+
+    fail_unless (decrypts (dec_b, f, 5));
+    gst_buffer_unref (f);
+    gst_harness_teardown (enc_a);
+    gst_harness_teardown (dec_b);
+  }
+  router_reset ();
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_context)
+{
+  GstE2eeKeyManager *m = gst_e2ee_key_manager_new ("ctx");
+  GstContext *ctx = gst_e2ee_key_manager_new_context (m);
+  GstE2eeKeyManager *back = gst_e2ee_key_manager_from_context (ctx);
+  GstElement *pipe, *enc;
+  GstE2eeKeyManager *found = NULL;
+
+  fail_unless (back == m);
+  gst_object_unref (back);
+  gst_context_unref (ctx);
+  gst_object_unref (m);
+
+  /* an e2eekeymanager in the pipeline is found through the context */
+  pipe = gst_parse_launch ("e2eekeymanager name=km audiotestsrc num-buffers=1 "
+      "! opusenc ! e2eeenc name=enc ! fakesink", NULL);
+  fail_unless (pipe != NULL);
+  gst_element_set_state (pipe, GST_STATE_PAUSED);
+  gst_element_get_state (pipe, NULL, NULL, 5 * GST_SECOND);
+  enc = gst_bin_get_by_name (GST_BIN (pipe), "enc");
+  g_object_get (enc, "key-manager", &found, NULL);
+  fail_unless (found != NULL);
+  gst_object_unref (found);
+  gst_object_unref (enc);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+static Suite *
+keymanager_suite (void)
+{
+  Suite *s = suite_create ("e2ee-keymanager");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_two_parties);
+  tcase_add_test (tc, test_join_and_leave);
+  tcase_add_test (tc, test_sas);
+  tcase_add_test (tc, test_sas_tampered_identity);
+  tcase_add_test (tc, test_state_file);
+  tcase_add_test (tc, test_bad_messages);
+  tcase_add_test (tc, test_context);
+  return s;
+}
+
+GST_CHECK_MAIN (keymanager);
