@@ -56,6 +56,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "e2ee-picture.h"
+
 #define KEY_SIZE 32
 #define TONE_HZ 440.0
 #define SPECTRUM_BANDS 512
@@ -65,8 +67,6 @@
  * eavesdropper's is (VP8 gets the still pattern exactly after a few frames) */
 #define MIN_RECEIVER_PSNR 30.0
 #define MAX_EAVESDROPPER_PSNR 20.0
-#define NOISE_TOP(h) ((h) * 3 / 4)
-#define NOISE_LEFT(w) ((w) * 3 / 4)
 /* the share of the audio power within a band of the tone that makes it a
  * tone: a clean sine puts nearly all its power there, noise spreads it */
 #define MIN_TONE_SHARE 0.9
@@ -443,93 +443,6 @@ clear_party (Party * party)
   g_mutex_clear (&party->lock);
 }
 
-/* The sender's pattern as vp8enc gets it (I420) and the parties convert
- * it back: apart from the noise in a corner, pattern=smpte does not move, so
- * every decoded picture should look like this one. */
-static GstSample *
-render_reference (GError ** err)
-{
-  GstElement *pipeline, *sink;
-  GstSample *sample;
-
-  pipeline = launch ("videotestsrc pattern=smpte num-buffers=1 ! "
-      "video/x-raw,format=I420,width=320,height=240 ! videoconvert ! "
-      "video/x-raw,format=RGB ! appsink name=sink", err);
-  if (!pipeline)
-    return NULL;
-  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 5 * GST_SECOND);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (sink);
-  gst_object_unref (pipeline);
-  if (!sample)
-    g_set_error (err, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "could not render the reference pattern");
-  return sample;
-}
-
-static gdouble
-psnr (GstSample * a, GstSample * b)
-{
-  GstVideoInfo ia, ib;
-  GstVideoFrame fa, fb;
-  gdouble sum = 0.0, n = 0.0, mse;
-  gint x, y;
-
-  if (!gst_video_info_from_caps (&ia, gst_sample_get_caps (a)) ||
-      !gst_video_info_from_caps (&ib, gst_sample_get_caps (b)) ||
-      GST_VIDEO_INFO_FORMAT (&ia) != GST_VIDEO_FORMAT_RGB ||
-      GST_VIDEO_INFO_FORMAT (&ib) != GST_VIDEO_FORMAT_RGB ||
-      ia.width != ib.width || ia.height != ib.height)
-    return NAN;
-  if (!gst_video_frame_map (&fa, &ia, gst_sample_get_buffer (a), GST_MAP_READ))
-    return NAN;
-  if (!gst_video_frame_map (&fb, &ib, gst_sample_get_buffer (b), GST_MAP_READ)) {
-    gst_video_frame_unmap (&fa);
-    return NAN;
-  }
-  for (y = 0; y < ia.height; y++) {
-    const guint8 *ra = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fa, 0) +
-        y * GST_VIDEO_FRAME_PLANE_STRIDE (&fa, 0);
-    const guint8 *rb = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fb, 0) +
-        y * GST_VIDEO_FRAME_PLANE_STRIDE (&fb, 0);
-    /* the bottom right corner of the smpte pattern is fresh random noise in
-     * every frame: leave it out */
-    gint w = y >= NOISE_TOP (ia.height) ? NOISE_LEFT (ia.width) : ia.width;
-
-    for (x = 0; x < w * 3; x++) {
-      gdouble d = (gdouble) ra[x] - rb[x];
-      sum += d * d;
-    }
-    n += w * 3;
-  }
-  gst_video_frame_unmap (&fa);
-  gst_video_frame_unmap (&fb);
-
-  mse = sum / n;
-  return mse == 0.0 ? INFINITY : 10.0 * log10 (255.0 * 255.0 / mse);
-}
-
-static gboolean
-write_png (GstSample * sample, const gchar * path, GError ** err)
-{
-  GstCaps *caps = gst_caps_new_empty_simple ("image/png");
-  GstSample *png;
-  GstMapInfo map;
-  gboolean ok;
-
-  png = gst_video_convert_sample (sample, caps, 5 * GST_SECOND, err);
-  gst_caps_unref (caps);
-  if (!png)
-    return FALSE;
-  gst_buffer_map (gst_sample_get_buffer (png), &map, GST_MAP_READ);
-  ok = g_file_set_contents (path, (const gchar *) map.data, map.size, err);
-  gst_buffer_unmap (gst_sample_get_buffer (png), &map);
-  gst_sample_unref (png);
-  return ok;
-}
-
 /* Where the audio's power is: the strongest band, and the share of the
  * power in the tone's band and its two neighbours. */
 static void
@@ -582,8 +495,8 @@ collect (Party * party, const gchar * dir, Run * run, GstSample * reference)
     g_print ("  %-13s none: its decoder made no picture of what it got\n",
         party->name);
   } else {
-    party->psnr = psnr (picture, reference);
-    if (write_png (picture, path, &err)) {
+    party->psnr = e2ee_picture_psnr (picture, reference);
+    if (e2ee_picture_write_png (picture, path, &err)) {
       g_print ("  %-13s %s\n", party->name, path);
     } else {
       g_printerr ("%s: could not write %s: %s\n", party->name, path,
@@ -768,7 +681,7 @@ main (int argc, char **argv)
   sent_a = get_stats (sender.pipeline, "aenc");
   gst_element_set_state (sender.pipeline, GST_STATE_NULL);
 
-  reference = render_reference (&err);
+  reference = e2ee_picture_render_reference ("smpte", 320, 240, &err);
   if (!reference)
     goto error;
 

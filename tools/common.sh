@@ -27,6 +27,12 @@ E2EE_DEPS=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3-gi gir1.2-gstreamer-1.0
   valgrind
+  # tools/bench-plot.py draws docs/performance.png from tools/bench's JSON
+  # (tools/bench.sh --update-docs; the bench-smoke test draws one too)
+  python3-matplotlib
+  # tests/browser: a real browser in a call with examples/browser (Debian's
+  # Chromium, driven headless over its DevTools pipe by node)
+  chromium nodejs
   # tests/check/pipelines-codecs.c (every codec through real encoders,
   # payloaders and decoders): x264enc (ugly); openh264enc/dec, x265enc,
   # av1enc/av1dec (aom), h264parse, av1parse (bad); avdec_h264/h265 (libav);
@@ -35,6 +41,9 @@ E2EE_DEPS=(
   # them whatever happens to the groups above
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   gstreamer1.0-libav libgstreamer-plugins-bad1.0-dev
+  # tools/fuzz.sh (run by tools/check.sh): the libFuzzer targets of
+  # tests/fuzz need clang, and libFuzzer's and clang's ASan/UBSan runtimes
+  clang libclang-rt-14-dev
 )
 
 e2ee_say () {

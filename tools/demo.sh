@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # tools/demo.sh [BUILDDIR] [-- DEMO OPTIONS]: installs what the build needs
 # (as root, on Debian 12), builds BUILDDIR (default: build at the top of the
-# repository, or $E2EE_BUILD_DIR), and runs examples/e2ee-demo in a private
-# network namespace: a sender, a receiver with the key and an eavesdropper
-# without it, on 127.0.0.1. The pictures go to demo-out/ at the top of the
-# repository.
+# repository, or $E2EE_BUILD_DIR), and runs, each in a private network
+# namespace where only 127.0.0.1 exists:
+#  1. examples/e2ee-demo (given DEMO OPTIONS): a sender, a receiver with the
+#     key and an eavesdropper without it, RTP over UDP;
+#  2. examples/e2ee-call: three parties in a webrtcbin mesh exchange keys
+#     over olm; a fourth is in the media path without keys, then admitted;
+#     one party leaves and the keys change.
+# The pictures go to demo-out/ at the top of the repository: receiver.png
+# (from 1), eavesdropper.png and admitted.png (from 2, which replaces the
+# eavesdropper picture of 1). The last line is the call's SUMMARY line.
 set -euo pipefail
 
 E2EE_SCRIPT=demo.sh
@@ -29,11 +35,32 @@ e2ee_isolated meson devenv -C "$build" -w "$E2EE_REPO" \
   "$build/examples/e2ee-demo" --output-dir "$out" "$@" || status=$?
 
 echo
-for f in receiver eavesdropper; do
-  if [[ -f $out/$f.png ]]; then
-    echo "demo.sh: $f's picture: $out/$f.png"
+echo "demo.sh: the call: keys over olm on webrtcbin data channels"
+call_log=$(mktemp)
+trap 'rm -f "$call_log"' EXIT
+call_status=0
+e2ee_isolated meson devenv -C "$build" -w "$E2EE_REPO" \
+  "$build/examples/e2ee-call" --output "$out" | tee "$call_log" ||
+  call_status=$?
+
+echo
+picture () {
+  if [[ -f $out/$1.png ]]; then
+    echo "demo.sh: $out/$1.png: $2"
   else
-    echo "demo.sh: no picture from the $f"
+    echo "demo.sh: no $out/$1.png ($2)"
   fi
-done
-exit "$status"
+}
+picture receiver "what the receiver with the key decoded (e2ee-demo)"
+picture eavesdropper "what a party without keys decoded (e2ee-call)"
+picture admitted "what the same party decoded once admitted (e2ee-call)"
+
+summary=$(grep '^SUMMARY: ' "$call_log" | tail -n 1 || true)
+[[ -n $summary ]] ||
+  summary="SUMMARY: FAILED: e2ee-call ended (exit status $call_status) without a summary"
+if ((status != 0)); then
+  summary="SUMMARY: FAILED: e2ee-demo (exit status $status); the call: ${summary#SUMMARY: }"
+fi
+echo "$summary"
+((status != 0)) && exit "$status"
+exit "$call_status"

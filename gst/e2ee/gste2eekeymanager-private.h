@@ -215,6 +215,8 @@ gboolean _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
     gboolean keep_local_id, GError ** error);
 
 /* gste2eekeymanager-protocol.c */
+JsonObject *_gst_e2ee_km_parse_object (JsonParser * parser,
+    const gchar * text, gssize len);
 void _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     Channel * channel, const gchar * text);
 void _gst_e2ee_km_participant_free (Participant * p);
@@ -229,7 +231,7 @@ void _gst_e2ee_km_confirm_sas_locked (GstE2eeKeyManager * self,
 gchar *_gst_e2ee_km_key_info_json (GstE2eeKeyManager * self, Participant * p);
 
 /* gste2eekeymanager-webrtc.c */
-void _gst_e2ee_km_attach_webrtcbin_locked (GstE2eeKeyManager * self,
+void _gst_e2ee_km_attach_webrtcbin (GstE2eeKeyManager * self,
     GstElement * webrtcbin);
 void _gst_e2ee_km_channel_send (Channel * channel, const gchar * text);
 void _gst_e2ee_km_channel_free (Channel * channel);

@@ -140,6 +140,21 @@ get_object (JsonObject * obj, const gchar * member)
   return json_node_get_object (node);
 }
 
+/* The object a JSON text holds, or NULL: a text of only white space parses
+ * to no node at all. */
+JsonObject *
+_gst_e2ee_km_parse_object (JsonParser * parser, const gchar * text, gssize len)
+{
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_node_get_object (root);
+}
+
 static gboolean
 valid_id (const gchar * id)
 {
@@ -282,10 +297,9 @@ store_key_info_locked (GstE2eeKeyManager * self, Participant * p,
   gint64 index;
   guint slot;
 
-  if (!json_parser_load_from_data (parser, plaintext, -1, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  obj = _gst_e2ee_km_parse_object (parser, plaintext, -1);
+  if (!obj)
     goto out;
-  obj = json_node_get_object (json_parser_get_root (parser));
 
   /* {} : no key yet */
   if (!json_object_has_member (obj, "key")) {
@@ -1301,13 +1315,12 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     return;
   }
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, -1, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+  root = _gst_e2ee_km_parse_object (parser, text, -1);
+  if (!root) {
     GST_DEBUG_OBJECT (self, "malformed message");
     self->stats.malformed++;
     goto out;
   }
-  root = json_node_get_object (json_parser_get_root (parser));
   type = get_string (root, "type");
   from = get_string (root, "from");
   to = get_string (root, "to");

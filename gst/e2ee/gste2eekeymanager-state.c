@@ -122,6 +122,40 @@ _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self)
   g_free (json);
 }
 
+/* Members of a parsed state, of the expected type or the default: the
+ * state is authenticated, but a reader must not trust its shape. */
+static const gchar *
+member_string (JsonObject * o, const gchar * name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (!n || !JSON_NODE_HOLDS_VALUE (n)
+      || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static gint64
+member_int (JsonObject * o, const gchar * name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (!n || !JSON_NODE_HOLDS_VALUE (n)
+      || json_node_get_value_type (n) != G_TYPE_INT64)
+    return -1;
+  return json_node_get_int (n);
+}
+
+static gboolean
+member_bool (JsonObject * o, const gchar * name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n && JSON_NODE_HOLDS_VALUE (n)
+      && json_node_get_value_type (n) == G_TYPE_BOOLEAN
+      && json_node_get_boolean (n);
+}
+
 /* Loads the state file if there is one; FALSE with @error if it exists but
  * cannot be read (wrong key, tampered): we never overwrite it then. */
 gboolean
@@ -131,6 +165,7 @@ _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
   JsonParser *parser = NULL;
   JsonObject *root;
   JsonArray *arr;
+  JsonNode *node;
   gchar *contents;
   gsize len = 0;
   GError *err = NULL;
@@ -152,14 +187,12 @@ _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
   }
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, contents, len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = _gst_e2ee_km_parse_object (parser, contents, len);
+  if (!root)
     goto bad;
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_int_member_with_default (root, "version", 0) !=
-      STATE_VERSION)
+  if (member_int (root, "version") != STATE_VERSION)
     goto bad;
-  s = json_object_get_string_member_with_default (root, "account", NULL);
+  s = member_string (root, "account");
   if (!s)
     goto bad;
   account = gst_e2ee_olm_account_unpickle (s, self->state_key,
@@ -172,26 +205,30 @@ _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
     gst_e2ee_olm_account_free (self->account);
   self->account = account;
 
-  s = json_object_get_string_member_with_default (root, "local-id", NULL);
+  s = member_string (root, "local-id");
   if (s && *s && !keep_local_id) {
     g_free (self->local_id);
     self->local_id = g_strdup (s);
   }
 
-  arr = json_object_get_array_member (root, "participants");
+  node = json_object_get_member (root, "participants");
+  arr = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) :
+      NULL;
   for (i = 0; arr && i < json_array_get_length (arr); i++) {
-    JsonObject *o = json_array_get_object_element (arr, i);
+    JsonNode *elem = json_array_get_element (arr, i);
+    JsonObject *o;
     const gchar *id, *cu, *ed, *sess, *uuid;
     GstE2eeOlmSession *session;
     Participant *p;
 
-    if (!o)
+    if (!JSON_NODE_HOLDS_OBJECT (elem))
       continue;
-    id = json_object_get_string_member_with_default (o, "id", NULL);
-    cu = json_object_get_string_member_with_default (o, "curve25519", NULL);
-    ed = json_object_get_string_member_with_default (o, "ed25519", NULL);
-    sess = json_object_get_string_member_with_default (o, "session", NULL);
-    uuid = json_object_get_string_member_with_default (o, "session-uuid", NULL);
+    o = json_node_get_object (elem);
+    id = member_string (o, "id");
+    cu = member_string (o, "curve25519");
+    ed = member_string (o, "ed25519");
+    sess = member_string (o, "session");
+    uuid = member_string (o, "session-uuid");
     if (!id || !cu || !ed || !sess)
       continue;
     session = gst_e2ee_olm_session_unpickle (sess, self->state_key,
@@ -203,8 +240,7 @@ _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
     p->ed25519 = g_strdup (ed);
     p->session = session;
     p->session_uuid = uuid && *uuid ? g_strdup (uuid) : NULL;
-    p->verified = json_object_get_boolean_member_with_default (o, "verified",
-        FALSE);
+    p->verified = member_bool (o, "verified");
     g_hash_table_replace (self->participants, p->id, p);
   }
   GST_INFO_OBJECT (self, "restored identity and %u session(s) from %s",

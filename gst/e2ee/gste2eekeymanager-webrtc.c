@@ -225,11 +225,17 @@ on_data_channel (GstElement * webrtcbin, GObject * dc, GstE2eeKeyManager * self)
 /* Any thread, without the lock: creating the channel makes webrtcbin call
  * back into us. */
 void
-_gst_e2ee_km_attach_webrtcbin_locked (GstE2eeKeyManager * self,
-    GstElement * webrtcbin)
+_gst_e2ee_km_attach_webrtcbin (GstE2eeKeyManager * self, GstElement * webrtcbin)
 {
   GObject *dc = NULL;
   guint i;
+
+  /* webrtcbin refuses data channels until it left NULL */
+  if (GST_STATE (webrtcbin) == GST_STATE_NULL) {
+    g_warning ("gst-e2ee: %s is in the NULL state; set it to READY before "
+        "giving it to the key manager", GST_OBJECT_NAME (webrtcbin));
+    return;
+  }
 
   g_mutex_lock (&self->lock);
   for (i = 0; i < self->webrtcbins->len; i++) {

@@ -465,7 +465,8 @@ gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager)
 /**
  * gst_e2ee_key_manager_add_webrtcbin:
  * @manager: a key manager
- * @webrtcbin: a webrtcbin, before its offer or answer is made
+ * @webrtcbin: a webrtcbin in the READY state or later (webrtcbin refuses data
+ *   channels in NULL), before its offer or answer is made
  *
  * Creates the `e2ee` data channel on @webrtcbin and adopts the one the peer
  * creates, and carries the protocol over them. One manager serves any
@@ -480,7 +481,7 @@ gst_e2ee_key_manager_add_webrtcbin (GstE2eeKeyManager * manager,
   g_return_if_fail (GST_IS_E2EE_KEY_MANAGER (manager));
   g_return_if_fail (GST_IS_ELEMENT (webrtcbin));
 
-  _gst_e2ee_km_attach_webrtcbin_locked (manager, webrtcbin);
+  _gst_e2ee_km_attach_webrtcbin (manager, webrtcbin);
 }
 
 /**
