@@ -235,7 +235,13 @@ async function goodCall(browser, port, query, fragment, label, relay = false,
     const w0 = relay && passed ? (firstSeen.worker || {})[k] || {} : {};
     const pageAuthFailed = (w.authFailed || 0) - (w0.authFailed || 0);
     const pageMissing = (w.missingKey || 0) - (w0.missingKey || 0);
-    if (pageAuthFailed || w.badFrames || pageMissing)
+    // A frame that reaches the page before its relayed key (the key agent
+    // confirms a new key to the manager only once the page installed it,
+    // but the manager switches after key-switch-timeout anyway, which a
+    // loaded machine can exceed) is dropped, fail closed: with relayed keys
+    // that is not a failure; authentication failures and malformed frames
+    // always are.
+    if (pageAuthFailed || w.badFrames || (!relay && pageMissing))
       failures.push(`${label}: the page failed to decrypt ${pageAuthFailed} ${k} frames (${w.badFrames} malformed, ${pageMissing} without a key)`);
     if (!(w.decrypted > 0))
       failures.push(`${label}: the page decrypted no ${k}`);
