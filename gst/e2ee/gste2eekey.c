@@ -385,7 +385,6 @@ _gst_e2ee_key_ratchet_material (GstE2eeKdf kdf, const guint8 * in,
 GstE2eeKey *
 gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error)
 {
-  static const guint8 zero_info[LIVEKIT_INFO_LEN] = { 0, };
   guint8 *next;
   gboolean ok = FALSE;
 
@@ -398,22 +397,11 @@ gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error)
   }
 
   next = g_malloc (MATERIAL_SIZE);
-  switch (key->kdf) {
-    case GST_E2EE_KDF_JITSI:
-      ok = hkdf_sha256 (key->material, key->material_len, JITSI_RATCHET_SALT,
-          NULL, 0, next, MATERIAL_SIZE);
-      break;
-    case GST_E2EE_KDF_LIVEKIT:
-      if (key->pbkdf2)
-        ok = pbkdf2_sha256 (key->material, key->material_len, next,
-            MATERIAL_SIZE);
-      else
-        ok = hkdf_sha256 (key->material, key->material_len, LIVEKIT_SALT,
-            zero_info, sizeof (zero_info), next, MATERIAL_SIZE);
-      break;
-    case GST_E2EE_KDF_RAW:
-      break;
-  }
+  if (key->pbkdf2)
+    ok = pbkdf2_sha256 (key->material, key->material_len, next, MATERIAL_SIZE);
+  else
+    ok = _gst_e2ee_key_ratchet_material (key->kdf, key->material,
+        key->material_len, next);
   if (!ok) {
     OPENSSL_cleanse (next, MATERIAL_SIZE);
     g_free (next);
