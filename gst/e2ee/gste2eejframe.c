@@ -430,15 +430,18 @@ typedef struct
   guint n;
 } AadCandidates;
 
+/* @in and @out: the frame, and where its plaintext goes (the same, or
+ * memory that does not overlap it) */
 static gboolean
 try_open (GstE2eeKey * key, const GstE2eeJFrameInfo * info,
-    const AadCandidates * aad, guint8 * frame)
+    const AadCandidates * aad, const guint8 * in, guint8 * out)
 {
   guint i;
 
   for (i = 0; i < aad->n; i++) {
-    if (gst_e2ee_key_open (key, info->iv, aad->data[i], aad->len[i],
-            frame + info->clear_len, info->ciphertext_len, info->tag))
+    if (gst_e2ee_key_open_into (key, info->iv, aad->data[i], aad->len[i],
+            in + info->clear_len, out + info->clear_len,
+            info->ciphertext_len, info->tag))
       return TRUE;
   }
   return FALSE;
@@ -447,8 +450,8 @@ try_open (GstE2eeKey * key, const GstE2eeJFrameInfo * info,
 /* The receiver algorithm proper, on a parsed frame. */
 static GstE2eeFrameResult
 open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
-    const AadCandidates * aad, guint ratchet_window, guint8 * frame,
-    guint * n_ratchets)
+    const AadCandidates * aad, guint ratchet_window, const guint8 * in,
+    guint8 * out, guint * n_ratchets)
 {
   GstE2eeFrameResult res;
   GstE2eeKey *key, *prev, *cur;
@@ -464,14 +467,14 @@ open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
   if (!key)
     return GST_E2EE_FRAME_MISSING_KEY;
 
-  if (try_open (key, info, aad, frame)) {
+  if (try_open (key, info, aad, in, out)) {
     gst_e2ee_key_unref (key);
     return GST_E2EE_FRAME_OK;
   }
 
   prev = gst_e2ee_key_ring_get_previous_key (ring, info->kid);
   if (prev) {
-    gboolean ok = try_open (prev, info, aad, frame);
+    gboolean ok = try_open (prev, info, aad, in, out);
 
     gst_e2ee_key_unref (prev);
     if (ok) {
@@ -491,7 +494,7 @@ open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
       res = GST_E2EE_FRAME_CRYPTO_ERROR;
       break;
     }
-    if (try_open (cur, info, aad, frame)) {
+    if (try_open (cur, info, aad, in, out)) {
       gst_e2ee_key_ring_replace_key (ring, info->kid, key, cur);
       if (n_ratchets)
         *n_ratchets = i;
@@ -689,7 +692,8 @@ open_nal (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
     info.tag = info.iv - GST_E2EE_AES_GCM_TAG_SIZE;
     info.clear_len = h;
     info.ciphertext_len = (gsize) (info.tag - frame) - h;
-    r = open_parsed (ring, &info, &aad, ratchet_window, frame, n_ratchets);
+    r = open_parsed (ring, &info, &aad, ratchet_window, frame, frame,
+        n_ratchets);
     if (r == GST_E2EE_FRAME_OK) {
       *out_size = h + info.ciphertext_len;
       g_free (scratch);
@@ -732,7 +736,8 @@ open_av1 (GstE2eeKeyRing * ring, guint ratchet_window, guint8 * frame,
   if (!_gst_e2ee_av1_parse (frame, size, TRUE, &l))
     return GST_E2EE_FRAME_BAD_HEADER;
   aad_add (&aad, frame, info.clear_len);
-  res = open_parsed (ring, &info, &aad, ratchet_window, frame, n_ratchets);
+  res = open_parsed (ring, &info, &aad, ratchet_window, frame, frame,
+      n_ratchets);
   if (res != GST_E2EE_FRAME_OK)
     return res;
 
@@ -824,7 +829,8 @@ gst_e2ee_jframe_open_full (GstE2eeKeyRing * ring, GstE2eeCodec codec,
   if (res != GST_E2EE_FRAME_OK)
     return res;
   aad_add (&aad, frame, info.clear_len);
-  res = open_parsed (ring, &info, &aad, ratchet_window, frame, n_ratchets);
+  res = open_parsed (ring, &info, &aad, ratchet_window, frame, frame,
+      n_ratchets);
   if (res == GST_E2EE_FRAME_OK)
     *out_size = info.clear_len + info.ciphertext_len;
   return res;
@@ -862,6 +868,75 @@ gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
       &offset, out_size, n_ratchets);
   if (res == GST_E2EE_FRAME_OK && offset > 0)
     memmove (frame, frame + offset, *out_size);
+  return res;
+}
+
+/**
+ * gst_e2ee_jframe_open_split:
+ * @ring: the sender's key ring
+ * @codec: the stream's codec: one whose frames are sealed in place (see
+ *   gst_e2ee_codec_seals_in_place()), whose trailer is always the last
+ *   %GST_E2EE_JFRAME_TRAILER_SIZE bytes
+ * @ratchet_window: how many ratchet steps to try past the current key
+ * @body: (array length=size): the received JFrame without its trailer:
+ *   clear header and ciphertext
+ * @out: (array length=size): where clear header and plaintext go: @body
+ *   itself (decryption in place), or memory of @size bytes that does not
+ *   overlap it
+ * @size: length of @body
+ * @trailer: (array fixed-size=30): the frame's last
+ *   %GST_E2EE_JFRAME_TRAILER_SIZE bytes
+ * @n_ratchets: (out) (optional): ratchet steps this frame took
+ *
+ * As gst_e2ee_jframe_open(), for a frame whose trailer is not stored right
+ * after its body (a buffer whose trailer is a memory of its own, read out
+ * with gst_buffer_extract()), or whose plaintext must go elsewhere (the
+ * frame is in read-only memory): the body is decrypted in one pass, with
+ * no copy of the frame.
+ *
+ * On success the first @size bytes of @out are the original frame. When no
+ * key authenticates the frame, @out holds what @body holds.
+ *
+ * Returns: the outcome; only %GST_E2EE_FRAME_OK means @out is plaintext
+ */
+GstE2eeFrameResult
+gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring, GstE2eeCodec codec,
+    guint ratchet_window, const guint8 * body, guint8 * out, gsize size,
+    const guint8 * trailer, guint * n_ratchets)
+{
+  AadCandidates aad = { {NULL}, {0}, 0 };
+  GstE2eeJFrameInfo info;
+  GstE2eeFrameResult res;
+
+  g_return_val_if_fail (ring != NULL && trailer != NULL,
+      GST_E2EE_FRAME_CRYPTO_ERROR);
+  g_return_val_if_fail ((body != NULL && out != NULL) || size == 0,
+      GST_E2EE_FRAME_TOO_SHORT);
+  g_return_val_if_fail (body == out || body + size <= out || out + size <=
+      body, GST_E2EE_FRAME_CRYPTO_ERROR);
+
+  if (n_ratchets)
+    *n_ratchets = 0;
+  if (!gst_e2ee_codec_seals_in_place (codec)) {
+    res = GST_E2EE_FRAME_BAD_HEADER;
+  } else if (trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 2] != IV_LENGTH_BYTE) {
+    res = GST_E2EE_FRAME_BAD_IV_LENGTH;
+  } else {
+    info.kid = trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 1];
+    info.tag = trailer;
+    info.iv = trailer + GST_E2EE_AES_GCM_TAG_SIZE;
+    info.clear_len = parse_clear_len (codec, body, size, size);
+    info.ciphertext_len = size - info.clear_len;
+
+    if (out != body && info.clear_len > 0)
+      memcpy (out, body, info.clear_len);
+    aad_add (&aad, body, info.clear_len);
+    res = open_parsed (ring, &info, &aad, ratchet_window, body, out,
+        n_ratchets);
+  }
+  /* whatever failed, @out is not left with other bytes than @body's */
+  if (res != GST_E2EE_FRAME_OK && out != body && size > 0)
+    memcpy (out, body, size);
   return res;
 }
 

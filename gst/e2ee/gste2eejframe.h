@@ -135,6 +135,11 @@ GstE2eeFrameResult gst_e2ee_jframe_open (GstE2eeKeyRing * ring,
     gsize * out_size, guint * n_ratchets);
 
 GST_E2EE_API
+GstE2eeFrameResult gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring,
+    GstE2eeCodec codec, guint ratchet_window, const guint8 * body,
+    guint8 * out, gsize size, const guint8 * trailer, guint * n_ratchets);
+
+GST_E2EE_API
 const gchar * gst_e2ee_frame_result_to_string (GstE2eeFrameResult result);
 
 G_END_DECLS

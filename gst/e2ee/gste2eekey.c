@@ -477,16 +477,47 @@ gboolean
 gst_e2ee_key_open (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
     gsize aad_len, guint8 * data, gsize len, const guint8 * tag)
 {
+  return gst_e2ee_key_open_into (key, iv, aad, aad_len, data, data, len, tag);
+}
+
+/**
+ * gst_e2ee_key_open_into:
+ * @key: a key
+ * @iv: (array fixed-size=12): the IV the sender used
+ * @aad: (array length=aad_len) (nullable): additional authenticated data
+ * @aad_len: length of @aad
+ * @in: (array length=len): ciphertext
+ * @out: (array length=len) (out caller-allocates): where the plaintext goes:
+ *   @in itself, or memory that does not overlap it
+ * @len: length of @in and @out
+ * @tag: (array fixed-size=16): the GCM tag to check
+ *
+ * AES-GCM decryption from @in to @out, one pass over the data. When the tag
+ * does not verify, @out holds what @in held (decrypted bytes of a frame
+ * that is not authentic never stay in memory), so decrypting in place
+ * leaves the ciphertext as it came.
+ *
+ * Not MT safe for the same @key.
+ *
+ * Returns: %TRUE if the frame is authentic and @out now holds the plaintext
+ */
+gboolean
+gst_e2ee_key_open_into (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
+    gsize len, const guint8 * tag)
+{
   EVP_CIPHER_CTX *ctx;
   guint8 tag_copy[GST_E2EE_AES_GCM_TAG_SIZE];
   int outl;
   gboolean decrypted = FALSE;
 
   g_return_val_if_fail (key != NULL && iv != NULL && tag != NULL, FALSE);
+  g_return_val_if_fail ((in != NULL && out != NULL) || len == 0, FALSE);
 
   if (len > G_MAXINT || aad_len > G_MAXINT)
     return FALSE;
 
+  /* the tag may sit in @out (a trailer right after the ciphertext) */
   memcpy (tag_copy, tag, sizeof (tag_copy));
   ctx = key->dctx;
   if (EVP_DecryptInit_ex (ctx, NULL, NULL, NULL, iv) != 1)
@@ -495,21 +526,24 @@ gst_e2ee_key_open (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
       && EVP_DecryptUpdate (ctx, NULL, &outl, aad, (int) aad_len) != 1)
     return FALSE;
   if (len > 0) {
-    if (EVP_DecryptUpdate (ctx, data, &outl, data, (int) len) != 1)
+    if (EVP_DecryptUpdate (ctx, out, &outl, in, (int) len) != 1)
       goto restore;
     decrypted = TRUE;
   }
   if (EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_GCM_SET_TAG,
           GST_E2EE_AES_GCM_TAG_SIZE, tag_copy) != 1)
     goto restore;
-  if (EVP_DecryptFinal_ex (ctx, data + len, &outl) == 1)
+  if (EVP_DecryptFinal_ex (ctx, out + len, &outl) == 1)
     return TRUE;
 
 restore:
-  if (decrypted) {
+  if (in != out) {
+    if (len > 0)
+      memcpy (out, in, len);
+  } else if (decrypted) {
     /* CTR is its own inverse: a second pass restores the ciphertext */
     if (EVP_EncryptInit_ex (key->ectx, NULL, NULL, NULL, iv) != 1
-        || EVP_EncryptUpdate (key->ectx, data, &outl, data, (int) len) != 1)
+        || EVP_EncryptUpdate (key->ectx, out, &outl, out, (int) len) != 1)
       g_critical ("gst-e2ee: could not restore a ciphertext");
   }
   return FALSE;

@@ -670,8 +670,17 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
 
   GST_OBJECT_LOCK (self);
   dirty = priv->dirty;
-  if (priv->manager)
+  if (priv->manager) {
     manager = gst_object_ref (priv->manager);
+  } else if (!dirty) {
+    /* static keys, unchanged: the common case takes the lock once */
+    priv->stats.frames_in++;
+    priv->stats.bytes_in += gst_buffer_get_size (buf);
+    *codec = priv->codec;
+    *key_index = priv->key_index;
+    GST_OBJECT_UNLOCK (self);
+    return TRUE;
+  }
   GST_OBJECT_UNLOCK (self);
 
   if (manager) {

@@ -35,6 +35,13 @@
  * without the key sees. When decryption works again after failures, the
  * element asks upstream for a key frame, so the picture recovers at once.
  *
+ * Frames are decrypted in place when their memory may be written (a frame
+ * a depayloader reassembled from several packets; e2eeenc's output, whose
+ * trailer memory is dropped). A depayloader's sub-buffer of the received
+ * packet is read-only: its plaintext is written, in the same single pass,
+ * into a buffer from the element's own pool. Either way no frame costs an
+ * allocation in steady state.
+ *
  * H.264 and H.265 frames are unescaped, and copies of parameter sets that
  * rtph264pay/rtph265pay (config-interval) or the depayloaders (the caps'
  * sprop-parameter-sets) add to the clear header are accepted and kept, so the
@@ -78,11 +85,20 @@ struct _GstE2eeDec
 {
   GstE2eeBaseTransform parent;
 
-  /* protected by the object lock */
+  /* atomic: read once per frame */
   guint ratchet_window;
+
+  /* protected by the object lock */
   GstE2eeDecOnFailure on_failure;
   /* a frame failed since the last one that decrypted */
   gboolean failing;
+
+  /* streaming thread only: the frame being decrypted, and the output
+   * buffers for frames that cannot be decrypted in place */
+  GstE2eeCodec frame_codec;
+  guint frame_index;
+  GstBufferPool *pool;
+  gsize pool_size;
 };
 
 /* H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
@@ -164,23 +180,237 @@ gst_e2ee_dec_key_installed (GstE2eeBaseTransform * base)
     request_key_frame (self);
 }
 
+/* Whether the @region_size bytes at the start of @buf are in one memory
+ * that may be written: the frame is then decrypted in place. */
+static gboolean
+region_writable (GstBuffer * buf, gsize region_size)
+{
+  GstMemory *mem;
+  guint idx, len;
+  gsize skip;
+
+  if (!gst_buffer_is_writable (buf))
+    return FALSE;
+  if (region_size == 0)
+    return TRUE;
+  if (!gst_buffer_find_memory (buf, 0, region_size, &idx, &len, &skip)
+      || len != 1)
+    return FALSE;
+  mem = gst_buffer_peek_memory (buf, idx);
+  return !GST_MEMORY_IS_READONLY (mem) && gst_memory_is_writable (mem);
+}
+
+/* Maps the @region_size bytes at the start of @buf, which are in one memory,
+ * without merging it with the memories after it (e2eeenc's trailer). */
+static gboolean
+map_region (GstBuffer * buf, gsize region_size, GstMapInfo * map,
+    GstMapFlags flags, guint8 ** data)
+{
+  static guint8 empty;
+  guint idx, len;
+  gsize skip;
+
+  if (region_size == 0) {
+    map->memory = NULL;
+    *data = &empty;
+    return TRUE;
+  }
+  if (!gst_buffer_find_memory (buf, 0, region_size, &idx, &len, &skip)
+      || len != 1 || !gst_buffer_map_range (buf, idx, 1, map, flags))
+    return FALSE;
+  *data = map->data + skip;
+  return TRUE;
+}
+
+static void
+unmap_region (GstBuffer * buf, GstMapInfo * map)
+{
+  if (map->memory)
+    gst_buffer_unmap (buf, map);
+}
+
+/* An output buffer of at least @size bytes from the element's pool, which
+ * grows with the largest frame seen: in steady state no allocation. */
 static GstFlowReturn
-gst_e2ee_dec_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+acquire_output (GstE2eeDec * self, gsize size, GstBuffer ** outbuf)
+{
+  if (!self->pool || size > self->pool_size) {
+    gsize pool_size = MAX (size, 2 * self->pool_size);
+    GstBufferPool *pool;
+    GstStructure *config;
+
+    pool_size = (pool_size + 4095) & ~(gsize) 4095;
+    if (pool_size > G_MAXUINT)
+      return GST_FLOW_ERROR;
+    pool = gst_buffer_pool_new ();
+    config = gst_buffer_pool_get_config (pool);
+    gst_buffer_pool_config_set_params (config, NULL, (guint) pool_size, 0, 0);
+    if (!gst_buffer_pool_set_config (pool, config)
+        || !gst_buffer_pool_set_active (pool, TRUE)) {
+      gst_object_unref (pool);
+      return GST_FLOW_ERROR;
+    }
+    GST_DEBUG_OBJECT (self, "output pool of %" G_GSIZE_FORMAT "-byte buffers",
+        pool_size);
+    if (self->pool) {
+      /* buffers still downstream are freed when they come back */
+      gst_buffer_pool_set_active (self->pool, FALSE);
+      gst_object_unref (self->pool);
+    }
+    self->pool = pool;
+    self->pool_size = pool_size;
+  }
+  return gst_buffer_pool_acquire_buffer (self->pool, outbuf, NULL);
+}
+
+/*
+ * Frames are decrypted in place when they can be: the part to decrypt is in
+ * one memory that may be written (a frame a depayloader reassembled, or the
+ * frame part of e2eeenc's output, whose trailer is a memory of its own and
+ * is read out separately). A depayloader's sub-buffer of the received packet
+ * is read-only: its plaintext goes, in the same single pass of AES-GCM, into
+ * a buffer of the element's pool, so no frame costs an allocation.
+ */
+static GstFlowReturn
+gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
+    GstBuffer * inbuf, GstBuffer ** outbuf)
 {
   GstE2eeDec *self = GST_E2EE_DEC (trans);
   GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (trans);
-  GstE2eeStats *stats = gst_e2ee_base_transform_stats (base);
-  GstE2eeFrameResult res;
-  GstE2eeCodec codec;
-  GstMapInfo map;
-  gsize size, out_offset = 0, out_size = 0;
-  guint index, window, n_ratchets = 0;
-  gboolean passthrough = FALSE, recovered = FALSE;
+  GstFlowReturn ret;
+  gsize size, region;
 
-  if (!gst_e2ee_base_transform_begin_frame (base, buf, &codec, &index))
+  if (!gst_e2ee_base_transform_begin_frame (base, inbuf, &self->frame_codec,
+          &self->frame_index))
     return GST_FLOW_ERROR;
 
-  size = gst_buffer_get_size (buf);
+  size = gst_buffer_get_size (inbuf);
+  if (gst_e2ee_codec_seals_in_place (self->frame_codec))
+    region = size >= GST_E2EE_JFRAME_TRAILER_SIZE ?
+        size - GST_E2EE_JFRAME_TRAILER_SIZE : 0;
+  else
+    region = size;
+
+  if (size < GST_E2EE_JFRAME_TRAILER_SIZE || region_writable (inbuf, region)) {
+    *outbuf = inbuf;
+    return GST_FLOW_OK;
+  }
+
+  ret = acquire_output (self, size, outbuf);
+  if (ret != GST_FLOW_OK) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("could not get a %" G_GSIZE_FORMAT "-byte output buffer", size));
+    return ret;
+  }
+  if (!GST_BASE_TRANSFORM_GET_CLASS (trans)->copy_metadata (trans, inbuf,
+          *outbuf))
+    GST_WARNING_OBJECT (self, "could not copy the frame's metadata");
+  return GST_FLOW_OK;
+}
+
+/* Audio, VP8, VP9: the trailer is the last 30 bytes; the rest is decrypted
+ * from @inbuf into @outbuf, or in place when they are the same. */
+static GstE2eeFrameResult
+open_fixed (GstE2eeDec * self, GstE2eeKeyRing * ring, guint window,
+    GstBuffer * inbuf, GstBuffer * outbuf, gsize size, gsize * out_size,
+    guint * n_ratchets)
+{
+  guint8 trailer[GST_E2EE_JFRAME_TRAILER_SIZE];
+  GstE2eeFrameResult res = GST_E2EE_FRAME_CRYPTO_ERROR;
+  GstMapInfo in, out;
+  gsize body;
+  guint8 *data;
+
+  if (size < GST_E2EE_JFRAME_TRAILER_SIZE)
+    return GST_E2EE_FRAME_TOO_SHORT;
+  body = size - GST_E2EE_JFRAME_TRAILER_SIZE;
+  gst_buffer_extract (inbuf, body, trailer, sizeof (trailer));
+
+  if (inbuf == outbuf) {
+    if (!map_region (inbuf, body, &in, GST_MAP_READWRITE, &data))
+      return GST_E2EE_FRAME_CRYPTO_ERROR;
+    res = gst_e2ee_jframe_open_split (ring, self->frame_codec, window, data,
+        data, body, trailer, n_ratchets);
+    unmap_region (inbuf, &in);
+  } else if (gst_buffer_map (outbuf, &out, GST_MAP_WRITE)) {
+    if (map_region (inbuf, body, &in, GST_MAP_READ, &data)) {
+      res = gst_e2ee_jframe_open_split (ring, self->frame_codec, window, data,
+          out.data, body, trailer, n_ratchets);
+      unmap_region (inbuf, &in);
+    } else {
+      /* in several memories: gathered, then opened in place */
+      gst_buffer_extract (inbuf, 0, out.data, body);
+      res = gst_e2ee_jframe_open_split (ring, self->frame_codec, window,
+          out.data, out.data, body, trailer, n_ratchets);
+    }
+    gst_buffer_unmap (outbuf, &out);
+  }
+  *out_size = body;
+  return res;
+}
+
+/* H.264, H.265 (unescaped in place) and AV1 (size field moved back): opened
+ * in place, in @inbuf's one writable memory or in a copy in @outbuf. */
+static GstE2eeFrameResult
+open_rewritten (GstE2eeDec * self, GstE2eeKeyRing * ring, guint window,
+    GstBuffer * inbuf, GstBuffer * outbuf, gsize size, gsize * out_offset,
+    gsize * out_size, guint * n_ratchets)
+{
+  GstE2eeFrameResult res;
+  GstMapInfo map;
+  guint8 *data;
+
+  if (inbuf == outbuf) {
+    if (!map_region (inbuf, size, &map, GST_MAP_READWRITE, &data))
+      return GST_E2EE_FRAME_CRYPTO_ERROR;
+  } else {
+    if (!gst_buffer_map (outbuf, &map, GST_MAP_WRITE))
+      return GST_E2EE_FRAME_CRYPTO_ERROR;
+    data = map.data;
+    gst_buffer_extract (inbuf, 0, data, size);
+  }
+  res = gst_e2ee_jframe_open_full (ring, self->frame_codec, window, data,
+      size, out_offset, out_size, n_ratchets);
+  if (inbuf == outbuf)
+    unmap_region (inbuf, &map);
+  else
+    gst_buffer_unmap (outbuf, &map);
+  return res;
+}
+
+/* Leaves @buf holding @size bytes from @offset, without memories outside
+ * them (a trailer's memory left empty would make downstream merge). */
+static void
+trim_buffer (GstBuffer * buf, gsize offset, gsize size)
+{
+  guint idx, len, n = gst_buffer_n_memory (buf);
+  gsize skip;
+
+  if (n > 1 && size > 0
+      && gst_buffer_find_memory (buf, offset, size, &idx, &len, &skip)) {
+    if (idx + len < n)
+      gst_buffer_remove_memory_range (buf, idx + len, -1);
+    if (idx > 0)
+      gst_buffer_remove_memory_range (buf, 0, idx);
+    offset = skip;
+  }
+  gst_buffer_resize (buf, offset, size);
+}
+
+static GstFlowReturn
+gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
+    GstBuffer * outbuf)
+{
+  GstE2eeDec *self = GST_E2EE_DEC (trans);
+  GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (trans);
+  GstE2eeKeyRing *ring = gst_e2ee_base_transform_get_ring (base);
+  GstE2eeStats *stats = gst_e2ee_base_transform_stats (base);
+  GstE2eeFrameResult res;
+  gsize size, out_offset = 0, out_size = 0;
+  guint window, n_ratchets = 0;
+  gboolean passthrough = FALSE, recovered = FALSE;
+
+  size = gst_buffer_get_size (inbuf);
   if (size == 0) {
     GST_OBJECT_LOCK (self);
     stats->frames_out++;
@@ -188,18 +418,14 @@ gst_e2ee_dec_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     return GST_FLOW_OK;
   }
 
-  GST_OBJECT_LOCK (self);
-  window = self->ratchet_window;
-  GST_OBJECT_UNLOCK (self);
+  window = (guint) g_atomic_int_get (&self->ratchet_window);
 
-  if (!gst_buffer_map (buf, &map, GST_MAP_READWRITE)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
-        ("could not map the frame writable"));
-    return GST_FLOW_ERROR;
-  }
-  res = gst_e2ee_jframe_open_full (gst_e2ee_base_transform_get_ring (base),
-      codec, window, map.data, map.size, &out_offset, &out_size, &n_ratchets);
-  gst_buffer_unmap (buf, &map);
+  if (gst_e2ee_codec_seals_in_place (self->frame_codec))
+    res = open_fixed (self, ring, window, inbuf, outbuf, size, &out_size,
+        &n_ratchets);
+  else
+    res = open_rewritten (self, ring, window, inbuf, outbuf, size,
+        &out_offset, &out_size, &n_ratchets);
 
   GST_OBJECT_LOCK (self);
   stats->ratchets += n_ratchets;
@@ -238,17 +464,28 @@ gst_e2ee_dec_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GST_OBJECT_UNLOCK (self);
 
   if (res == GST_E2EE_FRAME_OK) {
-    gst_buffer_resize (buf, out_offset, out_size);
+    trim_buffer (outbuf, out_offset, out_size);
     if (recovered)
       request_key_frame (self);
     GST_LOG_OBJECT (self, "decrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
-        " bytes (%u ratchets)", size, out_size, n_ratchets);
+        " bytes (%u ratchets%s)", size, out_size, n_ratchets,
+        inbuf == outbuf ? "" : ", out of place");
     return GST_FLOW_OK;
   }
 
   GST_DEBUG_OBJECT (self, "%" G_GSIZE_FORMAT "-byte frame not decrypted: %s%s",
       size, gst_e2ee_frame_result_to_string (res),
       passthrough ? ", passed through" : ", dropped");
+  if (passthrough && inbuf != outbuf) {
+    /* the frame as it came */
+    GstMapInfo out;
+
+    gst_buffer_resize (outbuf, 0, size);
+    if (!gst_buffer_map (outbuf, &out, GST_MAP_WRITE))
+      return GST_BASE_TRANSFORM_FLOW_DROPPED;
+    gst_buffer_extract (inbuf, 0, out.data, size);
+    gst_buffer_unmap (outbuf, &out);
+  }
   return passthrough ? GST_FLOW_OK : GST_BASE_TRANSFORM_FLOW_DROPPED;
 }
 
@@ -274,6 +511,20 @@ gst_e2ee_dec_start (GstBaseTransform * trans)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->start (trans);
 }
 
+static gboolean
+gst_e2ee_dec_stop (GstBaseTransform * trans)
+{
+  GstE2eeDec *self = GST_E2EE_DEC (trans);
+
+  if (self->pool) {
+    gst_buffer_pool_set_active (self->pool, FALSE);
+    gst_clear_object (&self->pool);
+    self->pool_size = 0;
+  }
+
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->stop (trans);
+}
+
 static void
 gst_e2ee_dec_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -282,9 +533,7 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
 
   switch (prop_id) {
     case PROP_RATCHET_WINDOW:
-      GST_OBJECT_LOCK (self);
-      self->ratchet_window = g_value_get_uint (value);
-      GST_OBJECT_UNLOCK (self);
+      g_atomic_int_set (&self->ratchet_window, g_value_get_uint (value));
       break;
     case PROP_ON_FAILURE:
       GST_OBJECT_LOCK (self);
@@ -306,9 +555,7 @@ gst_e2ee_dec_get_property (GObject * object, guint prop_id, GValue * value,
 
   switch (prop_id) {
     case PROP_RATCHET_WINDOW:
-      GST_OBJECT_LOCK (self);
-      g_value_set_uint (value, self->ratchet_window);
-      GST_OBJECT_UNLOCK (self);
+      g_value_set_uint (value, g_atomic_int_get (&self->ratchet_window));
       break;
     case PROP_ON_FAILURE:
       GST_OBJECT_LOCK (self);
@@ -334,7 +581,10 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
   gobject_class->get_property = gst_e2ee_dec_get_property;
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_dec_start);
-  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_e2ee_dec_transform_ip);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_e2ee_dec_stop);
+  trans_class->prepare_output_buffer =
+      GST_DEBUG_FUNCPTR (gst_e2ee_dec_prepare_output_buffer);
+  trans_class->transform = GST_DEBUG_FUNCPTR (gst_e2ee_dec_transform);
 
   base_class->stats_name = "application/x-e2ee-dec-stats";
   base_class->add_stats = gst_e2ee_dec_add_stats;
@@ -386,4 +636,7 @@ gst_e2ee_dec_init (GstE2eeDec * self)
 {
   self->ratchet_window = DEFAULT_RATCHET_WINDOW;
   self->on_failure = DEFAULT_ON_FAILURE;
+  /* in place when the frame's memory may be written, else into a buffer
+   * of our pool (gst_e2ee_dec_prepare_output_buffer) */
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), FALSE);
 }

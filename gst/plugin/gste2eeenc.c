@@ -33,7 +33,11 @@
  * followed by the tag, the IV, the IV length and the key index. Caps do not
  * change, so the stock payloaders take the output.
  *
- * Audio, VP8 and VP9 frames are encrypted in place. H.264 and H.265 access
+ * Audio, VP8 and VP9 frames are encrypted in place. Their trailer goes in
+ * the room the encoder upstream left after the frame, which the element asks
+ * for in the allocation query (encoders that allocate through
+ * GstAudioEncoder or GstVideoEncoder, such as opusenc, leave it), or else in
+ * a memory of its own appended to the buffer. H.264 and H.265 access
  * units are rewritten into the form the RTP depayloaders emit (4-byte start
  * codes, no trailing zero bytes) and the encrypted part is escaped so that
  * no start code appears in it; AV1 temporal units get the size of their
@@ -240,6 +244,24 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
   return GST_FLOW_ERROR;
 }
 
+/* Whether the frame is one memory we may write with room for the trailer
+ * after its @size bytes. */
+static gboolean
+has_room_for_trailer (GstBuffer * buf, gsize size)
+{
+  GstMemory *mem;
+  gsize offset, maxsize;
+
+  if (gst_buffer_n_memory (buf) != 1)
+    return FALSE;
+  mem = gst_buffer_peek_memory (buf, 0);
+  if (GST_MEMORY_IS_READONLY (mem) || !gst_memory_is_writable (mem))
+    return FALSE;
+  gst_memory_get_sizes (mem, &offset, &maxsize);
+  return maxsize >= offset && maxsize - offset >= size
+      && maxsize - offset - size >= GST_E2EE_JFRAME_TRAILER_SIZE;
+}
+
 static GstFlowReturn
 gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
@@ -255,7 +277,7 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstMapInfo map;
   guint index;
   gsize size;
-  gboolean ok;
+  gboolean ok, in_padding;
 
   if (!gst_e2ee_base_transform_begin_frame (base, buf, &codec, &index))
     return GST_FLOW_ERROR;
@@ -278,6 +300,12 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     return seal_rewritten (self, buf, key, index % gst_e2ee_key_ring_get_size
         (ring), codec, size);
 
+  /* the trailer goes in the padding the upstream encoder left after the
+   * frame if it did as we asked (gst_e2ee_enc_propose_allocation) */
+  in_padding = has_room_for_trailer (buf, size);
+  if (in_padding)
+    gst_buffer_set_size (buf, size + sizeof (trailer));
+
   if (!gst_buffer_map (buf, &map, GST_MAP_READWRITE)) {
     gst_e2ee_key_unref (key);
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
@@ -286,7 +314,7 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   gst_e2ee_iv_source_next (&self->iv_source, iv);
   ok = gst_e2ee_jframe_seal (key, index % gst_e2ee_key_ring_get_size (ring),
-      iv, codec, map.data, map.size, trailer);
+      iv, codec, map.data, size, in_padding ? map.data + size : trailer);
   gst_buffer_unmap (buf, &map);
   gst_e2ee_key_unref (key);
 
@@ -296,12 +324,14 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     return GST_FLOW_ERROR;
   }
 
-  /* the one allocation per frame: the trailer's memory */
-  mem = gst_allocator_alloc (NULL, sizeof (trailer), NULL);
-  gst_memory_map (mem, &map, GST_MAP_WRITE);
-  memcpy (map.data, trailer, sizeof (trailer));
-  gst_memory_unmap (mem, &map);
-  gst_buffer_append_memory (buf, mem);
+  if (!in_padding) {
+    /* the one allocation per frame: the trailer's memory */
+    mem = gst_allocator_alloc (NULL, sizeof (trailer), NULL);
+    gst_memory_map (mem, &map, GST_MAP_WRITE);
+    memcpy (map.data, trailer, sizeof (trailer));
+    gst_memory_unmap (mem, &map);
+    gst_buffer_append_memory (buf, mem);
+  }
 
   GST_OBJECT_LOCK (self);
   stats->frames_out++;
@@ -311,6 +341,35 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " bytes, key index %u",
       size, index);
   return GST_FLOW_OK;
+}
+
+/* Asks the encoder upstream to leave room for the trailer after each frame,
+ * on top of what downstream asked for: encoders that allocate through
+ * GstAudioEncoder or GstVideoEncoder (opusenc, for one) then make frames
+ * that leave this element in one memory, with no allocation here. */
+static gboolean
+gst_e2ee_enc_propose_allocation (GstBaseTransform * trans,
+    GstQuery * decide_query, GstQuery * query)
+{
+  GstAllocationParams params;
+  GstAllocator *allocator = NULL;
+
+  /* what downstream answers, if it answers */
+  GST_BASE_TRANSFORM_CLASS (parent_class)->propose_allocation (trans,
+      decide_query, query);
+
+  if (gst_query_get_n_allocation_params (query) > 0) {
+    gst_query_parse_nth_allocation_param (query, 0, &allocator, &params);
+    params.padding = MAX (params.padding, GST_E2EE_JFRAME_TRAILER_SIZE);
+    gst_query_set_nth_allocation_param (query, 0, allocator, &params);
+    if (allocator)
+      gst_object_unref (allocator);
+  } else {
+    gst_allocation_params_init (&params);
+    params.padding = GST_E2EE_JFRAME_TRAILER_SIZE;
+    gst_query_add_allocation_param (query, NULL, &params);
+  }
+  return TRUE;
 }
 
 static void
@@ -371,6 +430,8 @@ gst_e2ee_enc_class_init (GstE2eeEncClass * klass)
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_enc_start);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_e2ee_enc_transform_ip);
+  trans_class->propose_allocation =
+      GST_DEBUG_FUNCPTR (gst_e2ee_enc_propose_allocation);
 
   base_class->stats_name = "application/x-e2ee-enc-stats";
   base_class->add_stats = gst_e2ee_enc_add_stats;

@@ -552,6 +552,97 @@ ratchet_n (GstE2eeKey * key, guint n)
   return cur;
 }
 
+/* The split and out-of-place open that e2eedec uses for a trailer in its
+ * own memory and for read-only frames: the same answers as the in-place
+ * open, the input never written, nothing unauthenticated left in the
+ * output. */
+GST_START_TEST (test_open_split)
+{
+  GstE2eeKey *key = jitsi_key (1), *other = jitsi_key (2);
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  GstE2eeKeyRing *wrong = gst_e2ee_key_ring_new (0);
+  static const gsize sizes[] = { 1, 3, 10, 11, 200, 5000 };
+  guint i, n_ratchets;
+
+  gst_e2ee_key_ring_set_key (ring, 0, key);
+  gst_e2ee_key_ring_set_key (wrong, 0, other);
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    guint8 *clear, *frame, *copy, *out;
+    const guint8 *trailer;
+    gsize len, body = sizes[i];
+
+    frame = make_frame (key, 0, GST_E2EE_CODEC_VP8, 0x10, body, &len, &clear);
+    trailer = frame + body;
+    copy = g_memdup2 (frame, len);
+    out = g_malloc (body + 1);
+
+    /* out of place: plaintext in out, the frame untouched */
+    memset (out, 0xee, body + 1);
+    fail_unless_equals_int (gst_e2ee_jframe_open_split (ring,
+            GST_E2EE_CODEC_VP8, 8, frame, out, body, trailer, &n_ratchets),
+        GST_E2EE_FRAME_OK);
+    fail_unless (body == 0 || memcmp (out, clear, body) == 0);
+    fail_unless_equals_int (out[body], 0xee);
+    fail_unless (memcmp (frame, copy, len) == 0, "the input was written");
+    fail_unless_equals_int (n_ratchets, 0);
+
+    /* the wrong key: out holds the input, not its decryption */
+    memset (out, 0xee, body + 1);
+    fail_if (gst_e2ee_jframe_open_split (wrong, GST_E2EE_CODEC_VP8, 0,
+            frame, out, body, trailer, NULL) == GST_E2EE_FRAME_OK);
+    fail_unless (body == 0 || memcmp (out, frame, body) == 0);
+
+    /* in place, the trailer elsewhere (a memory of its own) */
+    memcpy (out, frame, body);
+    fail_unless_equals_int (gst_e2ee_jframe_open_split (ring,
+            GST_E2EE_CODEC_VP8, 8, out, out, body, trailer, NULL),
+        GST_E2EE_FRAME_OK);
+    fail_unless (body == 0 || memcmp (out, clear, body) == 0);
+
+    /* a flipped bit anywhere fails and leaves the bytes as they came */
+    if (body > 0) {
+      memcpy (out, frame, body);
+      out[body / 2] ^= 0x20;
+      fail_unless_equals_int (gst_e2ee_jframe_open_split (ring,
+              GST_E2EE_CODEC_VP8, 8, out, out, body, trailer, NULL),
+          GST_E2EE_FRAME_AUTH_FAILED);
+      out[body / 2] ^= 0x20;
+      fail_unless (memcmp (out, frame, body) == 0);
+    }
+
+    g_free (out);
+    g_free (copy);
+    g_free (clear);
+    g_free (frame);
+  }
+
+  /* the trailer's own checks */
+  {
+    guint8 trailer[GST_E2EE_JFRAME_TRAILER_SIZE] = { 0 }, body[8] = { 0 };
+
+    fail_unless_equals_int (gst_e2ee_jframe_open_split (ring,
+            GST_E2EE_CODEC_VP8, 8, body, body, sizeof (body), trailer, NULL),
+        GST_E2EE_FRAME_BAD_IV_LENGTH);
+    trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 2] = 12;
+    trailer[GST_E2EE_JFRAME_TRAILER_SIZE - 1] = 16;
+    fail_unless_equals_int (gst_e2ee_jframe_open_split (ring,
+            GST_E2EE_CODEC_VP8, 8, body, body, sizeof (body), trailer, NULL),
+        GST_E2EE_FRAME_MISSING_KEY);
+    /* the codecs whose frames are rewritten need the whole frame */
+    fail_unless_equals_int (gst_e2ee_jframe_open_split (ring,
+            GST_E2EE_CODEC_H264, 8, body, body, sizeof (body), trailer, NULL),
+        GST_E2EE_FRAME_BAD_HEADER);
+  }
+
+  gst_e2ee_key_ring_unref (ring);
+  gst_e2ee_key_ring_unref (wrong);
+  gst_e2ee_key_unref (key);
+  gst_e2ee_key_unref (other);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ratchet_window)
 {
   GstE2eeKey *key = jitsi_key (4);
@@ -740,6 +831,7 @@ core_suite (void)
   tcase_add_test (tc, test_parse_bounds);
   tcase_add_test (tc, test_tamper_every_byte);
   tcase_add_test (tc, test_missing_key);
+  tcase_add_test (tc, test_open_split);
   tcase_add_test (tc, test_ratchet_window);
   tcase_add_test (tc, test_previous_key);
   tcase_add_test (tc, test_clear_header_rules);

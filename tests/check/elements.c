@@ -375,6 +375,251 @@ GST_START_TEST (test_decrypt_failures)
 
 GST_END_TEST;
 
+/* What a depayloader hands over for a frame that came in one packet: a
+ * sub-buffer of the packet, its memory shared and so read-only. */
+static GstBuffer *
+packet_payload (GstBuffer * frame, GstBuffer ** packet)
+{
+  gsize size = gst_buffer_get_size (frame);
+  GstBuffer *sub;
+
+  *packet = gst_buffer_new_allocate (NULL, 12 + size, NULL);
+  gst_buffer_memset (*packet, 0, 0x80, 12);
+  fail_unless_equals_int (gst_buffer_copy_into (*packet, frame,
+          GST_BUFFER_COPY_METADATA, 0, -1), TRUE);
+  {
+    GstMapInfo map;
+
+    gst_buffer_map (frame, &map, GST_MAP_READ);
+    gst_buffer_fill (*packet, 12, map.data, map.size);
+    gst_buffer_unmap (frame, &map);
+  }
+  sub = gst_buffer_copy_region (*packet, GST_BUFFER_COPY_ALL, 12, size);
+  /* copy_region keeps timestamps only for a region at offset 0 */
+  GST_BUFFER_PTS (sub) = GST_BUFFER_PTS (frame);
+  fail_unless (GST_MEMORY_IS_READONLY (gst_buffer_peek_memory (sub, 0)));
+  return sub;
+}
+
+/* e2eedec writes no frame it may not write, copies no frame it may, and
+ * takes the output for read-only frames from a pool: checked by where the
+ * bytes end up. */
+GST_START_TEST (test_decrypt_without_copies)
+{
+  GstHarness *enc = harness ("e2eeenc", VP8_CAPS, KEY_A);
+  GstHarness *dec = harness ("e2eedec", VP8_CAPS, KEY_A);
+  GstMemory *body_mem, *pooled = NULL;
+  GstBuffer *in, *sealed, *out, *packet, *packet_copy;
+  guint i;
+
+  /* e2eeenc's output: the frame's own memory, encrypted in place, and the
+   * trailer's; e2eedec decrypts the first in place and drops the second */
+  in = frame (3000, 0x11, 1);
+  sealed = push_pull (enc, gst_buffer_copy_deep (in));
+  fail_unless_equals_int (gst_buffer_n_memory (sealed), 2);
+  body_mem = gst_buffer_peek_memory (sealed, 0);
+  out = push_pull (dec, sealed);
+  fail_unless (out != NULL);
+  fail_unless (buffers_equal (out, in));
+  fail_unless_equals_int (gst_buffer_n_memory (out), 1);
+  fail_unless (gst_buffer_peek_memory (out, 0) == body_mem,
+      "the frame was copied");
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_BUFFER_PTS (in));
+  gst_buffer_unref (out);
+  gst_buffer_unref (in);
+
+  /* a depayloader's sub-buffer: the packet stays as it came, the frame
+   * comes out of another memory, the same one every time it was given
+   * back (no allocation per frame) */
+  for (i = 0; i < 5; i++) {
+    GstBuffer *sub;
+
+    in = frame (1000 + 100 * i, i == 0 ? 0x10 : 0x11, 2 + i);
+    sealed = push_pull (enc, gst_buffer_copy_deep (in));
+    sub = packet_payload (sealed, &packet);
+    packet_copy = gst_buffer_copy_deep (packet);
+    gst_buffer_unref (sealed);
+
+    out = push_pull (dec, sub);
+    fail_unless (out != NULL);
+    fail_unless (buffers_equal (out, in), "frame %u", i);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_BUFFER_PTS (in));
+    fail_unless (buffers_equal (packet, packet_copy),
+        "the received packet was written");
+    fail_if (gst_buffer_peek_memory (out, 0) ==
+        gst_buffer_peek_memory (packet, 0));
+    if (pooled)
+      fail_unless (gst_buffer_peek_memory (out, 0) == pooled,
+          "frame %u: a new output memory", i);
+    pooled = gst_buffer_peek_memory (out, 0);
+    gst_buffer_unref (out);
+    gst_buffer_unref (packet);
+    gst_buffer_unref (packet_copy);
+    gst_buffer_unref (in);
+  }
+
+  /* read-only and undecryptable: dropped, or with on-failure=passthrough
+   * passed on as it came */
+  in = frame (500, 0x11, 9);
+  set_key (enc->element, KEY_B, 0);
+  sealed = push_pull (enc, gst_buffer_copy_deep (in));
+  out = push_pull (dec, packet_payload (sealed, &packet));
+  fail_unless (out == NULL);
+  gst_buffer_unref (packet);
+  g_object_set (dec->element, "on-failure", 1, NULL);
+  out = push_pull (dec, packet_payload (sealed, &packet));
+  fail_unless (out != NULL);
+  fail_unless (buffers_equal (out, sealed));
+  gst_buffer_unref (out);
+  gst_buffer_unref (packet);
+  gst_buffer_unref (sealed);
+  gst_buffer_unref (in);
+  fail_unless_equals_uint64 (stat (dec->element, "frames-out"), 7);
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 2);
+  fail_unless_equals_uint64 (stat (dec->element, "passthrough"), 1);
+
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+/* The same for a codec whose frames e2eedec unescapes in place (H.264):
+ * a read-only frame is copied into a pooled buffer and opened there. */
+GST_START_TEST (test_decrypt_read_only_h264)
+{
+  const gchar *caps = "video/x-h264, stream-format=(string)byte-stream, "
+      "alignment=(string)au";
+  GstHarness *enc = harness ("e2eeenc", caps, KEY_A);
+  GstHarness *dec = harness ("e2eedec", caps, KEY_A);
+  GstBuffer *in, *sealed, *out, *packet, *packet_copy;
+  GstMapInfo map;
+  gsize i;
+
+  /* AUD, then an IDR slice of bytes that make no start code */
+  in = gst_buffer_new_allocate (NULL, 2000, NULL);
+  gst_buffer_map (in, &map, GST_MAP_WRITE);
+  for (i = 0; i < map.size; i++)
+    map.data[i] = (guint8) (i % 251 + 1);
+  memcpy (map.data, "\0\0\0\1\x09\xf0\0\0\0\1\x65\x88", 12);
+  gst_buffer_unmap (in, &map);
+
+  sealed = push_pull (enc, gst_buffer_copy_deep (in));
+  fail_unless (sealed != NULL);
+  {
+    GstBuffer *sub = packet_payload (sealed, &packet);
+
+    packet_copy = gst_buffer_copy_deep (packet);
+    out = push_pull (dec, sub);
+  }
+  fail_unless (out != NULL);
+  fail_unless (buffers_equal (out, in));
+  fail_unless (buffers_equal (packet, packet_copy),
+      "the received packet was written");
+  gst_buffer_unref (packet);
+  gst_buffer_unref (out);
+
+  /* and in place when it may be written */
+  out = push_pull (dec, sealed);
+  fail_unless (out != NULL);
+  fail_unless (buffers_equal (out, in));
+  gst_buffer_unref (out);
+  gst_buffer_unref (packet_copy);
+  gst_buffer_unref (in);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+static GstPadProbeReturn
+count_single_memory (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint *counts = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  counts[0]++;
+  if (gst_buffer_n_memory (buf) == 1)
+    counts[1]++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* e2eeenc asks upstream for room for the trailer, and writes it there when
+ * it was given: no allocation per frame; else a memory of its own. */
+GST_START_TEST (test_trailer_in_padding)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  GstAllocationParams params;
+  GstQuery *query;
+  GstCaps *caps;
+  GstElement *pipe;
+  GstElement *sink;
+  GstPad *pad;
+  GstMemory *mem;
+  GstBuffer *in, *src, *out;
+  GstMapInfo map;
+  guint counts[2] = { 0, 0 };
+
+  /* the allocation query upstream sees */
+  caps = gst_caps_from_string (OPUS_CAPS);
+  query = gst_query_new_allocation (caps, TRUE);
+  gst_caps_unref (caps);
+  fail_unless (gst_pad_peer_query (enc->srcpad, query));
+  fail_unless (gst_query_get_n_allocation_params (query) > 0);
+  gst_query_parse_nth_allocation_param (query, 0, NULL, &params);
+  fail_unless (params.padding >= 30);
+  gst_query_unref (query);
+
+  /* a frame allocated as asked leaves in its own memory */
+  src = frame (200, 0x78, 1);
+  gst_allocation_params_init (&params);
+  params.padding = 30;
+  in = gst_buffer_new_allocate (NULL, 200, &params);
+  gst_buffer_map (src, &map, GST_MAP_READ);
+  gst_buffer_fill (in, 0, map.data, map.size);
+  gst_buffer_unmap (src, &map);
+  mem = gst_buffer_peek_memory (in, 0);
+  out = push_pull (enc, in);
+  fail_unless_equals_int (gst_buffer_get_size (out), 230);
+  fail_unless_equals_int (gst_buffer_n_memory (out), 1);
+  fail_unless (gst_buffer_peek_memory (out, 0) == mem);
+  out = push_pull (dec, out);
+  fail_unless (buffers_equal (out, src));
+  gst_buffer_unref (out);
+
+  /* without room: the trailer in a memory of its own */
+  out = push_pull (enc, gst_buffer_copy_deep (src));
+  fail_unless_equals_int (gst_buffer_get_size (out), 230);
+  fail_unless_equals_int (gst_buffer_n_memory (out), 2);
+  out = push_pull (dec, out);
+  fail_unless (buffers_equal (out, src));
+  gst_buffer_unref (out);
+  gst_buffer_unref (src);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+
+  /* opusenc allocates through GstAudioEncoder, which does as asked */
+  pipe = gst_parse_launch ("audiotestsrc num-buffers=25 ! opusenc ! "
+      "e2eeenc key=" KEY_A " ! fakesink name=sink", NULL);
+  fail_unless (pipe != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_single_memory,
+      counts, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  gst_message_unref (gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe),
+          GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  fail_unless (counts[0] >= 20, "%u frames", counts[0]);
+  fail_unless_equals_int (counts[1], counts[0]);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_passthrough)
 {
   GstHarness *dec = harness ("e2eedec", OPUS_CAPS, NULL);
@@ -783,6 +1028,9 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_allow_unencrypted);
   tcase_add_test (tc, test_decrypt_failures);
   tcase_add_test (tc, test_passthrough);
+  tcase_add_test (tc, test_decrypt_without_copies);
+  tcase_add_test (tc, test_decrypt_read_only_h264);
+  tcase_add_test (tc, test_trailer_in_padding);
   tcase_add_test (tc, test_configuration_errors);
   tcase_add_test (tc, test_bad_key_in_playing);
   tcase_add_test (tc, test_key_rotation_in_playing);

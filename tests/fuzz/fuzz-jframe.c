@@ -108,6 +108,24 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     g_assert (info.iv >= frame && info.iv + GST_E2EE_IV_SIZE <= frame + len);
   }
 
+  /* e2eedec's way for a read-only frame or a trailer in its own memory:
+   * the body decrypted out of place, into a block of exactly its size */
+  if (gst_e2ee_codec_seals_in_place (codec)
+      && len >= GST_E2EE_JFRAME_TRAILER_SIZE) {
+    gsize body = len - GST_E2EE_JFRAME_TRAILER_SIZE;
+    guint8 *out = g_malloc (body ? body : 1);
+
+    res = gst_e2ee_jframe_open_split (ring, codec, RATCHET_WINDOW, frame, out,
+        body, frame + body, &n_ratchets);
+    g_assert (n_ratchets <= RATCHET_WINDOW);
+    if (res != GST_E2EE_FRAME_OK)
+      g_assert (body == 0 || memcmp (out, frame, body) == 0);
+    g_free (out);
+    if (n_ratchets > 0)
+      reset_ring ();
+    n_ratchets = 0;
+  }
+
   res = gst_e2ee_jframe_open_full (ring, codec, RATCHET_WINDOW, frame, len,
       &offset, &out_size, &n_ratchets);
   if (res == GST_E2EE_FRAME_OK) {
