@@ -324,8 +324,19 @@ open_fixed (GstE2eeDec * self, GstE2eeKeyRing * ring, guint window,
   if (size < GST_E2EE_JFRAME_TRAILER_SIZE)
     return GST_E2EE_FRAME_TOO_SHORT;
   body = size - GST_E2EE_JFRAME_TRAILER_SIZE;
-  gst_buffer_extract (inbuf, body, trailer, sizeof (trailer));
+  *out_size = body;
 
+  if (inbuf == outbuf && gst_buffer_n_memory (inbuf) == 1) {
+    /* the usual frame: one memory, one map */
+    if (!gst_buffer_map (inbuf, &in, GST_MAP_READWRITE))
+      return GST_E2EE_FRAME_CRYPTO_ERROR;
+    res = gst_e2ee_jframe_open_split (ring, self->frame_codec, window,
+        in.data, in.data, body, in.data + body, n_ratchets);
+    gst_buffer_unmap (inbuf, &in);
+    return res;
+  }
+
+  gst_buffer_extract (inbuf, body, trailer, sizeof (trailer));
   if (inbuf == outbuf) {
     if (!map_region (inbuf, body, &in, GST_MAP_READWRITE, &data))
       return GST_E2EE_FRAME_CRYPTO_ERROR;
@@ -345,7 +356,6 @@ open_fixed (GstE2eeDec * self, GstE2eeKeyRing * ring, guint window,
     }
     gst_buffer_unmap (outbuf, &out);
   }
-  *out_size = body;
   return res;
 }
 
