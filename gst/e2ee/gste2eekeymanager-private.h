@@ -34,6 +34,21 @@ G_BEGIN_DECLS
  * few hundred bytes */
 #define MAX_MESSAGE_SIZE (64 * 1024)
 #define REQUEST_TIMEOUT_MS 5000
+/* an initiator whose session-init went unanswered tries again, waiting
+ * twice as long each time up to this */
+#define MAX_RETRY_TIMEOUT_MS 60000
+/* received messages waiting for the manager's thread: beyond either bound
+ * a message is dropped unread, so a flood cannot grow memory without limit */
+#define MAX_QUEUED_MESSAGES 1024
+#define MAX_QUEUED_BYTES (4 * 1024 * 1024)
+/* session-inits accepted from one participant per REQUEST_TIMEOUT_MS: each
+ * costs an olm session (several curve25519 operations) */
+#define MAX_SESSION_INITS 4
+/* one-time keys remembered per participant against replayed session-inits;
+ * past this the oldest are forgotten (a replay can then at worst replace
+ * the unused candidate session, see Participant) */
+#define MAX_USED_OTKS 128
+#define DEFAULT_MAX_PARTICIPANTS 100
 
 GST_DEBUG_CATEGORY_EXTERN (gst_e2ee_key_manager_debug);
 
@@ -84,10 +99,24 @@ struct _Participant
   GstE2eeOlmSession *session;
   /* uuid of the session-init that made the session, against replays */
   gchar *session_uuid;
+  /* a message from it decrypted on the session: it holds the other end */
+  gboolean confirmed;
+  /* responder: a session made from a later session-init; it replaces the
+   * session only once a message from the participant decrypts on it, so an
+   * unauthenticated session-init (forged or replayed) cannot break one */
+  GstE2eeOlmSession *candidate;
+  gchar *candidate_uuid;
+  /* initiator: our session-init waiting for its session-ack */
   gchar *pending_uuid;
   GSource *pending_timeout;
-  /* one-time keys we made outbound sessions from, against replays */
+  guint retry_timeout_ms;
+  /* session-inits accepted in the current window, against floods */
+  gint64 inits_window_start;
+  guint inits_in_window;
+  /* one-time keys we made outbound sessions from, against replays, in the
+   * order they came */
   GHashTable *used_otks;
+  GQueue used_otks_order;
   Channel *channel;
   /* the ratchet that hides earlier media from it has happened */
   gboolean may_get_key;
@@ -95,6 +124,9 @@ struct _Participant
   guint sent_serial;
   SasState *sas;
   gboolean verified;
+  /* the last error posted about it, and when (monotonic time) */
+  gchar *last_error;
+  gint64 last_error_time;
 
   /* its media keys: read by elements under the manager lock */
   guint8 keys[N_SLOTS][MEDIA_KEY_SIZE];
@@ -114,6 +146,8 @@ typedef struct
   guint64 decrypt_failed;
   guint64 errors_received;
   guint64 impersonations;
+  guint64 dropped;
+  guint64 participants_refused;
   guint64 sessions;
   guint64 keys_sent;
   guint64 keys_received;
@@ -130,6 +164,7 @@ typedef enum
   QUEUED_SIGNAL_SAS_READY,
   QUEUED_SIGNAL_VERIFIED,
   QUEUED_ERROR,
+  QUEUED_WARNING,
 } QueuedKind;
 
 /* Something to do once the lock is released: a message to send, a signal
@@ -161,6 +196,9 @@ struct _GstE2eeKeyManager
   guint debounce_ms;
   guint key_switch_timeout_ms;
   gboolean auto_admit;
+  guint max_participants;
+  /* the participant limit was reached and the application told so */
+  gboolean limit_warned;
   gchar *state_file;
   /* a session changed since the state was last saved */
   gboolean state_dirty;
@@ -189,6 +227,11 @@ struct _GstE2eeKeyManager
 
   ManagerStats stats;
   GQueue queued;
+  /* the channel of the message being handled (manager thread) */
+  Channel *receiving_channel;
+  /* received messages handed to the thread and not yet handled */
+  guint queued_in;
+  gsize queued_in_bytes;
 
   /* the protocol thread; immutable after init */
   GThread *thread;
@@ -202,11 +245,11 @@ void _gst_e2ee_km_queue (GstE2eeKeyManager * self, QueuedKind kind,
 void _gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,
     const gchar * olm_type, JsonNode * data);
 void _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self,
-    Channel * channel, const gchar * to);
+    Channel * channel, const gchar * to, gboolean reply);
 void _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self);
 void _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
     gpointer data, GDestroyNotify notify);
-void _gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
+gboolean _gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
     Channel * channel, const gchar * text);
 
 /* gste2eekeymanager-state.c */
@@ -222,13 +265,35 @@ void _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
 void _gst_e2ee_km_participant_free (Participant * p);
 Participant *_gst_e2ee_km_participant_new (const gchar * id);
 void _gst_e2ee_km_join_locked (GstE2eeKeyManager * self, Participant * p);
+void _gst_e2ee_km_authenticated_locked (GstE2eeKeyManager * self,
+    Participant * p);
+void _gst_e2ee_km_error_locked (GstE2eeKeyManager * self, Participant * p,
+    gchar * text);
 void _gst_e2ee_km_leave_locked (GstE2eeKeyManager * self, Participant * p);
 void _gst_e2ee_km_rotate_locked (GstE2eeKeyManager * self);
+gchar *_gst_e2ee_km_key_info_json (GstE2eeKeyManager * self, Participant * p);
+JsonNode *_gst_e2ee_km_object_node (JsonObject * obj);
+const gchar *_gst_e2ee_km_get_string (JsonObject * obj, const gchar * member);
+JsonObject *_gst_e2ee_km_get_object (JsonObject * obj, const gchar * member);
+gboolean _gst_e2ee_km_valid_id (const gchar * id);
+gchar *_gst_e2ee_km_new_uuid (void);
+void _gst_e2ee_km_send_error_locked (GstE2eeKeyManager * self,
+    Participant * p, const gchar * error);
+
+/* gste2eekeymanager-sas.c */
+void _gst_e2ee_km_sas_free (SasState * sas);
 void _gst_e2ee_km_start_sas_locked (GstE2eeKeyManager * self,
     Participant * p);
 void _gst_e2ee_km_confirm_sas_locked (GstE2eeKeyManager * self,
     Participant * p, gboolean matches);
-gchar *_gst_e2ee_km_key_info_json (GstE2eeKeyManager * self, Participant * p);
+void _gst_e2ee_km_handle_sas_start (GstE2eeKeyManager * self, Participant * p,
+    JsonObject * data, JsonNode * data_node);
+void _gst_e2ee_km_handle_sas_accept (GstE2eeKeyManager * self,
+    Participant * p, JsonObject * data);
+void _gst_e2ee_km_handle_sas_key (GstE2eeKeyManager * self, Participant * p,
+    JsonObject * data);
+void _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
+    JsonObject * data);
 
 /* gste2eekeymanager-webrtc.c */
 void _gst_e2ee_km_attach_webrtcbin (GstE2eeKeyManager * self,

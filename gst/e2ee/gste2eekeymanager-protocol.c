@@ -31,7 +31,6 @@
 #endif
 
 #include "gste2eekeymanager-private.h"
-#include "gste2eesas.h"
 #include "gste2eekey-private.h"
 
 #include <string.h>
@@ -39,9 +38,6 @@
 
 #define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
 
-#define SAS_NUM_BYTES 6
-#define SAS_MAC_INFO "Jitsi-KEY_VERIFICATION_MAC"
-#define SAS_MAC_KEY_IDS "Jitsi-KEY_IDS"
 /* unpadded base64 of a 32-byte curve25519 or ed25519 key */
 #define IDENTITY_KEY_B64_LEN 43
 #define MAX_ID_LEN 256
@@ -53,21 +49,19 @@ _gst_e2ee_km_participant_new (const gchar * id)
 
   p->id = g_strdup (id);
   p->used_otks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&p->used_otks_order);
   p->last_index = -1;
+  p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
   return p;
 }
 
 static void
-sas_free (SasState * sas)
+clear_candidate (Participant * p)
 {
-  if (!sas)
-    return;
-  if (sas->sas)
-    gst_e2ee_olm_sas_free (sas->sas);
-  g_free (sas->transaction_id);
-  g_free (sas->start_json);
-  g_free (sas->commitment);
-  g_free (sas);
+  if (p->candidate)
+    gst_e2ee_olm_session_free (p->candidate);
+  p->candidate = NULL;
+  g_clear_pointer (&p->candidate_uuid, g_free);
 }
 
 static void
@@ -84,12 +78,15 @@ void
 _gst_e2ee_km_participant_free (Participant * p)
 {
   clear_pending (p);
+  clear_candidate (p);
   if (p->session)
     gst_e2ee_olm_session_free (p->session);
-  sas_free (p->sas);
+  _gst_e2ee_km_sas_free (p->sas);
+  g_queue_clear (&p->used_otks_order);
   g_hash_table_unref (p->used_otks);
   OPENSSL_cleanse (p->keys, sizeof (p->keys));
   g_free (p->session_uuid);
+  g_free (p->last_error);
   g_free (p->curve25519);
   g_free (p->ed25519);
   g_free (p->id);
@@ -104,8 +101,8 @@ bump_generation (GstE2eeKeyManager * self)
 
 /* --- message helpers --- */
 
-static JsonNode *
-object_node (JsonObject * obj)
+JsonNode *
+_gst_e2ee_km_object_node (JsonObject * obj)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
@@ -113,8 +110,8 @@ object_node (JsonObject * obj)
   return node;
 }
 
-static const gchar *
-get_string (JsonObject * obj, const gchar * member)
+const gchar *
+_gst_e2ee_km_get_string (JsonObject * obj, const gchar * member)
 {
   JsonNode *node;
 
@@ -127,8 +124,8 @@ get_string (JsonObject * obj, const gchar * member)
   return json_node_get_string (node);
 }
 
-static JsonObject *
-get_object (JsonObject * obj, const gchar * member)
+JsonObject *
+_gst_e2ee_km_get_object (JsonObject * obj, const gchar * member)
 {
   JsonNode *node;
 
@@ -155,8 +152,8 @@ _gst_e2ee_km_parse_object (JsonParser * parser, const gchar * text, gssize len)
   return json_node_get_object (root);
 }
 
-static gboolean
-valid_id (const gchar * id)
+gboolean
+_gst_e2ee_km_valid_id (const gchar * id)
 {
   return id && *id && strlen (id) <= MAX_ID_LEN && g_utf8_validate (id, -1,
       NULL);
@@ -178,8 +175,8 @@ valid_identity_key (const gchar * key)
   return len == 32;
 }
 
-static gchar *
-new_uuid (void)
+gchar *
+_gst_e2ee_km_new_uuid (void)
 {
   guint8 r[16];
 
@@ -193,19 +190,19 @@ new_uuid (void)
       r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
 }
 
-static void
-send_error_locked (GstE2eeKeyManager * self, Participant * p,
+void
+_gst_e2ee_km_send_error_locked (GstE2eeKeyManager * self, Participant * p,
     const gchar * error)
 {
   JsonObject *data = json_object_new ();
 
   json_object_set_string_member (data, "error", error);
-  _gst_e2ee_km_send_locked (self, p, "error", object_node (data));
+  _gst_e2ee_km_send_locked (self, p, "error", _gst_e2ee_km_object_node (data));
 }
 
 static JsonObject *
 encrypt_to_object (GstE2eeKeyManager * self, Participant * p,
-    const gchar * plaintext)
+    GstE2eeOlmSession * session, const gchar * plaintext)
 {
   JsonObject *ct;
   GError *err = NULL;
@@ -213,7 +210,7 @@ encrypt_to_object (GstE2eeKeyManager * self, Participant * p,
   guint type = 0;
 
   self->state_dirty = TRUE;
-  if (!gst_e2ee_olm_session_encrypt (p->session, plaintext,
+  if (!gst_e2ee_olm_session_encrypt (session, plaintext,
           strlen (plaintext), &type, &body, &err)) {
     GST_WARNING_OBJECT (self, "olm encryption for %s failed: %s", p->id,
         err->message);
@@ -271,7 +268,7 @@ send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
     const gchar * olm_type, const gchar * uuid)
 {
   gchar *plain = _gst_e2ee_km_key_info_json (self, p);
-  JsonObject *ct = encrypt_to_object (self, p, plain);
+  JsonObject *ct = encrypt_to_object (self, p, p->session, plain);
   JsonObject *data;
 
   free_secret_json (plain);
@@ -280,7 +277,62 @@ send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
   data = json_object_new ();
   json_object_set_object_member (data, "ciphertext", ct);
   json_object_set_string_member (data, "uuid", uuid);
-  _gst_e2ee_km_send_locked (self, p, olm_type, object_node (data));
+  _gst_e2ee_km_send_locked (self, p, olm_type, _gst_e2ee_km_object_node (data));
+}
+
+/* The string value of the top-level member "key" of the JSON object @text,
+ * located by hand so that json-glib, which copies every string it parses
+ * into memory it frees without wiping, never sees the key: the span
+ * [*start, *start + *len) of @text. Base64 has no escapes: a value with one
+ * is not taken (json-glib then refuses it). */
+static gboolean
+find_key_value (const gchar * text, gsize * start, gsize * len)
+{
+  gsize i = 0, n = strlen (text);
+  gint depth = 0;
+
+  while (i < n) {
+    gchar c = text[i];
+
+    if (c == '{' || c == '[') {
+      depth++;
+      i++;
+    } else if (c == '}' || c == ']') {
+      depth--;
+      i++;
+    } else if (c == '"') {
+      gsize s = ++i, e, v;
+
+      while (i < n && text[i] != '"')
+        i += text[i] == '\\' ? 2 : 1;
+      if (i >= n)
+        return FALSE;
+      e = i++;
+      if (depth != 1 || e - s != 3 || memcmp (text + s, "key", 3) != 0)
+        continue;
+      v = i;
+      while (v < n && g_ascii_isspace (text[v]))
+        v++;
+      if (v >= n || text[v] != ':')
+        continue;
+      v++;
+      while (v < n && g_ascii_isspace (text[v]))
+        v++;
+      if (v >= n || text[v] != '"')
+        return FALSE;
+      s = ++v;
+      while (v < n && text[v] != '"' && text[v] != '\\')
+        v++;
+      if (v >= n || text[v] != '"')
+        return FALSE;
+      *start = s;
+      *len = v - s;
+      return TRUE;
+    } else {
+      i++;
+    }
+  }
+  return FALSE;
 }
 
 /* Stores a key-info plaintext from @p. Returns FALSE if it is malformed. */
@@ -293,11 +345,19 @@ store_key_info_locked (GstE2eeKeyManager * self, Participant * p,
   JsonNode *key_node, *index_node;
   gboolean ret = FALSE;
   guchar *raw = NULL;
-  gsize len = 0;
+  gsize len = 0, key_start = 0, key_len = 0;
+  gchar *masked = g_strdup (plaintext), *b64 = NULL;
   gint64 index;
   guint slot;
 
-  obj = _gst_e2ee_km_parse_object (parser, plaintext, -1);
+  /* json-glib parses a copy in which the key is replaced by 'A's */
+  if (find_key_value (masked, &key_start, &key_len)) {
+    if (key_len > 64)
+      goto out;
+    b64 = g_strndup (masked + key_start, key_len);
+    memset (masked + key_start, 'A', key_len);
+  }
+  obj = _gst_e2ee_km_parse_object (parser, masked, -1);
   if (!obj)
     goto out;
 
@@ -333,13 +393,14 @@ store_key_info_locked (GstE2eeKeyManager * self, Participant * p,
   if (!JSON_NODE_HOLDS_VALUE (key_node)
       || json_node_get_value_type (key_node) != G_TYPE_STRING)
     goto out;
+  /* the member json-glib read must be the one that was masked */
   {
-    const gchar *b64 = json_node_get_string (key_node);
+    const gchar *seen = json_node_get_string (key_node);
 
-    if (strlen (b64) > 64)
+    if (!b64 || strlen (seen) != key_len || strspn (seen, "A") != key_len)
       goto out;
-    raw = g_base64_decode (b64, &len);
   }
+  raw = g_base64_decode (b64, &len);
   if (len != MEDIA_KEY_SIZE)
     goto out;
 
@@ -361,6 +422,12 @@ out:
     OPENSSL_cleanse (raw, len);
     g_free (raw);
   }
+  if (b64) {
+    OPENSSL_cleanse (b64, key_len);
+    g_free (b64);
+  }
+  OPENSSL_cleanse (masked, strlen (masked));
+  g_free (masked);
   g_object_unref (parser);
   return ret;
 }
@@ -371,8 +438,8 @@ static gchar *
 decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
     JsonObject * data)
 {
-  JsonObject *ct = get_object (data, "ciphertext");
-  const gchar *body = get_string (ct, "body");
+  JsonObject *ct = _gst_e2ee_km_get_object (data, "ciphertext");
+  const gchar *body = _gst_e2ee_km_get_string (ct, "body");
   JsonNode *type_node;
   GError *err = NULL;
   gchar *plain;
@@ -380,7 +447,7 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
 
   if (!p->session) {
     self->stats.refused++;
-    send_error_locked (self, p, "No session found");
+    _gst_e2ee_km_send_error_locked (self, p, "No session found");
     return NULL;
   }
   if (!ct || !body || !json_object_has_member (ct, "type")) {
@@ -397,17 +464,67 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
     return NULL;
   }
   self->state_dirty = TRUE;
+  /* olm leaves a session as it was when a message does not decrypt on it */
   plain = gst_e2ee_olm_session_decrypt (p->session, (guint) type, body, NULL,
       &err);
+  if (!plain && p->candidate) {
+    g_clear_error (&err);
+    plain = gst_e2ee_olm_session_decrypt (p->candidate, (guint) type, body,
+        NULL, &err);
+    if (plain) {
+      /* it holds the other end of the new session: the old one is over */
+      GST_INFO_OBJECT (self, "%s moved to its new olm session", p->id);
+      self->state_dirty = TRUE;
+      gst_e2ee_olm_session_free (p->session);
+      p->session = p->candidate;
+      p->candidate = NULL;
+      g_free (p->session_uuid);
+      p->session_uuid = p->candidate_uuid;
+      p->candidate_uuid = NULL;
+    }
+  }
   if (!plain) {
     GST_DEBUG_OBJECT (self, "message from %s does not decrypt: %s", p->id,
         err->message);
     g_error_free (err);
     self->stats.decrypt_failed++;
-    send_error_locked (self, p, "Could not decrypt");
+    _gst_e2ee_km_send_error_locked (self, p, "Could not decrypt");
     return NULL;
   }
+  _gst_e2ee_km_authenticated_locked (self, p);
   return plain;
+}
+
+/* Posts an element error about @p (takes @text). The same error about the
+ * same participant is posted at most once a second: what a peer sends over
+ * and over must not become a flood on the bus (each cause is counted in
+ * stats anyway), and a different error is never held back. */
+void
+_gst_e2ee_km_error_locked (GstE2eeKeyManager * self, Participant * p,
+    gchar * text)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (p->last_error && g_str_equal (p->last_error, text)
+      && now - p->last_error_time < G_USEC_PER_SEC) {
+    GST_DEBUG_OBJECT (self, "%s: %s (posted already)", p->id, text);
+    g_free (text);
+    return;
+  }
+  p->last_error_time = now;
+  g_free (p->last_error);
+  p->last_error = g_strdup (text);
+  _gst_e2ee_km_queue (self, QUEUED_ERROR, p->id, text);
+}
+
+/* A message from @p decrypted on its session: it holds the other end, and
+ * the channel the message came on is the way to it. */
+void
+_gst_e2ee_km_authenticated_locked (GstE2eeKeyManager * self, Participant * p)
+{
+  p->confirmed = TRUE;
+  if (self->receiving_channel)
+    p->channel = self->receiving_channel;
 }
 
 /* --- key lifecycle --- */
@@ -422,7 +539,7 @@ maybe_send_key_locked (GstE2eeKeyManager * self, Participant * p)
 
   if (!p->joined || !p->session || !p->may_get_key || p->sent_serial != 0)
     return;
-  uuid = new_uuid ();
+  uuid = _gst_e2ee_km_new_uuid ();
   send_key_info_locked (self, p, "key-info", uuid);
   g_free (uuid);
 }
@@ -521,7 +638,7 @@ _gst_e2ee_km_rotate_locked (GstE2eeKeyManager * self)
     p->may_get_key = TRUE;
     if (!p->session)
       continue;
-    uuid = new_uuid ();
+    uuid = _gst_e2ee_km_new_uuid ();
     send_key_info_locked (self, p, "key-info", uuid);
     g_hash_table_insert (self->awaiting_ack, uuid, g_strdup (p->id));
   }
@@ -616,6 +733,8 @@ _gst_e2ee_km_leave_locked (GstE2eeKeyManager * self, Participant * p)
     if (g_str_equal (value, id))
       g_hash_table_iter_remove (&iter);
   g_hash_table_remove (self->participants, id);
+  if (g_hash_table_size (self->participants) < self->max_participants)
+    self->limit_warned = FALSE;
   bump_generation (self);
   _gst_e2ee_km_save_state_locked (self);
 
@@ -651,6 +770,7 @@ pending_timeout_cb (gpointer user_data)
 {
   PendingTimeout *pt = user_data;
   GstE2eeKeyManager *self = pt->self;
+  gboolean retry = FALSE;
   Participant *p;
 
   g_mutex_lock (&self->lock);
@@ -658,10 +778,20 @@ pending_timeout_cb (gpointer user_data)
   if (p && p->pending_uuid && g_str_equal (p->pending_uuid, pt->uuid)) {
     GST_DEBUG_OBJECT (self, "%s did not answer session-init in time", p->id);
     g_clear_pointer (&p->pending_uuid, g_free);
+    /* returning G_SOURCE_REMOVE destroys it */
     g_clear_pointer (&p->pending_timeout, g_source_unref);
     self->stats.refused++;
+    /* the init or its ack may have been lost: try again, less and less
+     * often, so a half-open handshake does not leave it without keys */
+    if (p->joined && !p->session) {
+      p->retry_timeout_ms = MIN (p->retry_timeout_ms * 2, MAX_RETRY_TIMEOUT_MS);
+      send_session_init_locked (self, p);
+      retry = TRUE;
+    }
   }
   g_mutex_unlock (&self->lock);
+  if (retry)
+    _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -680,7 +810,7 @@ send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
     return;
   }
   clear_pending (p);
-  p->pending_uuid = new_uuid ();
+  p->pending_uuid = _gst_e2ee_km_new_uuid ();
 
   data = json_object_new ();
   json_object_set_string_member (data, "idKey",
@@ -688,13 +818,14 @@ send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
   json_object_set_string_member (data, "otKey", otk);
   json_object_set_string_member (data, "uuid", p->pending_uuid);
   g_free (otk);
-  _gst_e2ee_km_send_locked (self, p, "session-init", object_node (data));
+  _gst_e2ee_km_send_locked (self, p, "session-init",
+      _gst_e2ee_km_object_node (data));
 
   pt = g_new0 (PendingTimeout, 1);
   pt->self = self;
   pt->id = g_strdup (p->id);
   pt->uuid = g_strdup (p->pending_uuid);
-  p->pending_timeout = g_timeout_source_new (REQUEST_TIMEOUT_MS);
+  p->pending_timeout = g_timeout_source_new (p->retry_timeout_ms);
   g_source_set_callback (p->pending_timeout, pending_timeout_cb, pt,
       (GDestroyNotify) pending_timeout_free);
   g_source_attach (p->pending_timeout, self->context);
@@ -702,41 +833,67 @@ send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
 }
 
 static void
+remember_otk (Participant * p, const gchar * ot_key)
+{
+  gchar *copy = g_strdup (ot_key);
+
+  if (g_queue_get_length (&p->used_otks_order) >= MAX_USED_OTKS)
+    g_hash_table_remove (p->used_otks, g_queue_pop_head (&p->used_otks_order));
+  g_hash_table_add (p->used_otks, copy);
+  g_queue_push_tail (&p->used_otks_order, copy);
+}
+
+static void
 handle_session_init (GstE2eeKeyManager * self, Participant * p,
     JsonObject * data)
 {
-  const gchar *id_key = get_string (data, "idKey");
-  const gchar *ot_key = get_string (data, "otKey");
-  const gchar *uuid = get_string (data, "uuid");
+  const gchar *id_key = _gst_e2ee_km_get_string (data, "idKey");
+  const gchar *ot_key = _gst_e2ee_km_get_string (data, "otKey");
+  const gchar *uuid = _gst_e2ee_km_get_string (data, "uuid");
   GstE2eeOlmSession *session;
   GError *err = NULL;
   JsonObject *ct, *ack;
   gchar *plain;
+  gint64 now;
 
-  if (!id_key || !ot_key || !uuid || !valid_id (uuid)) {
+  if (!id_key || !ot_key || !uuid || !_gst_e2ee_km_valid_id (uuid)) {
     self->stats.malformed++;
     return;
   }
   if (!p->admitted) {
     self->stats.refused++;
-    send_error_locked (self, p, "Not admitted");
+    _gst_e2ee_km_send_error_locked (self, p, "Not admitted");
     return;
   }
   if (g_strcmp0 (id_key, p->curve25519) != 0) {
     /* not the identity key it announced: someone else speaking for it */
     self->stats.impersonations++;
-    _gst_e2ee_km_queue (self, QUEUED_ERROR, p->id,
+    _gst_e2ee_km_error_locked (self, p,
         g_strdup ("session-init with an identity key other than the one "
             "announced"));
-    send_error_locked (self, p, "Identity key mismatch");
+    _gst_e2ee_km_send_error_locked (self, p, "Identity key mismatch");
     return;
   }
   if ((p->session_uuid && g_str_equal (p->session_uuid, uuid))
+      || (p->candidate_uuid && g_str_equal (p->candidate_uuid, uuid))
       || g_hash_table_contains (p->used_otks, ot_key)) {
     self->stats.refused++;
-    send_error_locked (self, p, "Session already established");
+    _gst_e2ee_km_send_error_locked (self, p, "Session already established");
     return;
   }
+  /* each costs an olm session: a few per participant and timeout window */
+  now = g_get_monotonic_time ();
+  if (now - p->inits_window_start >
+      REQUEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND) {
+    p->inits_window_start = now;
+    p->inits_in_window = 0;
+  }
+  if (p->inits_in_window >= MAX_SESSION_INITS) {
+    GST_DEBUG_OBJECT (self, "too many session-inits from %s", p->id);
+    self->stats.refused++;
+    return;
+  }
+  p->inits_in_window++;
 
   session = gst_e2ee_olm_session_new_outbound (self->account, id_key, ot_key,
       &err);
@@ -744,27 +901,36 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     GST_DEBUG_OBJECT (self, "no session with %s: %s", p->id, err->message);
     g_error_free (err);
     self->stats.malformed++;
-    send_error_locked (self, p, "Could not create session");
+    _gst_e2ee_km_send_error_locked (self, p, "Could not create session");
     return;
   }
-  g_hash_table_add (p->used_otks, g_strdup (ot_key));
-  if (p->session)
-    gst_e2ee_olm_session_free (p->session);
-  p->session = session;
-  g_free (p->session_uuid);
-  p->session_uuid = g_strdup (uuid);
+  remember_otk (p, ot_key);
+  clear_candidate (p);
+  if (p->session) {
+    /* anyone can send a session-init in its name: keep the session we have
+     * until the participant proves it holds the new one (a message from it
+     * decrypts on it), so a forged or replayed init cannot break it */
+    p->candidate = session;
+    p->candidate_uuid = g_strdup (uuid);
+  } else {
+    p->session = session;
+    p->confirmed = FALSE;
+    g_free (p->session_uuid);
+    p->session_uuid = g_strdup (uuid);
+  }
   clear_pending (p);
   self->stats.sessions++;
 
   plain = _gst_e2ee_km_key_info_json (self, p);
-  ct = encrypt_to_object (self, p, plain);
+  ct = encrypt_to_object (self, p, session, plain);
   free_secret_json (plain);
   if (!ct)
     return;
   ack = json_object_new ();
   json_object_set_object_member (ack, "ciphertext", ct);
   json_object_set_string_member (ack, "uuid", uuid);
-  _gst_e2ee_km_send_locked (self, p, "session-ack", object_node (ack));
+  _gst_e2ee_km_send_locked (self, p, "session-ack",
+      _gst_e2ee_km_object_node (ack));
   GST_INFO_OBJECT (self, "olm session with %s (responder)", p->id);
   _gst_e2ee_km_save_state_locked (self);
 }
@@ -773,9 +939,9 @@ static void
 handle_session_ack (GstE2eeKeyManager * self, Participant * p,
     JsonObject * data)
 {
-  const gchar *uuid = get_string (data, "uuid");
-  JsonObject *ct = get_object (data, "ciphertext");
-  const gchar *body = get_string (ct, "body");
+  const gchar *uuid = _gst_e2ee_km_get_string (data, "uuid");
+  JsonObject *ct = _gst_e2ee_km_get_object (data, "ciphertext");
+  const gchar *body = _gst_e2ee_km_get_string (ct, "body");
   GstE2eeOlmSession *session;
   GError *err = NULL;
   gchar *plain;
@@ -786,7 +952,7 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   }
   if (!p->pending_uuid || !g_str_equal (uuid, p->pending_uuid)) {
     self->stats.refused++;
-    send_error_locked (self, p, "Invalid UUID");
+    _gst_e2ee_km_send_error_locked (self, p, "Invalid UUID");
     return;
   }
   /* fails unless the pre-key message was made with the identity key the
@@ -797,7 +963,7 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
     GST_DEBUG_OBJECT (self, "bad session-ack from %s: %s", p->id, err->message);
     g_error_free (err);
     self->stats.decrypt_failed++;
-    send_error_locked (self, p, "Could not create session");
+    _gst_e2ee_km_send_error_locked (self, p, "Could not create session");
     return;
   }
   gst_e2ee_olm_account_remove_one_time_keys (self->account, session);
@@ -816,6 +982,9 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   g_free (p->session_uuid);
   p->session_uuid = g_strdup (uuid);
   clear_pending (p);
+  clear_candidate (p);
+  p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
+  _gst_e2ee_km_authenticated_locked (self, p);
   self->stats.sessions++;
   GST_INFO_OBJECT (self, "olm session with %s (initiator)", p->id);
 
@@ -830,10 +999,10 @@ static void
 handle_key_info (GstE2eeKeyManager * self, Participant * p,
     JsonObject * data, gboolean is_ack)
 {
-  const gchar *uuid = get_string (data, "uuid");
+  const gchar *uuid = _gst_e2ee_km_get_string (data, "uuid");
   gchar *plain;
 
-  if (!uuid || !valid_id (uuid)) {
+  if (!uuid || !_gst_e2ee_km_valid_id (uuid)) {
     self->stats.malformed++;
     return;
   }
@@ -843,7 +1012,7 @@ handle_key_info (GstE2eeKeyManager * self, Participant * p,
   if (!store_key_info_locked (self, p, plain)) {
     self->stats.malformed++;
     gst_e2ee_olm_free_secret (plain);
-    send_error_locked (self, p, "Invalid key-info");
+    _gst_e2ee_km_send_error_locked (self, p, "Invalid key-info");
     return;
   }
   gst_e2ee_olm_free_secret (plain);
@@ -863,406 +1032,34 @@ handle_key_info (GstE2eeKeyManager * self, Participant * p,
   }
 }
 
-/* --- SAS (lib-jitsi-meet's flow, after Matrix) --- */
-
-static void
-sas_fail_locked (GstE2eeKeyManager * self, Participant * p, const gchar * why)
-{
-  GST_WARNING_OBJECT (self, "SAS with %s failed: %s", p->id, why);
-  sas_free (p->sas);
-  p->sas = NULL;
-  p->verified = FALSE;
-  _gst_e2ee_km_queue (self, QUEUED_ERROR, p->id,
-      g_strdup_printf ("verification failed: %s", why));
-  _gst_e2ee_km_queue (self, QUEUED_SIGNAL_VERIFIED, p->id, NULL);
-}
-
-static SasState *
-sas_new (GstE2eeKeyManager * self, const gchar * transaction_id)
-{
-  SasState *sas = g_new0 (SasState, 1);
-  GError *err = NULL;
-
-  sas->sas = gst_e2ee_olm_sas_new (&err);
-  if (!sas->sas) {
-    GST_WARNING_OBJECT (self, "no SAS: %s", err->message);
-    g_error_free (err);
-    g_free (sas);
-    return NULL;
-  }
-  sas->transaction_id = g_strdup (transaction_id);
-  return sas;
-}
-
-static JsonObject *
-sas_data (SasState * sas)
-{
-  JsonObject *data = json_object_new ();
-
-  json_object_set_string_member (data, "transactionId", sas->transaction_id);
-  return data;
-}
-
-void
-_gst_e2ee_km_start_sas_locked (GstE2eeKeyManager * self, Participant * p)
-{
-  gchar *txn;
-
-  if (!p->session || p->sas) {
-    GST_WARNING_OBJECT (self, "cannot start SAS with %s: %s", p->id,
-        p->sas ? "one is under way" : "no session");
-    return;
-  }
-  txn = new_uuid ();
-  p->sas = sas_new (self, txn);
-  g_free (txn);
-  if (!p->sas)
-    return;
-  p->sas->initiator = TRUE;
-  p->sas->start_json = g_strdup_printf ("{\"transactionId\":\"%s\"}",
-      p->sas->transaction_id);
-  p->verified = FALSE;
-  _gst_e2ee_km_send_locked (self, p, "sas-start", object_node (sas_data
-          (p->sas)));
-}
-
-static gchar *
-commitment (const gchar * pubkey, const gchar * start_json)
-{
-  gchar *input = g_strconcat (pubkey, start_json, NULL);
-  gchar *sha = gst_e2ee_olm_sha256 (input);
-
-  g_free (input);
-  return sha;
-}
-
-static gboolean
-sas_txn_matches (Participant * p, JsonObject * data)
-{
-  const gchar *txn = get_string (data, "transactionId");
-
-  return p->sas && txn && g_str_equal (txn, p->sas->transaction_id);
-}
-
-static void
-handle_sas_start (GstE2eeKeyManager * self, Participant * p,
-    JsonObject * data, JsonNode * data_node)
-{
-  const gchar *txn = get_string (data, "transactionId");
-  JsonObject *accept;
-  gchar *start_json, *c;
-
-  if (!txn || !valid_id (txn)) {
-    self->stats.malformed++;
-    return;
-  }
-  if (!p->session) {
-    send_error_locked (self, p, "No session found while processing sas-init");
-    return;
-  }
-  if (p->sas) {
-    sas_fail_locked (self, p, "a second verification started");
-    return;
-  }
-  p->sas = sas_new (self, txn);
-  if (!p->sas)
-    return;
-  p->verified = FALSE;
-  /* the commitment covers the start message as the initiator wrote it */
-  start_json = json_to_string (data_node, FALSE);
-  p->sas->start_json = start_json;
-  accept = sas_data (p->sas);
-  c = commitment (gst_e2ee_olm_sas_get_pubkey (p->sas->sas), start_json);
-  json_object_set_string_member (accept, "commitment", c);
-  g_free (c);
-  _gst_e2ee_km_send_locked (self, p, "sas-accept", object_node (accept));
-}
-
-static void
-send_sas_key_locked (GstE2eeKeyManager * self, Participant * p)
-{
-  JsonObject *data = sas_data (p->sas);
-
-  json_object_set_string_member (data, "key",
-      gst_e2ee_olm_sas_get_pubkey (p->sas->sas));
-  _gst_e2ee_km_send_locked (self, p, "sas-key", object_node (data));
-  p->sas->key_sent = TRUE;
-}
-
-static void
-handle_sas_accept (GstE2eeKeyManager * self, Participant * p, JsonObject * data)
-{
-  const gchar *c = get_string (data, "commitment");
-
-  if (!sas_txn_matches (p, data) || !p->sas->initiator || !c) {
-    self->stats.refused++;
-    return;
-  }
-  if (p->sas->commitment) {
-    send_error_locked (self, p, "Already received sas commitment message");
-    return;
-  }
-  p->sas->commitment = g_strdup (c);
-  send_sas_key_locked (self, p);
-}
-
-static void
-handle_sas_key (GstE2eeKeyManager * self, Participant * p, JsonObject * data)
-{
-  const gchar *their_key = get_string (data, "key");
-  guint8 bytes[SAS_NUM_BYTES];
-  guint16 decimal[3];
-  guint8 emoji[7];
-  const gchar *pubkey;
-  gchar *info, **names;
-  GError *err = NULL;
-  guint i;
-
-  if (!sas_txn_matches (p, data) || !their_key) {
-    self->stats.refused++;
-    return;
-  }
-  if (gst_e2ee_olm_sas_is_their_key_set (p->sas->sas))
-    return;
-  if (p->sas->initiator) {
-    gchar *c;
-
-    if (!p->sas->commitment) {
-      sas_fail_locked (self, p, "key before commitment");
-      return;
-    }
-    c = commitment (their_key, p->sas->start_json);
-    if (!g_str_equal (c, p->sas->commitment)) {
-      g_free (c);
-      send_error_locked (self, p, "OlmAdapter commitments mismatched");
-      sas_fail_locked (self, p, "commitment mismatch");
-      return;
-    }
-    g_free (c);
-  }
-  if (!gst_e2ee_olm_sas_set_their_key (p->sas->sas, their_key, &err)) {
-    g_error_free (err);
-    sas_fail_locked (self, p, "unusable SAS key");
-    return;
-  }
-  pubkey = gst_e2ee_olm_sas_get_pubkey (p->sas->sas);
-  if (p->sas->initiator)
-    info = g_strdup_printf ("%s|%s|%s|%s", self->local_id, pubkey, p->id,
-        their_key);
-  else
-    info = g_strdup_printf ("%s|%s|%s|%s", p->id, their_key, self->local_id,
-        pubkey);
-  if (!gst_e2ee_olm_sas_generate_bytes (p->sas->sas, info, bytes,
-          sizeof (bytes))) {
-    g_free (info);
-    sas_fail_locked (self, p, "could not derive the codes");
-    return;
-  }
-  g_free (info);
-
-  gst_e2ee_sas_decimal (bytes, decimal);
-  gst_e2ee_sas_emoji_indexes (bytes, emoji);
-  names = g_new0 (gchar *, 8);
-  for (i = 0; i < 7; i++)
-    names[i] = g_strdup_printf ("%s %s", gst_e2ee_sas_emoji_symbol (emoji[i]),
-        gst_e2ee_sas_emoji_name (emoji[i]));
-  p->sas->codes_ready = TRUE;
-  {
-    Queued *q;
-
-    _gst_e2ee_km_queue (self, QUEUED_SIGNAL_SAS_READY, p->id,
-        g_strdup_printf ("%u %u %u", decimal[0], decimal[1], decimal[2]));
-    q = g_queue_peek_tail (&self->queued);
-    q->emoji = names;
-  }
-  if (!p->sas->key_sent)
-    send_sas_key_locked (self, p);
-}
-
-static gchar *
-sas_mac (GstE2eeKeyManager * self, Participant * p, const gchar * input,
-    const gchar * info)
-{
-  GError *err = NULL;
-  gchar *mac = gst_e2ee_olm_sas_calculate_mac (p->sas->sas, input, info, &err);
-
-  if (!mac) {
-    GST_WARNING_OBJECT (self, "SAS MAC failed: %s", err->message);
-    g_error_free (err);
-  }
-  return mac;
-}
-
-static void
-send_sas_mac_locked (GstE2eeKeyManager * self, Participant * p)
-{
-  gchar *base, *ed_id, *cu_id, *info, *ids, *mac_ed, *mac_cu, *keys;
-  JsonObject *data, *mac;
-
-  base = g_strconcat (SAS_MAC_INFO, self->local_id, p->id,
-      p->sas->transaction_id, NULL);
-  /* lib-jitsi-meet names the key after the peer; we add the curve25519
-   * key, so the verification binds both identity keys */
-  ed_id = g_strconcat ("ed25519:", p->id, NULL);
-  cu_id = g_strconcat ("curve25519:", p->id, NULL);
-  info = g_strconcat (base, ed_id, NULL);
-  mac_ed = sas_mac (self, p, gst_e2ee_olm_account_get_ed25519 (self->account),
-      info);
-  g_free (info);
-  info = g_strconcat (base, cu_id, NULL);
-  mac_cu = sas_mac (self, p,
-      gst_e2ee_olm_account_get_curve25519 (self->account), info);
-  g_free (info);
-  /* sorted: "curve25519:..." < "ed25519:..." */
-  ids = g_strconcat (cu_id, ",", ed_id, NULL);
-  info = g_strconcat (base, SAS_MAC_KEY_IDS, NULL);
-  keys = sas_mac (self, p, ids, info);
-  g_free (info);
-  g_free (ids);
-
-  if (mac_ed && mac_cu && keys) {
-    data = sas_data (p->sas);
-    mac = json_object_new ();
-    json_object_set_string_member (mac, ed_id, mac_ed);
-    json_object_set_string_member (mac, cu_id, mac_cu);
-    json_object_set_object_member (data, "mac", mac);
-    json_object_set_string_member (data, "keys", keys);
-    _gst_e2ee_km_send_locked (self, p, "sas-mac", object_node (data));
-    p->sas->mac_sent = TRUE;
-  }
-  g_free (mac_ed);
-  g_free (mac_cu);
-  g_free (keys);
-  g_free (ed_id);
-  g_free (cu_id);
-  g_free (base);
-}
-
-static void
-check_verified_locked (GstE2eeKeyManager * self, Participant * p)
-{
-  if (!p->sas || !p->sas->confirmed || !p->sas->their_mac_ok)
-    return;
-  p->verified = TRUE;
-  GST_INFO_OBJECT (self, "%s verified", p->id);
-  _gst_e2ee_km_queue (self, QUEUED_SIGNAL_VERIFIED, p->id, g_strdup ("1"));
-  sas_free (p->sas);
-  p->sas = NULL;
-}
-
-static gint
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar **) a, *(const gchar **) b);
-}
-
-static void
-handle_sas_mac (GstE2eeKeyManager * self, Participant * p, JsonObject * data)
-{
-  JsonObject *mac = get_object (data, "mac");
-  const gchar *keys = get_string (data, "keys");
-  gchar *base, *info, *expect, *ids;
-  GList *members, *l;
-  GPtrArray *sorted;
-  gboolean have_ed = FALSE, have_cu = FALSE;
-
-  if (!sas_txn_matches (p, data) || !mac || !keys
-      || !gst_e2ee_olm_sas_is_their_key_set (p->sas->sas)) {
-    self->stats.refused++;
-    return;
-  }
-  base = g_strconcat (SAS_MAC_INFO, p->id, self->local_id,
-      p->sas->transaction_id, NULL);
-
-  members = json_object_get_members (mac);
-  sorted = g_ptr_array_new ();
-  for (l = members; l; l = l->next)
-    g_ptr_array_add (sorted, l->data);
-  g_ptr_array_sort (sorted, compare_strings);
-  g_ptr_array_add (sorted, NULL);
-  ids = g_strjoinv (",", (gchar **) sorted->pdata);
-  g_ptr_array_unref (sorted);
-  info = g_strconcat (base, SAS_MAC_KEY_IDS, NULL);
-  expect = sas_mac (self, p, ids, info);
-  g_free (info);
-  g_free (ids);
-  if (!expect || !g_str_equal (expect, keys)) {
-    g_free (expect);
-    g_list_free (members);
-    g_free (base);
-    sas_fail_locked (self, p, "key list MAC mismatch");
-    return;
-  }
-  g_free (expect);
-
-  for (l = members; l; l = l->next) {
-    const gchar *key_id = l->data;
-    const gchar *theirs = get_string (mac, key_id);
-    const gchar *key = NULL;
-    gboolean ok;
-
-    if (g_str_has_prefix (key_id, "ed25519:")) {
-      key = p->ed25519;
-      have_ed = TRUE;
-    } else if (g_str_has_prefix (key_id, "curve25519:")) {
-      key = p->curve25519;
-      have_cu = TRUE;
-    }
-    if (!key || !theirs) {
-      g_list_free (members);
-      g_free (base);
-      sas_fail_locked (self, p, "unknown key in MAC");
-      return;
-    }
-    info = g_strconcat (base, key_id, NULL);
-    expect = sas_mac (self, p, key, info);
-    g_free (info);
-    ok = expect && g_str_equal (expect, theirs);
-    g_free (expect);
-    if (!ok) {
-      g_list_free (members);
-      g_free (base);
-      sas_fail_locked (self, p, "identity key MAC mismatch");
-      return;
-    }
-  }
-  g_list_free (members);
-  g_free (base);
-  if (!have_ed || !have_cu) {
-    sas_fail_locked (self, p, "MAC does not cover both identity keys");
-    return;
-  }
-  p->sas->their_mac_ok = TRUE;
-  check_verified_locked (self, p);
-}
-
-void
-_gst_e2ee_km_confirm_sas_locked (GstE2eeKeyManager * self, Participant * p,
-    gboolean matches)
-{
-  if (!p->sas || !p->sas->codes_ready) {
-    GST_WARNING_OBJECT (self, "no SAS codes to confirm with %s", p->id);
-    return;
-  }
-  if (!matches) {
-    sas_fail_locked (self, p, "the codes do not match");
-    return;
-  }
-  p->sas->confirmed = TRUE;
-  if (!p->sas->mac_sent)
-    send_sas_mac_locked (self, p);
-  check_verified_locked (self, p);
-}
-
 /* --- dispatch --- */
+
+/* Where messages to @p go: the channel it was heard on. Anyone can write
+ * "from": p->id on any channel, so a message not yet authenticated moves it
+ * only between the channels of one webrtcbin (both ends' e2ee channels of
+ * one peer connection), or off a channel that closed; messages that decrypt
+ * on its session move it anywhere (_gst_e2ee_km_authenticated_locked()). */
+static void
+rebind_channel (Participant * p, Channel * channel)
+{
+  if (!channel)
+    return;
+  if (!p->channel || p->channel->closed
+      || p->channel->webrtcbin == channel->webrtcbin)
+    p->channel = channel;
+}
 
 static void
 handle_hello (GstE2eeKeyManager * self, Channel * channel, const gchar * from,
     JsonObject * root)
 {
-  JsonObject *keys = get_object (root, "idKeys");
-  const gchar *curve = get_string (keys, "curve25519");
-  const gchar *ed = get_string (keys, "ed25519");
+  JsonObject *keys = _gst_e2ee_km_get_object (root, "idKeys");
+  const gchar *curve = _gst_e2ee_km_get_string (keys, "curve25519");
+  const gchar *ed = _gst_e2ee_km_get_string (keys, "ed25519");
+  JsonNode *reply = json_object_get_member (root, "reply");
+  gboolean is_reply = reply && JSON_NODE_HOLDS_VALUE (reply)
+      && json_node_get_value_type (reply) == G_TYPE_BOOLEAN
+      && json_node_get_boolean (reply);
   Participant *p;
 
   if (!valid_identity_key (curve) || !valid_identity_key (ed)) {
@@ -1275,12 +1072,29 @@ handle_hello (GstE2eeKeyManager * self, Channel * channel, const gchar * from,
       self->stats.impersonations++;
       GST_WARNING_OBJECT (self, "%s announced other identity keys; refused",
           from);
-      _gst_e2ee_km_queue (self, QUEUED_ERROR, from,
+      _gst_e2ee_km_error_locked (self, p,
           g_strdup ("announced identity keys other than those it has"));
       return;
     }
-    p->channel = channel;
+    /* before its session works, its hello is all we know it by */
+    if (channel && !p->confirmed)
+      p->channel = channel;
+    else
+      rebind_channel (p, channel);
   } else {
+    if (!p && g_hash_table_size (self->participants) >= self->max_participants) {
+      /* a peer announcing ids by the thousand must not make us keep
+       * participants, sessions and one-time keys without limit */
+      self->stats.participants_refused++;
+      GST_DEBUG_OBJECT (self, "participant limit reached; hello ignored");
+      if (!self->limit_warned) {
+        self->limit_warned = TRUE;
+        _gst_e2ee_km_queue (self, QUEUED_WARNING, from,
+            g_strdup_printf ("%u participants: hellos from new ids are "
+                "ignored (max-participants)", self->max_participants));
+      }
+      return;
+    }
     if (!p) {
       p = _gst_e2ee_km_participant_new (from);
       g_hash_table_insert (self->participants, p->id, p);
@@ -1291,10 +1105,12 @@ handle_hello (GstE2eeKeyManager * self, Channel * channel, const gchar * from,
     if (self->auto_admit)
       p->admitted = TRUE;
   }
-  /* answer, once, so that it learns us too */
-  if (!p->hello_sent) {
+  /* answer a hello that asks (one that is not itself an answer), so that
+   * it learns us even if it forgot us (a restart, a removal); answer an
+   * answer only if we never sent ours, so two managers never bounce hellos */
+  if (!is_reply || !p->hello_sent) {
     p->hello_sent = TRUE;
-    _gst_e2ee_km_send_hello_locked (self, channel, from);
+    _gst_e2ee_km_send_hello_locked (self, channel, from, TRUE);
   }
   _gst_e2ee_km_join_locked (self, p);
 }
@@ -1314,6 +1130,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     self->stats.malformed++;
     return;
   }
+  self->receiving_channel = channel;
   parser = json_parser_new_immutable ();
   root = _gst_e2ee_km_parse_object (parser, text, -1);
   if (!root) {
@@ -1321,11 +1138,12 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     self->stats.malformed++;
     goto out;
   }
-  type = get_string (root, "type");
-  from = get_string (root, "from");
-  to = get_string (root, "to");
-  if (!type || !valid_id (from) || (json_object_has_member (root, "to")
-          && !valid_id (to))) {
+  type = _gst_e2ee_km_get_string (root, "type");
+  from = _gst_e2ee_km_get_string (root, "from");
+  to = _gst_e2ee_km_get_string (root, "to");
+  if (!type || !_gst_e2ee_km_valid_id (from)
+      || (json_object_has_member (root, "to")
+          && !_gst_e2ee_km_valid_id (to))) {
     self->stats.malformed++;
     goto out;
   }
@@ -1351,9 +1169,9 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     self->stats.malformed++;
     goto out;
   }
-  olm = get_object (root, "olm");
-  olm_type = get_string (olm, "type");
-  data = get_object (olm, "data");
+  olm = _gst_e2ee_km_get_object (root, "olm");
+  olm_type = _gst_e2ee_km_get_string (olm, "type");
+  data = _gst_e2ee_km_get_object (olm, "data");
   if (!olm_type || !data) {
     self->stats.malformed++;
     goto out;
@@ -1366,8 +1184,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     self->stats.refused++;
     goto out;
   }
-  if (channel)
-    p->channel = channel;
+  rebind_channel (p, channel);
 
   if (g_str_equal (olm_type, "session-init"))
     handle_session_init (self, p, data);
@@ -1378,13 +1195,13 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   else if (g_str_equal (olm_type, "key-info-ack"))
     handle_key_info (self, p, data, TRUE);
   else if (g_str_equal (olm_type, "sas-start"))
-    handle_sas_start (self, p, data, data_node);
+    _gst_e2ee_km_handle_sas_start (self, p, data, data_node);
   else if (g_str_equal (olm_type, "sas-accept"))
-    handle_sas_accept (self, p, data);
+    _gst_e2ee_km_handle_sas_accept (self, p, data);
   else if (g_str_equal (olm_type, "sas-key"))
-    handle_sas_key (self, p, data);
+    _gst_e2ee_km_handle_sas_key (self, p, data);
   else if (g_str_equal (olm_type, "sas-mac"))
-    handle_sas_mac (self, p, data);
+    _gst_e2ee_km_handle_sas_mac (self, p, data);
   else if (g_str_equal (olm_type, "error")) {
     self->stats.errors_received++;
     GST_DEBUG_OBJECT (self, "%s reports an error", p->id);
@@ -1393,5 +1210,6 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   }
 
 out:
+  self->receiving_channel = NULL;
   g_object_unref (parser);
 }

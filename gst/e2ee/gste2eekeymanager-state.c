@@ -239,6 +239,8 @@ _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
     p->curve25519 = g_strdup (cu);
     p->ed25519 = g_strdup (ed);
     p->session = session;
+    /* it was in use before the restart */
+    p->confirmed = TRUE;
     p->session_uuid = uuid && *uuid ? g_strdup (uuid) : NULL;
     p->verified = member_bool (o, "verified");
     g_hash_table_replace (self->participants, p->id, p);

@@ -58,7 +58,7 @@ do_channel_open (gpointer data)
   ch->open = TRUE;
   GST_DEBUG_OBJECT (self, "%s e2ee data channel open",
       ch->local ? "our" : "the peer's");
-  _gst_e2ee_km_send_hello_locked (self, ch, NULL);
+  _gst_e2ee_km_send_hello_locked (self, ch, NULL, FALSE);
   g_mutex_unlock (&self->lock);
 
   while ((text = g_queue_pop_head (&ch->pending))) {

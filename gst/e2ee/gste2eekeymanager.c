@@ -83,6 +83,7 @@ enum
   PROP_DEBOUNCE,
   PROP_KEY_SWITCH_TIMEOUT,
   PROP_AUTO_ADMIT,
+  PROP_MAX_PARTICIPANTS,
   PROP_CURVE25519,
   PROP_ED25519,
   PROP_STATS,
@@ -115,23 +116,72 @@ G_DEFINE_TYPE_WITH_CODE (GstE2eeKeyManager, gst_e2ee_key_manager,
 
 /* --- the protocol thread and the queue of deferred work --- */
 
+/* The thread holds its own references to the context and the loop: the
+ * manager may be finalized on this thread (its last reference dropped by a
+ * signal emission or a work item running here), and the loop then still
+ * returns through them. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop *loop;
+} ThreadData;
+
 static gpointer
 thread_func (gpointer data)
 {
-  GstE2eeKeyManager *self = data;
+  ThreadData *t = data;
 
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
+  g_main_context_push_thread_default (t->context);
+  g_main_loop_run (t->loop);
+  g_main_context_pop_thread_default (t->context);
+  g_main_loop_unref (t->loop);
+  g_main_context_unref (t->context);
+  g_free (t);
   return NULL;
+}
+
+/* Work handed to the thread keeps the manager alive until it ran: so the
+ * manager is never finalized with work pending, and when the last
+ * reference goes on the thread it goes after the work, not during it. */
+typedef struct
+{
+  GstE2eeKeyManager *self;
+  GSourceFunc func;
+  gpointer data;
+  GDestroyNotify notify;
+} Invocation;
+
+static gboolean
+invocation_dispatch (gpointer data)
+{
+  Invocation *inv = data;
+
+  return inv->func (inv->data);
+}
+
+static void
+invocation_free (gpointer data)
+{
+  Invocation *inv = data;
+
+  if (inv->notify)
+    inv->notify (inv->data);
+  gst_object_unref (inv->self);
+  g_free (inv);
 }
 
 void
 _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
     gpointer data, GDestroyNotify notify)
 {
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, func, data,
-      notify);
+  Invocation *inv = g_new (Invocation, 1);
+
+  inv->self = gst_object_ref (self);
+  inv->func = func;
+  inv->data = data;
+  inv->notify = notify;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+      invocation_dispatch, inv, invocation_free);
 }
 
 void
@@ -164,6 +214,9 @@ void
 _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self)
 {
   Queued *q;
+
+  /* a handler may drop the application's last reference */
+  gst_object_ref (self);
 
   /* olm sessions move on with every message: keep the saved copy current */
   g_mutex_lock (&self->lock);
@@ -216,9 +269,14 @@ _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self)
             ("End-to-end encryption: participant %s: %s", q->participant,
                 q->text), (NULL));
         break;
+      case QUEUED_WARNING:
+        GST_ELEMENT_WARNING (self, RESOURCE, NOT_AUTHORIZED,
+            ("End-to-end encryption: %s", q->text), (NULL));
+        break;
     }
     queued_free (q);
   }
+  gst_object_unref (self);
 }
 
 static JsonNode *
@@ -260,9 +318,10 @@ _gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,
   queue_send_node (self, p->channel, p->id, node);
 }
 
+/* @reply: it answers a hello, and asks for no answer */
 void
 _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self, Channel * channel,
-    const gchar * to)
+    const gchar * to, gboolean reply)
 {
   JsonNode *node = envelope (self, "e2ee-hello", to);
   JsonObject *keys = json_object_new ();
@@ -272,6 +331,8 @@ _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self, Channel * channel,
   json_object_set_string_member (keys, "ed25519",
       gst_e2ee_olm_account_get_ed25519 (self->account));
   json_object_set_object_member (json_node_get_object (node), "idKeys", keys);
+  if (reply)
+    json_object_set_boolean_member (json_node_get_object (node), "reply", TRUE);
   queue_send_node (self, channel, to, node);
 }
 
@@ -318,30 +379,49 @@ do_receive (gpointer data)
   Work *w = data;
 
   g_mutex_lock (&w->self->lock);
+  w->self->queued_in--;
+  w->self->queued_in_bytes -= strlen (w->text);
   _gst_e2ee_km_handle_message_locked (w->self, w->channel, w->text);
   g_mutex_unlock (&w->self->lock);
   _gst_e2ee_km_flush_queued (w->self);
   return G_SOURCE_REMOVE;
 }
 
-/* Called by the webrtc transport from webrtcbin's threads. */
-void
+/* Called by the webrtc transport from webrtcbin's threads, and by
+ * receive-message. Returns FALSE if @text was dropped unread. */
+gboolean
 _gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
     Channel * channel, const gchar * text)
 {
+  gsize len = text ? strlen (text) : 0;
   Work *w;
 
-  if (!text || strlen (text) > MAX_MESSAGE_SIZE) {
-    g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->lock);
+  if (!text || len > MAX_MESSAGE_SIZE) {
     self->stats.messages_in++;
     self->stats.malformed++;
     g_mutex_unlock (&self->lock);
-    return;
+    return FALSE;
   }
+  /* the thread is behind (a flood): what it cannot take in is dropped
+   * here rather than queued without limit */
+  if (self->queued_in >= MAX_QUEUED_MESSAGES
+      || self->queued_in_bytes + len > MAX_QUEUED_BYTES) {
+    self->stats.messages_in++;
+    self->stats.dropped++;
+    g_mutex_unlock (&self->lock);
+    GST_LOG_OBJECT (self, "too many messages waiting; dropped one");
+    return FALSE;
+  }
+  self->queued_in++;
+  self->queued_in_bytes += len;
+  g_mutex_unlock (&self->lock);
+
   w = work_new (self, NULL);
   w->channel = channel;
   w->text = g_strdup (text);
   _gst_e2ee_km_invoke (self, do_receive, w, (GDestroyNotify) work_free);
+  return TRUE;
 }
 
 static gboolean
@@ -362,7 +442,7 @@ do_add_participant (gpointer data)
   /* it may not know us yet */
   if (!p->hello_sent) {
     p->hello_sent = TRUE;
-    _gst_e2ee_km_send_hello_locked (self, p->channel, p->id);
+    _gst_e2ee_km_send_hello_locked (self, p->channel, p->id, FALSE);
   }
   g_mutex_unlock (&self->lock);
   _gst_e2ee_km_flush_queued (self);
@@ -558,7 +638,13 @@ gst_e2ee_key_manager_rotate_key (GstE2eeKeyManager * manager)
  * @manager: a key manager
  * @message: a protocol message (JSON text) from the application's transport
  *
- * Returns: %FALSE if @message was refused unread (too large)
+ * Hands @message to the manager's thread. At most 1024 messages (and
+ * 4 MiB) wait there: beyond that, a message is dropped unread and counted
+ * `dropped` in #GstE2eeKeyManager:stats, so a flood cannot grow memory
+ * without limit.
+ *
+ * Returns: %FALSE if @message was refused unread (larger than 64 KiB, or
+ *   the manager too far behind)
  *
  * MT safe.
  */
@@ -568,15 +654,7 @@ gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
 {
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
 
-  if (!message || strlen (message) > MAX_MESSAGE_SIZE) {
-    g_mutex_lock (&manager->lock);
-    manager->stats.messages_in++;
-    manager->stats.malformed++;
-    g_mutex_unlock (&manager->lock);
-    return FALSE;
-  }
-  _gst_e2ee_km_receive_from_channel (manager, NULL, message);
-  return TRUE;
+  return _gst_e2ee_km_receive_from_channel (manager, NULL, message);
 }
 
 /**
@@ -743,6 +821,8 @@ make_stats (GstE2eeKeyManager * self)
       "decrypt-failed", G_TYPE_UINT64, self->stats.decrypt_failed,
       "errors-received", G_TYPE_UINT64, self->stats.errors_received,
       "impersonations", G_TYPE_UINT64, self->stats.impersonations,
+      "dropped", G_TYPE_UINT64, self->stats.dropped,
+      "participants-refused", G_TYPE_UINT64, self->stats.participants_refused,
       "sessions", G_TYPE_UINT64, self->stats.sessions,
       "keys-sent", G_TYPE_UINT64, self->stats.keys_sent,
       "keys-received", G_TYPE_UINT64, self->stats.keys_received,
@@ -851,6 +931,11 @@ gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
       self->auto_admit = g_value_get_boolean (value);
       g_mutex_unlock (&self->lock);
       break;
+    case PROP_MAX_PARTICIPANTS:
+      g_mutex_lock (&self->lock);
+      self->max_participants = g_value_get_uint (value);
+      g_mutex_unlock (&self->lock);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -897,6 +982,11 @@ gst_e2ee_key_manager_get_property (GObject * object, guint prop_id,
     case PROP_AUTO_ADMIT:
       g_mutex_lock (&self->lock);
       g_value_set_boolean (value, self->auto_admit);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_MAX_PARTICIPANTS:
+      g_mutex_lock (&self->lock);
+      g_value_set_uint (value, self->max_participants);
       g_mutex_unlock (&self->lock);
       break;
     case PROP_CURVE25519:
@@ -950,7 +1040,14 @@ gst_e2ee_key_manager_dispose (GObject * object)
   GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (object);
   guint i;
 
-  if (self->thread) {
+  if (self->thread && self->thread == g_thread_self ()) {
+    /* the last reference went on our own thread, which cannot join
+     * itself: the loop ends when this dispatch returns, and the thread
+     * then drops its references and exits on its own */
+    g_main_loop_quit (self->loop);
+    g_thread_unref (self->thread);
+    self->thread = NULL;
+  } else if (self->thread) {
     /* through the loop itself: a quit before the thread runs the loop
      * would be lost */
     GSource *source = g_idle_source_new ();
@@ -1113,6 +1210,23 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
           DEFAULT_AUTO_ADMIT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   /**
+   * GstE2eeKeyManager:max-participants:
+   *
+   * The most participants the manager keeps track of. A hello from a new
+   * id beyond it is ignored (counted `participants-refused` in
+   * #GstE2eeKeyManager:stats, one element warning each time the limit is
+   * reached), so that a peer announcing ids by the thousand cannot make it
+   * create participants, olm sessions and one-time keys without limit.
+   * Participants given to #GstE2eeKeyManager::add-participant are always
+   * taken, and count.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_PARTICIPANTS,
+      g_param_spec_uint ("max-participants", "Max participants",
+          "The most participants kept; hellos from new ids beyond it are "
+          "ignored", 1, G_MAXINT, DEFAULT_MAX_PARTICIPANTS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
    * GstE2eeKeyManager:curve25519-key:
    *
    * This participant's public curve25519 identity key (unpadded base64).
@@ -1136,8 +1250,9 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * GstE2eeKeyManager:stats:
    *
    * Counters: messages in and out, malformed, not-for-us, unknown-type,
-   * refused, decrypt-failed, errors-received, impersonations, sessions,
-   * keys-sent, keys-received, ratchets, rotations; participants, key-index.
+   * refused, decrypt-failed, errors-received, impersonations, dropped,
+   * participants-refused, sessions, keys-sent, keys-received, ratchets,
+   * rotations; participants, key-index.
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics", "Protocol counters",
@@ -1333,6 +1448,7 @@ gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
   self->debounce_ms = DEFAULT_DEBOUNCE_MS;
   self->key_switch_timeout_ms = DEFAULT_KEY_SWITCH_TIMEOUT_MS;
   self->auto_admit = DEFAULT_AUTO_ADMIT;
+  self->max_participants = DEFAULT_MAX_PARTICIPANTS;
   self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) _gst_e2ee_km_participant_free);
   self->awaiting_ack = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -1354,5 +1470,11 @@ gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
 
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("e2ee-keymanager", thread_func, self);
+  {
+    ThreadData *t = g_new (ThreadData, 1);
+
+    t->context = g_main_context_ref (self->context);
+    t->loop = g_main_loop_ref (self->loop);
+    self->thread = g_thread_new ("e2ee-keymanager", thread_func, t);
+  }
 }

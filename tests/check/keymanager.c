@@ -582,6 +582,80 @@ GST_START_TEST (test_bad_messages)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean entered, release, finalized;
+  GThread *handler_thread;
+} LastUnref;
+
+static void
+on_send_block (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
+    LastUnref * lu)
+{
+  g_mutex_lock (&lu->lock);
+  if (!lu->entered) {
+    lu->entered = TRUE;
+    lu->handler_thread = g_thread_self ();
+    g_cond_broadcast (&lu->cond);
+    while (!lu->release)
+      g_cond_wait (&lu->cond, &lu->lock);
+  }
+  g_mutex_unlock (&lu->lock);
+}
+
+static void
+on_finalized (LastUnref * lu, GObject * where_the_object_was)
+{
+  g_mutex_lock (&lu->lock);
+  lu->finalized = TRUE;
+  g_cond_broadcast (&lu->cond);
+  g_mutex_unlock (&lu->lock);
+}
+
+/* The application drops its last reference while the manager's thread is
+ * in one of its signal handlers: the manager is then finalized on its own
+ * thread, which must not try to join itself (GLib aborts the process). */
+GST_START_TEST (test_last_unref_on_manager_thread)
+{
+  GstE2eeKeyManager *m = gst_object_ref_sink (gst_e2ee_key_manager_new
+      ("alice"));
+  LastUnref lu = { 0, };
+  gint64 deadline;
+
+  g_mutex_init (&lu.lock);
+  g_cond_init (&lu.cond);
+  g_signal_connect (m, "send-message", G_CALLBACK (on_send_block), &lu);
+  g_object_weak_ref (G_OBJECT (m), (GWeakNotify) on_finalized, &lu);
+  /* a hello goes out through the handler, on the manager's thread */
+  gst_e2ee_key_manager_add_participant (m, "bob");
+
+  g_mutex_lock (&lu.lock);
+  while (!lu.entered)
+    g_cond_wait (&lu.cond, &lu.lock);
+  g_mutex_unlock (&lu.lock);
+  fail_if (lu.handler_thread == g_thread_self ());
+
+  gst_object_unref (m);
+  g_mutex_lock (&lu.lock);
+  fail_if (lu.finalized, "finalized while its thread was in a handler");
+  lu.release = TRUE;
+  g_cond_broadcast (&lu.cond);
+  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  while (!lu.finalized)
+    fail_unless (g_cond_wait_until (&lu.cond, &lu.lock, deadline),
+        "not finalized after its last reference went");
+  g_mutex_unlock (&lu.lock);
+
+  /* the thread ends on its own after its last dispatch */
+  g_usleep (100 * 1000);
+  g_mutex_clear (&lu.lock);
+  g_cond_clear (&lu.cond);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_context)
 {
   GstE2eeKeyManager *m = gst_e2ee_key_manager_new ("ctx");
@@ -627,6 +701,7 @@ keymanager_suite (void)
   tcase_add_test (tc, test_state_file);
   tcase_add_test (tc, test_bad_messages);
   tcase_add_test (tc, test_context);
+  tcase_add_test (tc, test_last_unref_on_manager_thread);
   return s;
 }
 

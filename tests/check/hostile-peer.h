@@ -1,0 +1,127 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* The hostile-peer test's cast: an in-process router between real key
+ * managers, and test peers that hold an olm account of their own (the
+ * library's private olm module) and speak the protocol as the test says,
+ * honestly or not; with helpers to make frames and check what decrypts. */
+
+#ifndef __HOSTILE_PEER_H__
+#define __HOSTILE_PEER_H__
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/e2ee/e2ee.h>
+#include <gst/e2ee/gste2eeolm-private.h>
+
+G_BEGIN_DECLS
+#define KEY_SIZE 32
+/* A test peer: an olm account driven by the test. */
+    typedef struct
+{
+  gchar *id;
+  GstE2eeOlmAccount *account;
+  /* the one manager it talks to */
+  GstE2eeKeyManager *m;
+  gchar *m_id;
+  gchar *m_curve;
+  GstE2eeOlmSession *session;
+  gchar *pending_uuid;
+  /* its own media key, sent in key-info */
+  guint8 key[KEY_SIZE];
+  guint key_index;
+  /* answer session-init and key-info */
+  gboolean respond;
+
+  GMutex lock;
+  GQueue inbox;
+  /* what it got from the manager */
+  guint8 got_key[KEY_SIZE];
+  gint64 got_index;
+  guint keys_got;
+  guint errors;
+  guint session_inits;
+  guint decrypt_failed;
+} Peer;
+
+/* An in-process router: delivers each message of a manager to its
+ * recipient (a manager or a test peer), or to everyone but the sender. */
+typedef struct
+{
+  GPtrArray *managers;
+  GPtrArray *peers;
+  GMutex lock;
+  /* optional: return TRUE to drop a message */
+    gboolean (*drop) (const gchar * from, const gchar * to, const gchar * msg);
+  /* optional: deliver this message twice */
+    gboolean (*twice) (const gchar * from, const gchar * to, const gchar * msg);
+  /* every session-init seen, for replays */
+  GPtrArray *session_inits;
+} Router;
+
+/* key-changed signals seen */
+typedef struct
+{
+  GMutex lock;
+  GPtrArray *events;            /* "participant:index" */
+} KeyEvents;
+
+extern Router router;
+
+void router_init (void);
+GstE2eeKeyManager *party (const gchar * id);
+void join (GstE2eeKeyManager * m);
+void settle (void);
+void router_reset (void);
+guint64 mstat (GstE2eeKeyManager * m, const gchar * field);
+guint n_participants (GstE2eeKeyManager * m);
+gboolean has_participant (GstE2eeKeyManager * m, const gchar * id);
+gchar *olm_msg (const gchar * from, const gchar * to, const gchar * type,
+    const gchar * data);
+gchar *hello_msg (const gchar * from, const gchar * to, const gchar * curve,
+    const gchar * ed);
+gboolean deliver (GstE2eeKeyManager * m, gchar * msg);
+gchar *key_info_plain (const guint8 * key, guint index);
+Peer *peer_new (const gchar * id, GstE2eeKeyManager * m);
+void peer_free (Peer * peer);
+const gchar *peer_curve (Peer * peer);
+const gchar *peer_ed (Peer * peer);
+void peer_hello (Peer * peer, const gchar * as);
+gchar *encrypted_data (GstE2eeOlmSession * session, const gchar * plain,
+    const gchar * uuid);
+void peer_send_plain (Peer * peer, const gchar * as, const gchar * type,
+    const gchar * plain);
+void peer_start_session (Peer * peer);
+Peer *peer_joined (const gchar * id, GstE2eeKeyManager * m);
+gboolean decrypts (GstHarness * dec, GstBuffer * encrypted, guint seed);
+gboolean call_works (GstE2eeKeyManager * from, GstE2eeKeyManager * to,
+    guint seed);
+gboolean key_works (GstE2eeKeyManager * m, const gchar * participant,
+    const guint8 * key, guint index, guint seed);
+gboolean peer_key_works (Peer * peer, guint seed);
+void key_events_init (KeyEvents * ev, GstE2eeKeyManager * m);
+guint key_events_count (KeyEvents * ev, const gchar * prefix);
+void key_events_clear (KeyEvents * ev, GstE2eeKeyManager * m);
+GstBus *watch_bus (GstE2eeKeyManager * m);
+void unwatch_bus (GstE2eeKeyManager * m, GstBus * bus);
+gboolean bus_has (GstBus * bus, GstMessageType type, const gchar * needle);
+guint bus_count (GstBus * bus, GstMessageType type);
+
+G_END_DECLS
+#endif /* __HOSTILE_PEER_H__ */

@@ -1,0 +1,1065 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* GstE2eeKeyManager against peers that speak its protocol maliciously:
+ * messages for someone else, replayed and forged session-inits, key-info in
+ * another participant's name, absurd key indexes, floods, huge fields,
+ * half-open handshakes, impersonation, and hellos by the thousand. The
+ * honest side is real key managers joined by an in-process router; the
+ * hostile side is a test peer with an olm account of its own (the library's
+ * private olm module), so it can make genuine olm messages. Each test checks
+ * what an application sees: keys in e2eedec's rings (frames that decrypt or
+ * not), participants, signals, bus messages and stats. docs/security.md
+ * lists which test proves what. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "hostile-peer.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* A message whose "to" is someone else is ignored and counted, even
+ * when it is a genuine olm message that would change keys if handled. */
+GST_START_TEST (test_wrong_recipient)
+{
+  GstE2eeKeyManager *a, *b;
+  Peer *mallory;
+  guint8 other_key[KEY_SIZE];
+  guint64 in, keys, not_for_us, sessions, refused, malformed;
+  KeyEvents ev;
+  gchar *plain, *data, *uuid;
+
+  router_init ();
+  a = party ("alice");
+  b = party ("bob");
+  join (a);
+  join (b);
+  settle ();
+  mallory = peer_joined ("mallory", a);
+  settle ();
+  fail_unless (key_works (a, "mallory", mallory->key, 0, 1));
+  key_events_init (&ev, a);
+
+  in = mstat (a, "messages-in");
+  keys = mstat (a, "keys-received");
+  not_for_us = mstat (a, "not-for-us");
+  sessions = mstat (a, "sessions");
+  refused = mstat (a, "refused");
+  malformed = mstat (a, "malformed");
+
+  /* a key-info that decrypts on mallory's session, addressed to bob */
+  memset (other_key, 0x5a, sizeof (other_key));
+  plain = key_info_plain (other_key, 3);
+  uuid = g_uuid_string_random ();
+  data = encrypted_data (mallory->session, plain, uuid);
+  deliver (a, olm_msg ("mallory", "bob", "key-info", data));
+  deliver (a, olm_msg ("mallory", "carol", "key-info", data));
+  /* a session-init for bob, and a stranger's hello for carol */
+  deliver (a, olm_msg ("mallory", "bob", "session-init",
+          "{\"idKey\":\"x\",\"otKey\":\"y\",\"uuid\":\"z\"}"));
+  deliver (a, hello_msg ("zed", "carol", peer_curve (mallory),
+          peer_ed (mallory)));
+  /* "to" that is not an id at all */
+  deliver (a, g_strdup ("{\"type\":\"olm\",\"from\":\"mallory\",\"to\":7,"
+          "\"olm\":{\"type\":\"key-info\",\"data\":{}}}"));
+  deliver (a, g_strdup ("{\"type\":\"olm\",\"from\":\"mallory\",\"to\":\"\","
+          "\"olm\":{\"type\":\"key-info\",\"data\":{}}}"));
+  settle ();
+
+  fail_unless_equals_uint64 (mstat (a, "messages-in"), in + 6);
+  fail_unless_equals_uint64 (mstat (a, "not-for-us"), not_for_us + 4);
+  fail_unless_equals_uint64 (mstat (a, "malformed"), malformed + 2);
+  fail_unless_equals_uint64 (mstat (a, "keys-received"), keys);
+  fail_unless_equals_uint64 (mstat (a, "sessions"), sessions);
+  fail_unless_equals_uint64 (mstat (a, "refused"), refused);
+  fail_unless_equals_int (key_events_count (&ev, ""), 0);
+  /* no participant "zed", no key 3 for mallory, nothing to answer */
+  fail_unless_equals_int (n_participants (a), 2);
+  fail_if (has_participant (a, "zed"));
+  fail_if (key_works (a, "mallory", other_key, 3, 2));
+  fail_unless (key_works (a, "mallory", mallory->key, 0, 3));
+  fail_unless_equals_int (mallory->errors, 0);
+
+  /* the same message to alice is handled: the one above was genuine */
+  deliver (a, olm_msg ("mallory", "alice", "key-info", data));
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "keys-received"), keys + 1);
+  fail_unless (key_works (a, "mallory", other_key, 3, 4));
+  fail_unless (call_works (b, a, 5));
+
+  g_free (plain);
+  g_free (data);
+  g_free (uuid);
+  key_events_clear (&ev, a);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+static gboolean
+twice_session_init (const gchar * from, const gchar * to, const gchar * msg)
+{
+  return strstr (msg, "\"session-init\"") != NULL;
+}
+
+/* replaces the uuid of a session-init: a router replaying it as new */
+static gchar *
+with_new_uuid (const gchar * msg)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonObject *data;
+  gchar *uuid = g_uuid_string_random (), *out;
+  JsonGenerator *gen = json_generator_new ();
+
+  fail_unless (json_parser_load_from_data (parser, msg, -1, NULL));
+  data = json_object_get_object_member (json_object_get_object_member
+      (json_node_get_object (json_parser_get_root (parser)), "olm"), "data");
+  json_object_set_string_member (data, "uuid", uuid);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  out = json_generator_to_data (gen, NULL);
+  g_object_unref (gen);
+  g_object_unref (parser);
+  g_free (uuid);
+  return out;
+}
+
+/* A session-init delivered twice, replayed after the session is up,
+ * replayed with a new uuid, or forged in the initiator's name with a
+ * one-time key of the attacker's: the responder keeps the session that
+ * works (a forged one stays a candidate that never gets confirmed), each
+ * refusal is counted, and keys keep flowing both ways. */
+GST_START_TEST (test_replayed_session_init)
+{
+  GstE2eeKeyManager *a, *b;
+  GstE2eeOlmAccount *forger;
+  gchar *init, *otk, *data, *alice_curve, *o, *d, *plain;
+  guint64 refused, sessions, keys;
+  GError *err = NULL;
+  Peer *aaron;
+
+  router_init ();
+  router.twice = twice_session_init;
+  a = party ("alice");
+  b = party ("bob");
+  join (a);
+  join (b);
+  settle ();
+  router.twice = NULL;
+
+  /* the duplicate was refused; one session on each side */
+  fail_unless_equals_int (router.session_inits->len, 1);
+  fail_unless_equals_uint64 (mstat (b, "sessions"), 1);
+  fail_unless_equals_uint64 (mstat (b, "refused"), 1);
+  fail_unless_equals_uint64 (mstat (a, "sessions"), 1);
+  fail_unless (call_works (a, b, 1));
+  fail_unless (call_works (b, a, 2));
+
+  /* replayed after the session is up: refused, nothing changes */
+  init = g_strdup (g_ptr_array_index (router.session_inits, 0));
+  refused = mstat (b, "refused");
+  sessions = mstat (b, "sessions");
+  gst_e2ee_key_manager_receive_message (b, init);
+  gst_e2ee_key_manager_receive_message (b, init);
+  /* with a new uuid: the one-time key was used already */
+  deliver (b, with_new_uuid (init));
+  settle ();
+  fail_unless_equals_uint64 (mstat (b, "refused"), refused + 3);
+  fail_unless_equals_uint64 (mstat (b, "sessions"), sessions);
+
+  /* forged: alice's (public) identity key and a one-time key of a
+   * forger's account. bob cannot tell yet, so he answers on a new
+   * session, but keeps the one that works until alice uses the new one:
+   * she never can */
+  forger = gst_e2ee_olm_account_new (&err);
+  otk = gst_e2ee_olm_account_new_one_time_key (forger, &err);
+  g_object_get (a, "curve25519-key", &alice_curve, NULL);
+  data = g_strdup_printf ("{\"idKey\":\"%s\",\"otKey\":\"%s\","
+      "\"uuid\":\"forged-uuid\"}", alice_curve, otk);
+  deliver (b, olm_msg ("alice", "bob", "session-init", data));
+  settle ();
+  /* its session-ack went to alice, who refused it: no such uuid */
+  fail_unless (mstat (a, "refused") >= 1);
+
+  keys = mstat (b, "keys-received");
+  gst_e2ee_key_manager_rotate_key (a);
+  gst_e2ee_key_manager_rotate_key (b);
+  settle ();
+  /* alice's new key, and hers again in her key-info-ack */
+  fail_unless_equals_uint64 (mstat (b, "keys-received"), keys + 2);
+  fail_unless_equals_uint64 (mstat (a, "key-index"), 1);
+  fail_unless_equals_uint64 (mstat (b, "key-index"), 1);
+  fail_unless (call_works (a, b, 3));
+  fail_unless (call_works (b, a, 4));
+  fail_unless_equals_uint64 (mstat (b, "decrypt-failed"), 0);
+  fail_unless_equals_uint64 (mstat (a, "decrypt-failed"), 0);
+
+  /* a burst of forged inits costs a few olm sessions, not one each */
+  sessions = mstat (b, "sessions");
+  refused = mstat (b, "refused");
+  {
+    guint i;
+
+    for (i = 0; i < 20; i++) {
+      o = gst_e2ee_olm_account_new_one_time_key (forger, &err);
+      d = g_strdup_printf ("{\"idKey\":\"%s\",\"otKey\":\"%s\","
+          "\"uuid\":\"burst-%u\"}", alice_curve, o, i);
+      deliver (b, olm_msg ("alice", "bob", "session-init", d));
+      g_free (d);
+      g_free (o);
+    }
+  }
+  settle ();
+  /* 4 per 5 s: the burst may straddle two windows on a slow machine */
+  fail_unless (mstat (b, "sessions") - sessions <= 8);
+  fail_unless (mstat (b, "refused") - refused >= 12);
+  fail_unless (call_works (a, b, 5));
+
+  /* forged right after bob answered aaron's own init, before aaron used
+   * the session (so bob cannot know yet that it works): still only a
+   * candidate, and aaron's session is the one that works */
+  aaron = peer_new ("aaron", b);
+  aaron->respond = FALSE;
+  peer_hello (aaron, NULL);
+  settle ();
+  peer_start_session (aaron);
+  settle ();
+  fail_unless (aaron->session != NULL);
+  o = gst_e2ee_olm_account_new_one_time_key (forger, &err);
+  d = g_strdup_printf ("{\"idKey\":\"%s\",\"otKey\":\"%s\","
+      "\"uuid\":\"forged-2\"}", peer_curve (aaron), o);
+  deliver (b, olm_msg ("aaron", "bob", "session-init", d));
+  g_free (d);
+  g_free (o);
+  settle ();
+  aaron->respond = TRUE;
+  plain = key_info_plain (aaron->key, 0);
+  peer_send_plain (aaron, NULL, "key-info", plain);
+  g_free (plain);
+  settle ();
+  fail_unless (key_works (b, "aaron", aaron->key, 0, 6));
+  gst_e2ee_key_manager_rotate_key (b);
+  settle ();
+  fail_unless_equals_int (aaron->got_index, 2);
+  fail_unless (peer_key_works (aaron, 7));
+  fail_unless_equals_int (aaron->decrypt_failed, 0);
+
+  gst_e2ee_olm_account_free (forger);
+  g_free (otk);
+  g_free (data);
+  g_free (init);
+  g_free (alice_curve);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* Mallory, who has a genuine session with alice, tries to get her key
+ * used as bob's. */
+GST_START_TEST (test_key_info_for_another)
+{
+  GstE2eeKeyManager *a, *b;
+  Peer *mallory;
+  guint64 keys, failed, imp, refused;
+  GstBus *bus;
+  gchar *plain;
+
+  router_init ();
+  a = party ("alice");
+  b = party ("bob");
+  join (a);
+  join (b);
+  settle ();
+  mallory = peer_joined ("mallory", a);
+  mallory->key_index = 5;
+  settle ();
+  bus = watch_bus (a);
+  fail_unless (call_works (b, a, 1));
+  keys = mstat (a, "keys-received");
+  failed = mstat (a, "decrypt-failed");
+  imp = mstat (a, "impersonations");
+  refused = mstat (a, "refused");
+
+  /* key-info on mallory's session in an envelope from bob: it does not
+   * decrypt on bob's session */
+  plain = key_info_plain (mallory->key, 5);
+  peer_send_plain (mallory, "bob", "key-info", plain);
+  g_free (plain);
+  /* the same, index 0: bob's current slot */
+  plain = key_info_plain (mallory->key, 0);
+  peer_send_plain (mallory, "bob", "key-info", plain);
+  peer_send_plain (mallory, "bob", "key-info-ack", plain);
+  g_free (plain);
+  /* in her own name, a plaintext that names bob: only her keys change */
+  plain = g_strdup_printf ("{\"from\":\"bob\",\"participant\":\"bob\","
+      "\"key\":\"%s\",\"keyIndex\":5}", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBka"
+      "GxwdHh8=");
+  peer_send_plain (mallory, NULL, "key-info", plain);
+  g_free (plain);
+  /* a session-init as bob with her identity key, a session-ack as bob */
+  {
+    GError *err = NULL;
+    gchar *otk = gst_e2ee_olm_account_new_one_time_key (mallory->account,
+        &err);
+    gchar *data = g_strdup_printf ("{\"idKey\":\"%s\",\"otKey\":\"%s\","
+        "\"uuid\":\"u1\"}", peer_curve (mallory), otk);
+
+    deliver (a, olm_msg ("bob", "alice", "session-init", data));
+    g_free (data);
+    data = encrypted_data (mallory->session, "{}", "u2");
+    deliver (a, olm_msg ("bob", "alice", "session-ack", data));
+    g_free (data);
+    g_free (otk);
+  }
+  settle ();
+
+  fail_unless_equals_uint64 (mstat (a, "decrypt-failed"), failed + 3);
+  fail_unless_equals_uint64 (mstat (a, "impersonations"), imp + 1);
+  fail_unless_equals_uint64 (mstat (a, "refused"), refused + 1);
+  /* only mallory's own key-info counted */
+  fail_unless_equals_uint64 (mstat (a, "keys-received"), keys + 1);
+  fail_unless (bus_has (bus, GST_MESSAGE_ERROR, "bob"));
+
+  /* bob's ring: mallory's key under no index; bob's frames still decrypt */
+  fail_if (key_works (a, "bob", mallory->key, 5, 2));
+  fail_if (key_works (a, "bob", mallory->key, 0, 3));
+  fail_unless (call_works (b, a, 4));
+  /* the key she sent in her own name went to her ring only */
+  {
+    guint8 k[KEY_SIZE];
+    guint i;
+
+    for (i = 0; i < KEY_SIZE; i++)
+      k[i] = i;
+    fail_unless (key_works (a, "mallory", k, 5, 5));
+    fail_if (key_works (a, "bob", k, 5, 6));
+  }
+  /* and bob's keys still reach alice */
+  gst_e2ee_key_manager_rotate_key (b);
+  settle ();
+  fail_unless (call_works (b, a, 7));
+
+  unwatch_bus (a, bus);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* Key indexes: 0..2^31-1 are taken (slot = index % 16, as the ring and
+ * the KID byte say); anything else, and keys not of 32 bytes, are refused
+ * without touching the ring. */
+GST_START_TEST (test_key_index_bounds)
+{
+  GstE2eeKeyManager *a;
+  Peer *mallory;
+  guint8 k1[KEY_SIZE], k2[KEY_SIZE];
+  guint64 malformed, keys;
+  KeyEvents ev;
+  guint i, n_bad;
+  gchar *b64, *plain;
+  const gchar *bad_index[] = {
+    "2147483648", "4294967296", "4294967299", "9223372036854775807",
+    "-1", "-2147483648", "-9223372036854775808", "1.5", "3.0", "1e30",
+    "99999999999999999999999", "\"3\"", "true", "null", "[3]", "{}",
+  };
+  const gchar *bad_key[] = {
+    /* 31, 33, 16 and 0 bytes; not base64; not a string */
+    "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==\"",
+    "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g\"",
+    "\"AAECAwQFBgcICQoLDA0ODw==\"",
+    "\"\"", "\"!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\"",
+    "12", "true", "null", "{\"k\":1}",
+  };
+
+  router_init ();
+  a = party ("alice");
+  join (a);
+  mallory = peer_joined ("mallory", a);
+  settle ();
+  key_events_init (&ev, a);
+  for (i = 0; i < KEY_SIZE; i++) {
+    k1[i] = 0xa0 + i;
+    k2[i] = 0x11 * (i + 1);
+  }
+  b64 = g_base64_encode (k2, KEY_SIZE);
+
+  /* the largest index: slot 15, and KID 15 on the wire */
+  plain = key_info_plain (k1, G_MAXINT32);
+  peer_send_plain (mallory, NULL, "key-info", plain);
+  g_free (plain);
+  settle ();
+  fail_unless (key_works (a, "mallory", k1, G_MAXINT32, 1));
+  fail_unless_equals_int (key_events_count (&ev, "mallory:2147483647"), 1);
+  /* it jumps back: an index is only a label */
+  plain = key_info_plain (k2, 1);
+  peer_send_plain (mallory, NULL, "key-info", plain);
+  g_free (plain);
+  settle ();
+  fail_unless (key_works (a, "mallory", k2, 1, 2));
+  fail_unless (key_works (a, "mallory", k1, G_MAXINT32, 3));
+
+  malformed = mstat (a, "malformed");
+  keys = mstat (a, "keys-received");
+  n_bad = 0;
+  for (i = 0; i < G_N_ELEMENTS (bad_index); i++, n_bad++) {
+    plain = g_strdup_printf ("{\"key\":\"%s\",\"keyIndex\":%s}", b64,
+        bad_index[i]);
+    peer_send_plain (mallory, NULL, "key-info", plain);
+    g_free (plain);
+  }
+  for (i = 0; i < G_N_ELEMENTS (bad_key); i++, n_bad++) {
+    plain = g_strdup_printf ("{\"key\":%s,\"keyIndex\":4}", bad_key[i]);
+    peer_send_plain (mallory, NULL, "key-info", plain);
+    g_free (plain);
+  }
+  /* no index at all */
+  plain = g_strdup_printf ("{\"key\":\"%s\"}", b64);
+  peer_send_plain (mallory, NULL, "key-info", plain);
+  g_free (plain);
+  n_bad++;
+  /* a 10 000-character key */
+  {
+    gchar *big = g_strnfill (10000, 'A');
+
+    plain = g_strdup_printf ("{\"key\":\"%s\",\"keyIndex\":4}", big);
+    peer_send_plain (mallory, NULL, "key-info", plain);
+    g_free (plain);
+    g_free (big);
+    n_bad++;
+  }
+  settle ();
+
+  fail_unless_equals_uint64 (mstat (a, "malformed"), malformed + n_bad);
+  fail_unless_equals_uint64 (mstat (a, "keys-received"), keys);
+  /* every refusal was answered, and nothing was installed: 2^32 + 3 did
+   * not land in slot 3 nor 2^31 in slot 0, k2 is still in slot 1 only */
+  fail_unless (mallory->errors >= n_bad);
+  fail_if (key_works (a, "mallory", k2, 3, 4));
+  fail_if (key_works (a, "mallory", k2, 0, 5));
+  fail_if (key_works (a, "mallory", k2, 4, 6));
+  fail_unless (key_works (a, "mallory", k2, 1, 7));
+  fail_unless (key_works (a, "mallory", k1, G_MAXINT32, 8));
+  fail_unless_equals_int (key_events_count (&ev, "mallory:"), 2);
+
+  g_free (b64);
+  key_events_clear (&ev, a);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* Stalls a manager's thread inside a send-message handler. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean stall;
+  gboolean stalled;
+} Stall;
+
+static void
+on_send_stall (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
+    Stall * st)
+{
+  g_mutex_lock (&st->lock);
+  if (st->stall) {
+    st->stalled = TRUE;
+    g_cond_broadcast (&st->cond);
+    while (st->stall)
+      g_cond_wait (&st->cond, &st->lock);
+  }
+  g_mutex_unlock (&st->lock);
+}
+
+static gboolean
+wait_keys (GstE2eeKeyManager * m, guint64 want, gint64 timeout_us)
+{
+  gint64 end = g_get_monotonic_time () + timeout_us;
+
+  while (mstat (m, "keys-received") < want) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (10 * 1000);
+  }
+  return TRUE;
+}
+
+/* 10 000 messages at once, garbage and well-formed but useless: what the
+ * manager's thread has not taken in is bounded (1024 messages, 4 MiB); the
+ * rest is dropped unread and counted; the manager stays responsive. */
+GST_START_TEST (test_flood)
+{
+  GstE2eeKeyManager *a, *b;
+  Peer *mallory;
+  Stall st = { 0, };
+  guint i, accepted = 0;
+  guint64 in, dropped, keys;
+  gchar *msgs[6], *data, *huge_field, *big;
+  gint64 start, took;
+
+  router_init ();
+  a = party ("alice");
+  b = party ("bob");
+  join (a);
+  join (b);
+  settle ();
+  mallory = peer_joined ("mallory", a);
+  mallory->respond = FALSE;
+  g_mutex_init (&st.lock);
+  g_cond_init (&st.cond);
+  g_signal_connect (a, "send-message", G_CALLBACK (on_send_stall), &st);
+
+  data = encrypted_data (mallory->session, "{}", "u");
+  msgs[0] = g_strdup ("{not json");
+  msgs[1] = hello_msg ("mallory", "alice", peer_curve (mallory),
+      peer_ed (mallory));
+  /* a genuine message, over and over: olm refuses the replays */
+  msgs[2] = olm_msg ("mallory", "alice", "key-info", data);
+  msgs[3] = olm_msg ("mallory", "alice", "key-info",
+      "{\"ciphertext\":{\"type\":1,\"body\":\"AAAAAAAAAAAAAAAAAAAAAAAA\"},"
+      "\"uuid\":\"u\"}");
+  msgs[4] = olm_msg ("mallory", "carol", "sas-start", "{}");
+  msgs[5] = g_strdup ("{\"type\":\"olm\",\"from\":\"mallory\",\"to\":\"alice\","
+      "\"olm\":{\"type\":\"session-ack\",\"data\":{\"uuid\":\"x\","
+      "\"ciphertext\":{\"type\":0,\"body\":\"AAAA\"}}}}");
+  g_free (data);
+
+  /* alice's thread is held: exactly 1024 small messages wait for it */
+  g_mutex_lock (&st.lock);
+  st.stall = TRUE;
+  g_mutex_unlock (&st.lock);
+  gst_e2ee_key_manager_add_participant (a, "nobody");
+  g_mutex_lock (&st.lock);
+  while (!st.stalled)
+    g_cond_wait (&st.cond, &st.lock);
+  g_mutex_unlock (&st.lock);
+
+  in = mstat (a, "messages-in");
+  dropped = mstat (a, "dropped");
+  start = g_get_monotonic_time ();
+  for (i = 0; i < 10000; i++)
+    if (gst_e2ee_key_manager_receive_message (a, msgs[i % 6]))
+      accepted++;
+  took = g_get_monotonic_time () - start;
+  GST_INFO ("10000 messages handed over in %" G_GINT64_FORMAT " us", took);
+  fail_unless_equals_int (accepted, 1024);
+  fail_unless_equals_uint64 (mstat (a, "dropped"), dropped + 10000 - 1024);
+
+  /* big messages: 4 MiB waiting at most */
+  huge_field = g_strnfill (60 * 1024, 'A');
+  big = hello_msg ("mallory", "alice", huge_field, huge_field);
+  fail_if (gst_e2ee_key_manager_receive_message (a, big));
+  g_free (big);
+  big = g_strdup_printf ("{\"type\":\"x\",\"from\":\"m\",\"pad\":\"%s\"}",
+      huge_field);
+  dropped = mstat (a, "dropped");
+  accepted = 0;
+  for (i = 0; i < 200; i++)
+    if (gst_e2ee_key_manager_receive_message (a, big))
+      accepted++;
+  /* 1024 small ones wait already: all refused */
+  fail_unless_equals_int (accepted, 0);
+  fail_unless_equals_uint64 (mstat (a, "dropped"), dropped + 200);
+
+  g_mutex_lock (&st.lock);
+  st.stall = FALSE;
+  g_cond_broadcast (&st.cond);
+  g_mutex_unlock (&st.lock);
+  gst_e2ee_key_manager_flush (a);
+
+  /* everything that came in is accounted for */
+  fail_unless_equals_uint64 (mstat (a, "messages-in"), in + 10000 + 1 + 200);
+  /* now with big messages only: at most 4 MiB of them wait */
+  g_mutex_lock (&st.lock);
+  st.stall = TRUE;
+  st.stalled = FALSE;
+  g_mutex_unlock (&st.lock);
+  gst_e2ee_key_manager_add_participant (a, "nobody-else");
+  g_mutex_lock (&st.lock);
+  while (!st.stalled)
+    g_cond_wait (&st.cond, &st.lock);
+  g_mutex_unlock (&st.lock);
+  accepted = 0;
+  for (i = 0; i < 200; i++)
+    if (gst_e2ee_key_manager_receive_message (a, big))
+      accepted++;
+  fail_unless_equals_int (accepted, (4 * 1024 * 1024) / strlen (big));
+  g_mutex_lock (&st.lock);
+  st.stall = FALSE;
+  g_cond_broadcast (&st.cond);
+  g_mutex_unlock (&st.lock);
+  gst_e2ee_key_manager_flush (a);
+  g_signal_handlers_disconnect_by_data (a, &st);
+
+  /* not stalled: 10 000 as fast as they come; then a rotation still
+   * reaches bob in bounded time */
+  for (i = 0; i < 10000; i++)
+    gst_e2ee_key_manager_receive_message (a, msgs[i % 6]);
+  keys = mstat (b, "keys-received");
+  start = g_get_monotonic_time ();
+  gst_e2ee_key_manager_rotate_key (a);
+  mallory->respond = TRUE;
+  fail_unless (wait_keys (b, keys + 1, 20 * G_USEC_PER_SEC),
+      "the new key did not reach bob");
+  GST_INFO ("rotation reached bob %" G_GINT64_FORMAT " us after the flood",
+      g_get_monotonic_time () - start);
+  settle ();
+  fail_unless (mstat (a, "decrypt-failed") > 0);
+  fail_unless_equals_uint64 (mstat (a, "key-index"), 1);
+  fail_unless (call_works (a, b, 1));
+  fail_unless_equals_int (n_participants (a), 2);
+
+  for (i = 0; i < 6; i++)
+    g_free (msgs[i]);
+  g_free (big);
+  g_free (huge_field);
+  g_mutex_clear (&st.lock);
+  g_cond_clear (&st.cond);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* 10 MB strings inside otherwise valid messages are refused unread;
+ * fields that fit the 64 KiB limit but not their purpose are refused. */
+GST_START_TEST (test_huge_fields)
+{
+  GstE2eeKeyManager *a, *b;
+  Peer *mallory;
+  gchar *huge, *big, *plain, *data;
+  guint64 malformed, failed, keys;
+  guint n;
+
+  router_init ();
+  a = party ("alice");
+  b = party ("bob");
+  join (a);
+  join (b);
+  settle ();
+  mallory = peer_joined ("mallory", a);
+  settle ();
+  malformed = mstat (a, "malformed");
+  failed = mstat (a, "decrypt-failed");
+  keys = mstat (a, "keys-received");
+
+  huge = g_strnfill (10 * 1024 * 1024, 'A');
+  fail_if (deliver (a, hello_msg ("zed", NULL, huge, peer_ed (mallory))));
+  data = g_strdup_printf ("{\"ciphertext\":{\"type\":1,\"body\":\"%s\"},"
+      "\"uuid\":\"u\"}", huge);
+  fail_if (deliver (a, olm_msg ("mallory", "alice", "key-info", data)));
+  g_free (data);
+  data = g_strdup_printf ("{\"idKey\":\"%s\",\"otKey\":\"x\",\"uuid\":\"u\"}",
+      huge);
+  fail_if (deliver (a, olm_msg ("mallory", "alice", "session-init", data)));
+  g_free (data);
+  fail_if (deliver (a, olm_msg ("mallory", huge, "key-info", "{}")));
+  g_free (huge);
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "malformed"), malformed + 4);
+
+  /* 60 KB fields, under the message limit */
+  big = g_strnfill (60 * 1024, 'A');
+  malformed = mstat (a, "malformed");
+  n = 0;
+  fail_unless (deliver (a, hello_msg ("zed", NULL, big, peer_ed (mallory))));
+  n++;
+  fail_unless (deliver (a, hello_msg (big, NULL, peer_curve (mallory),
+              peer_ed (mallory))));
+  n++;
+  data = g_strdup_printf ("{\"uuid\":\"%s\",\"ciphertext\":{\"type\":1,"
+      "\"body\":\"AAAA\"}}", big);
+  fail_unless (deliver (a, olm_msg ("mallory", "alice", "key-info", data)));
+  g_free (data);
+  n++;
+  data = g_strdup_printf ("{\"transactionId\":\"%s\"}", big);
+  fail_unless (deliver (a, olm_msg ("mallory", "alice", "sas-start", data)));
+  g_free (data);
+  n++;
+  /* a 60 KB olm body that is not a message: decrypt-failed */
+  data = g_strdup_printf ("{\"ciphertext\":{\"type\":1,\"body\":\"%s\"},"
+      "\"uuid\":\"u\"}", big);
+  fail_unless (deliver (a, olm_msg ("mallory", "alice", "key-info", data)));
+  g_free (data);
+  /* a genuine key-info carrying a 40 KB key */
+  {
+    gchar *k = g_strnfill (40 * 1024, 'B');
+
+    plain = g_strdup_printf ("{\"key\":\"%s\",\"keyIndex\":2}", k);
+    peer_send_plain (mallory, NULL, "key-info", plain);
+    g_free (plain);
+    g_free (k);
+    n++;
+  }
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "malformed"), malformed + n);
+  fail_unless_equals_uint64 (mstat (a, "decrypt-failed"), failed + 1);
+  fail_unless_equals_uint64 (mstat (a, "keys-received"), keys);
+  fail_if (has_participant (a, "zed"));
+  fail_unless_equals_int (n_participants (a), 2);
+  fail_unless (key_works (a, "mallory", mallory->key, 0, 1));
+  fail_unless (call_works (b, a, 2));
+  fail_unless (call_works (a, b, 3));
+
+  g_free (big);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+static gint dropped_acks, dropped_inits;
+
+/* loses carol's first session-ack to alice and alice's first
+ * session-init to bob */
+static gboolean
+drop_first_handshakes (const gchar * from, const gchar * to, const gchar * msg)
+{
+  if (g_str_equal (from, "carol") && g_str_equal (to, "alice")
+      && strstr (msg, "\"session-ack\""))
+    return g_atomic_int_add (&dropped_acks, 1) == 0;
+  if (g_str_equal (from, "alice") && g_str_equal (to, "bob")
+      && strstr (msg, "\"session-init\""))
+    return g_atomic_int_add (&dropped_inits, 1) == 0;
+  return FALSE;
+}
+
+static gboolean
+wait_sessions (GstE2eeKeyManager * m, guint64 want, gint64 timeout_us)
+{
+  gint64 end = g_get_monotonic_time () + timeout_us;
+
+  while (mstat (m, "sessions") < want) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (50 * 1000);
+  }
+  return TRUE;
+}
+
+/* Half-open handshakes: a lost session-init, a lost session-ack, a peer
+ * that lost its session but kept its account, a peer back with a new
+ * account. Each ends with a working session and keys flowing. */
+GST_START_TEST (test_half_open)
+{
+  GstE2eeKeyManager *a, *b, *c, *b2;
+  Peer *aaron;
+  GstBus *bus;
+  guint64 sessions, imp;
+
+  router_init ();
+  dropped_acks = dropped_inits = 0;
+  router.drop = drop_first_handshakes;
+  a = party ("alice");
+  b = party ("bob");
+  c = party ("carol");
+  join (a);
+  join (b);
+  join (c);
+  settle ();
+  /* alice (the initiator of both) has a session with neither */
+  fail_unless_equals_int (g_atomic_int_get (&dropped_acks), 1);
+  fail_unless_equals_int (g_atomic_int_get (&dropped_inits), 1);
+  fail_unless_equals_uint64 (mstat (a, "sessions"), 0);
+  fail_if (call_works (b, a, 1));
+  fail_if (call_works (a, c, 2));
+  /* carol has a session alice never got the ack of (and one with bob) */
+  fail_unless_equals_uint64 (mstat (c, "sessions"), 2);
+
+  /* alice tries again once her session-inits time out (5 s) */
+  fail_unless (wait_sessions (a, 2, 15 * G_USEC_PER_SEC));
+  settle ();
+  fail_unless (mstat (a, "refused") >= 2);
+  fail_unless_equals_uint64 (mstat (c, "sessions"), 3);
+  fail_unless (call_works (a, b, 3));
+  fail_unless (call_works (b, a, 4));
+  fail_unless (call_works (a, c, 5));
+  fail_unless (call_works (c, a, 6));
+  router.drop = NULL;
+
+  /* aaron (lower id than bob: the initiator) lost his session but kept his
+   * account: his new session-init is a candidate at bob until aaron uses
+   * it; then it replaces the old one and keys flow both ways */
+  aaron = peer_new ("aaron", b);
+  peer_hello (aaron, NULL);
+  settle ();
+  fail_unless_equals_int (aaron->session_inits, 0);
+  peer_start_session (aaron);
+  settle ();
+  fail_unless (aaron->session != NULL);
+  fail_unless (key_works (b, "aaron", aaron->key, 0, 7));
+  fail_unless (peer_key_works (aaron, 8));
+  sessions = mstat (b, "sessions");
+  gst_e2ee_olm_session_free (aaron->session);
+  aaron->session = NULL;
+  aaron->keys_got = 0;
+  aaron->key[0] ^= 0xff;
+  aaron->key_index = 1;
+  peer_start_session (aaron);
+  settle ();
+  fail_unless_equals_uint64 (mstat (b, "sessions"), sessions + 1);
+  fail_unless (aaron->session != NULL);
+  fail_unless (peer_key_works (aaron, 9));
+  fail_unless (aaron->keys_got >= 1);
+  fail_unless (key_works (b, "aaron", aaron->key, 1, 10));
+  /* bob now talks on the new session */
+  aaron->keys_got = 0;
+  gst_e2ee_key_manager_rotate_key (b);
+  settle ();
+  fail_unless (aaron->keys_got >= 1);
+  fail_unless_equals_int (aaron->got_index, 1);
+  fail_unless (peer_key_works (aaron, 11));
+  fail_unless_equals_int (aaron->decrypt_failed, 0);
+
+  /* aaron back with a new account: its hello and its session-init are
+   * refused (it could be anyone) until the application removes aaron */
+  g_ptr_array_remove (router.peers, aaron);
+  peer_free (aaron);
+  aaron = peer_new ("aaron", b);
+  aaron->key[1] ^= 0x55;
+  imp = mstat (b, "impersonations");
+  peer_hello (aaron, NULL);
+  peer_start_session (aaron);
+  settle ();
+  fail_unless_equals_uint64 (mstat (b, "impersonations"), imp + 2);
+  fail_if (aaron->session != NULL);
+  fail_if (key_works (b, "aaron", aaron->key, 0, 12));
+  gst_e2ee_key_manager_remove_participant (b, "aaron");
+  settle ();
+  peer_hello (aaron, NULL);
+  settle ();
+  peer_start_session (aaron);
+  settle ();
+  fail_unless (aaron->session != NULL);
+  fail_unless (key_works (b, "aaron", aaron->key, 0, 13));
+  fail_unless (peer_key_works (aaron, 14));
+
+  /* bob restarts with a new account: alice refuses the new identity (it
+   * could be anyone's) and tells the application, and keeps the old
+   * session, until the application removes bob; then bob is new to her */
+  bus = watch_bus (a);
+  g_ptr_array_remove (router.peers, aaron);
+  peer_free (aaron);
+  g_ptr_array_remove (router.managers, b);
+  gst_object_unref (b);
+  b2 = party ("bob");
+  join (b2);
+  settle ();
+  fail_unless (mstat (a, "impersonations") >= 1);
+  fail_unless (bus_has (bus, GST_MESSAGE_ERROR, "bob"));
+  fail_if (call_works (b2, a, 15));
+  gst_e2ee_key_manager_remove_participant (a, "bob");
+  settle ();
+  gst_e2ee_key_manager_add_participant (a, "bob");
+  settle ();
+  fail_unless (has_participant (a, "bob"));
+  fail_unless (call_works (b2, a, 16));
+  fail_unless (call_works (a, b2, 17));
+
+  unwatch_bus (a, bus);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* Impersonation: a hello in a known participant's name with other
+ * identity keys is refused, counted and reported; the real participant's
+ * session and keys stay. First contact is trust on first use. */
+GST_START_TEST (test_impersonation)
+{
+  GstE2eeKeyManager *a, *b, *c;
+  Peer *mallory, *eve;
+  GstBus *bus;
+  guint64 imp, sessions;
+  gchar *bob_curve, *bob_ed;
+  guint i;
+
+  router_init ();
+  a = party ("alice");
+  b = party ("bob");
+  join (a);
+  join (b);
+  settle ();
+  bus = watch_bus (a);
+  mallory = peer_new ("mallory", a);
+  imp = mstat (a, "impersonations");
+  sessions = mstat (a, "sessions");
+  g_object_get (b, "curve25519-key", &bob_curve, "ed25519-key", &bob_ed, NULL);
+
+  /* all keys hers; then one of bob's keys with one of hers, each way;
+   * directed and broadcast */
+  peer_hello (mallory, "bob");
+  deliver (a, hello_msg ("bob", NULL, peer_curve (mallory), peer_ed (mallory)));
+  deliver (a, hello_msg ("bob", "alice", bob_curve, peer_ed (mallory)));
+  deliver (a, hello_msg ("bob", "alice", peer_curve (mallory), bob_ed));
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "impersonations"), imp + 4);
+  fail_unless (bus_has (bus, GST_MESSAGE_ERROR, "bob"));
+  fail_unless_equals_uint64 (mstat (a, "sessions"), sessions);
+  fail_unless_equals_int (n_participants (a), 1);
+  fail_unless (call_works (b, a, 1));
+  fail_unless (call_works (a, b, 2));
+  gst_e2ee_key_manager_rotate_key (b);
+  settle ();
+  fail_unless (call_works (b, a, 3));
+
+  /* over and over: each counted, but the same error is not posted again
+   * within a second (the bus is not a channel for the attacker's flood) */
+  imp = mstat (a, "impersonations");
+  for (i = 0; i < 200; i++)
+    peer_hello (mallory, "bob");
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "impersonations"), imp + 200);
+  fail_unless (bus_count (bus, GST_MESSAGE_ERROR) <= 3);
+
+  /* TOFU: eve says hello as carol before carol does; alice trusts the
+   * first keys she sees for an id, and refuses carol's own. SAS would
+   * show it (test_sas_tampered_identity in keymanager.c). */
+  eve = peer_new ("eve", a);
+  peer_hello (eve, "carol");
+  settle ();
+  fail_unless (has_participant (a, "carol"));
+  imp = mstat (a, "impersonations");
+  c = party ("carol");
+  join (c);
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "impersonations"), imp + 1);
+  fail_unless (bus_has (bus, GST_MESSAGE_ERROR, "carol"));
+  fail_if (call_works (c, a, 4));
+  fail_if (call_works (a, c, 5));
+  /* bob, who met carol herself, is fine */
+  fail_unless (call_works (c, b, 6));
+
+  g_free (bob_curve);
+  g_free (bob_ed);
+  unwatch_bus (a, bus);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* Hellos from a thousand ids: at most max-participants participants
+ * (default 100), the rest counted and one warning; the application's own
+ * add-participant still works. */
+GST_START_TEST (test_participant_cap)
+{
+  GstE2eeKeyManager *a, *b;
+  Peer *mallory;
+  GstBus *bus;
+  guint max, i;
+  gchar *id;
+
+  router_init ();
+  a = party ("alice");
+  g_object_get (a, "max-participants", &max, NULL);
+  fail_unless_equals_int (max, 100);
+  b = party ("bob");
+  join (a);
+  join (b);
+  settle ();
+  bus = watch_bus (a);
+  mallory = peer_new ("mallory", a);
+
+  for (i = 0; i < 1000; i++) {
+    id = g_strdup_printf ("z%04u", i);
+    /* each gets an answer and, as alice has the lower id, a session-init
+     * with a one-time key */
+    deliver (a, hello_msg (id, NULL, peer_curve (mallory), peer_ed (mallory)));
+    g_free (id);
+  }
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "participants"), 100);
+  fail_unless_equals_uint64 (mstat (a, "participants-refused"), 1000 - 99);
+  fail_unless_equals_int (n_participants (a), 100);
+  fail_unless (has_participant (a, "z0098"));
+  fail_if (has_participant (a, "z0099"));
+  /* at most one session-init each (and alice's to bob) */
+  fail_unless (router.session_inits->len <= 1 + 99);
+  fail_unless (bus_has (bus, GST_MESSAGE_WARNING, "max-participants"));
+  /* bob, known before, is unaffected */
+  fail_unless (call_works (b, a, 1));
+  fail_unless (call_works (a, b, 2));
+
+  /* the application may still add whom it wants */
+  fail_unless (gst_e2ee_key_manager_add_participant (a, "zz-app"));
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "participants"), 101);
+  /* a leave makes room again; a lower limit refuses more */
+  for (i = 0; i < 10; i++) {
+    id = g_strdup_printf ("z%04u", i);
+    gst_e2ee_key_manager_remove_participant (a, id);
+    g_free (id);
+  }
+  settle ();
+  g_object_set (a, "max-participants", 95, NULL);
+  for (i = 2000; i < 2010; i++) {
+    id = g_strdup_printf ("z%04u", i);
+    deliver (a, hello_msg (id, NULL, peer_curve (mallory), peer_ed (mallory)));
+    g_free (id);
+  }
+  settle ();
+  fail_unless_equals_uint64 (mstat (a, "participants"), 95);
+  fail_unless (has_participant (a, "z2003"));
+  fail_if (has_participant (a, "z2004"));
+
+  /* with auto-admit off, strangers are capped the same way */
+  {
+    GstE2eeKeyManager *d = party ("dave");
+
+    g_ptr_array_add (router.managers, d);
+    g_object_set (d, "auto-admit", FALSE, "max-participants", 10, NULL);
+    for (i = 0; i < 50; i++) {
+      id = g_strdup_printf ("y%04u", i);
+      deliver (d, hello_msg (id, NULL, peer_curve (mallory),
+              peer_ed (mallory)));
+      g_free (id);
+    }
+    settle ();
+    fail_unless_equals_uint64 (mstat (d, "participants"), 10);
+    fail_unless_equals_uint64 (mstat (d, "participants-refused"), 40);
+    fail_unless_equals_int (n_participants (d), 0);
+  }
+
+  unwatch_bus (a, bus);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+static Suite *
+hostile_suite (void)
+{
+  Suite *s = suite_create ("e2ee-hostile");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_wrong_recipient);
+  tcase_add_test (tc, test_replayed_session_init);
+  tcase_add_test (tc, test_key_info_for_another);
+  tcase_add_test (tc, test_key_index_bounds);
+  tcase_add_test (tc, test_flood);
+  tcase_add_test (tc, test_huge_fields);
+  tcase_add_test (tc, test_half_open);
+  tcase_add_test (tc, test_impersonation);
+  tcase_add_test (tc, test_participant_cap);
+  return s;
+}
+
+GST_CHECK_MAIN (hostile);
