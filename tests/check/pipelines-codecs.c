@@ -33,6 +33,8 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+
+#include "pipeline-util.h"
 #include <gst/check/gstharness.h>
 #include <gst/rtp/gstrtpbuffer.h>
 #include <gst/codecparsers/gsth264parser.h>
@@ -139,111 +141,6 @@ static const Chain x265_chain = {
 #define AV1_ENCODER "av1enc cpu-used=8 usage-profile=realtime " \
     "keyframe-max-dist=30 lag-in-frames=0 target-bitrate=400"
 
-typedef struct
-{
-  GMutex lock;
-  GPtrArray *frames;            /* GBytes; RTP packets for the pay pads */
-  GArray *delta;                /* gboolean: the buffer's DELTA_UNIT flag */
-} Recorder;
-
-static void
-recorder_add (Recorder * rec, GstBuffer * buf)
-{
-  GstMapInfo map;
-  gboolean delta = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
-
-  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
-  g_mutex_lock (&rec->lock);
-  g_ptr_array_add (rec->frames, g_bytes_new (map.data, map.size));
-  g_array_append_val (rec->delta, delta);
-  g_mutex_unlock (&rec->lock);
-  gst_buffer_unmap (buf, &map);
-}
-
-static GstPadProbeReturn
-record_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  Recorder *rec = user_data;
-
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    recorder_add (rec, GST_PAD_PROBE_INFO_BUFFER (info));
-  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
-    GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
-    guint i;
-
-    for (i = 0; i < gst_buffer_list_length (list); i++)
-      recorder_add (rec, gst_buffer_list_get (list, i));
-  }
-  return GST_PAD_PROBE_OK;
-}
-
-static Recorder *
-record (GstElement * pipe, const gchar * element, const gchar * pad_name)
-{
-  Recorder *rec = g_new0 (Recorder, 1);
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), element);
-  GstPad *pad;
-
-  fail_unless (e != NULL, "no element %s", element);
-  pad = gst_element_get_static_pad (e, pad_name);
-  fail_unless (pad != NULL);
-  g_mutex_init (&rec->lock);
-  rec->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
-  rec->delta = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_BUFFER_LIST, record_cb, rec, NULL);
-  gst_object_unref (pad);
-  gst_object_unref (e);
-  return rec;
-}
-
-static void
-recorder_free (Recorder * rec)
-{
-  g_ptr_array_unref (rec->frames);
-  g_array_unref (rec->delta);
-  g_mutex_clear (&rec->lock);
-  g_free (rec);
-}
-
-static guint64
-get_stat (GstElement * pipe, const gchar * element, const gchar * field)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), element);
-  GstStructure *s;
-  guint64 v = G_MAXUINT64;
-
-  g_object_get (e, "stats", &s, NULL);
-  fail_unless (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  gst_object_unref (e);
-  return v;
-}
-
-static void
-run_to_eos (GstElement * pipe)
-{
-  GstBus *bus = gst_element_get_bus (pipe);
-  GstMessage *msg;
-
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND,
-      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
-  fail_unless (msg != NULL, "timeout");
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *err = NULL;
-    gchar *dbg = NULL;
-
-    gst_message_parse_error (msg, &err, &dbg);
-    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (msg->src), err->message,
-        dbg);
-  }
-  gst_message_unref (msg);
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (bus);
-}
 
 static GstElement *
 launch (const gchar * desc)
@@ -579,7 +476,7 @@ check_chain (const Chain * c)
   dec_out = record (pipe, "dec", "src");
   decoded = record (pipe, "decoder", "src");
 
-  run_to_eos (pipe);
+  run_to_eos (pipe, 120);
 
   n = encoded->frames->len;
   fail_unless (n >= N_FRAMES, "%s: only %u frames", c->name, n);
@@ -632,7 +529,7 @@ check_chain_wrong_key (const Chain * c)
   sent = record (pipe, "enc", "src");
   to_decoder = record (pipe, "decoder", "sink");
 
-  run_to_eos (pipe);
+  run_to_eos (pipe, 120);
 
   fail_unless (sent->frames->len >= N_FRAMES_WRONG_KEY);
   fail_unless_equals_int (to_decoder->frames->len, 0);
@@ -729,7 +626,7 @@ GST_START_TEST (test_av1)
   wire = record (pipe, "enc", "src");
   dec_out = record (pipe, "dec", "src");
   decoded = record (pipe, "decoder", "src");
-  run_to_eos (pipe);
+  run_to_eos (pipe, 120);
 
   n = encoded->frames->len;
   fail_unless (n >= N_FRAMES);
@@ -785,7 +682,7 @@ GST_START_TEST (test_av1_wrong_key)
       "av1dec name=decoder ! fakesink sync=false async=false");
   sent = record (pipe, "enc", "src");
   to_decoder = record (pipe, "decoder", "sink");
-  run_to_eos (pipe);
+  run_to_eos (pipe, 120);
   fail_unless (sent->frames->len >= N_FRAMES_WRONG_KEY);
   fail_unless_equals_int (to_decoder->frames->len, 0);
   fail_unless_equals_uint64 (get_stat (pipe, "dec", "auth-failed"),
@@ -821,7 +718,7 @@ GST_START_TEST (test_av1_matroska)
   pipe = launch (desc);
   g_free (desc);
   encoded = record (pipe, "clear", "src");
-  run_to_eos (pipe);
+  run_to_eos (pipe, 120);
   gst_object_unref (pipe);
 
   desc = g_strdup_printf ("filesrc location=\"%s\" ! matroskademux ! "
@@ -831,7 +728,7 @@ GST_START_TEST (test_av1_matroska)
   g_free (desc);
   dec_out = record (pipe, "dec", "src");
   decoded = record (pipe, "decoder", "src");
-  run_to_eos (pipe);
+  run_to_eos (pipe, 120);
 
   n = encoded->frames->len;
   fail_unless (n >= 90);

@@ -28,90 +28,13 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+
+#include "pipeline-util.h"
 #include <string.h>
 
 #define KEY_A "0100000000000000000000000000000000000000000000000000000000000000"
 #define KEY_B "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
 
-typedef struct
-{
-  GPtrArray *frames;            /* GBytes */
-} Recorder;
-
-static GstPadProbeReturn
-record_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  Recorder *rec = user_data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstMapInfo map;
-
-  gst_buffer_map (buf, &map, GST_MAP_READ);
-  g_ptr_array_add (rec->frames, g_bytes_new (map.data, map.size));
-  gst_buffer_unmap (buf, &map);
-  return GST_PAD_PROBE_OK;
-}
-
-static Recorder *
-record (GstElement * pipe, const gchar * element, const gchar * pad_name)
-{
-  Recorder *rec = g_new0 (Recorder, 1);
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), element);
-  GstPad *pad;
-
-  fail_unless (e != NULL, "no element %s", element);
-  pad = gst_element_get_static_pad (e, pad_name);
-  rec->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, record_cb, rec, NULL);
-  gst_object_unref (pad);
-  gst_object_unref (e);
-  return rec;
-}
-
-static void
-recorder_free (Recorder * rec)
-{
-  g_ptr_array_unref (rec->frames);
-  g_free (rec);
-}
-
-static guint64
-stat (GstElement * pipe, const gchar * element, const gchar * field)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), element);
-  GstStructure *s;
-  guint64 v = G_MAXUINT64;
-
-  g_object_get (e, "stats", &s, NULL);
-  fail_unless (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  gst_object_unref (e);
-  return v;
-}
-
-static void
-run_to_eos (GstElement * pipe)
-{
-  GstBus *bus = gst_element_get_bus (pipe);
-  GstMessage *msg;
-
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
-  fail_unless (msg != NULL, "timeout");
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *err = NULL;
-    gchar *dbg = NULL;
-
-    gst_message_parse_error (msg, &err, &dbg);
-    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (msg->src), err->message,
-        dbg);
-  }
-  gst_message_unref (msg);
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (bus);
-}
 
 typedef struct
 {
@@ -162,7 +85,7 @@ check_bit_exact (const Chain * c)
   Recorder *decoded = record (pipe, "decoder", "src");
   guint i, n;
 
-  run_to_eos (pipe);
+  run_to_eos (pipe, 60);
 
   n = clear_in->frames->len;
   fail_unless (n >= c->n_frames, "only %u frames", n);
@@ -189,8 +112,8 @@ check_bit_exact (const Chain * c)
   }
   /* every frame decodes: one output per frame */
   fail_unless_equals_int (decoded->frames->len, n);
-  fail_unless_equals_uint64 (stat (pipe, "dec", "auth-failed"), 0);
-  fail_unless_equals_uint64 (stat (pipe, "dec", "frames-out"), n);
+  fail_unless_equals_uint64 (get_stat (pipe, "dec", "auth-failed"), 0);
+  fail_unless_equals_uint64 (get_stat (pipe, "dec", "frames-out"), n);
 
   recorder_free (clear_in);
   recorder_free (wire);
@@ -206,12 +129,13 @@ check_wrong_key (const Chain * c)
   Recorder *to_decoder = record (pipe, "decoder", "sink");
   Recorder *sent = record (pipe, "enc", "src");
 
-  run_to_eos (pipe);
+  run_to_eos (pipe, 60);
   fail_unless (sent->frames->len >= c->n_frames);
   fail_unless_equals_int (to_decoder->frames->len, 0);
-  fail_unless_equals_uint64 (stat (pipe, "dec", "auth-failed"),
+  fail_unless_equals_uint64 (get_stat (pipe, "dec", "auth-failed"),
       sent->frames->len);
-  fail_unless_equals_uint64 (stat (pipe, "dec", "dropped"), sent->frames->len);
+  fail_unless_equals_uint64 (get_stat (pipe, "dec", "dropped"),
+      sent->frames->len);
   recorder_free (sent);
   recorder_free (to_decoder);
   gst_object_unref (pipe);
