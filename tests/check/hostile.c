@@ -489,12 +489,14 @@ on_send_stall (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
   g_mutex_unlock (&st->lock);
 }
 
+/* Waits until the counter @field of @m's stats reaches @want. */
 static gboolean
-wait_keys (GstE2eeKeyManager * m, guint64 want, gint64 timeout_us)
+wait_stat (GstE2eeKeyManager * m, const gchar * field, guint64 want,
+    gint64 timeout_us)
 {
   gint64 end = g_get_monotonic_time () + timeout_us;
 
-  while (mstat (m, "keys-received") < want) {
+  while (mstat (m, field) < want) {
     if (g_get_monotonic_time () > end)
       return FALSE;
     g_usleep (10 * 1000);
@@ -617,8 +619,8 @@ GST_START_TEST (test_flood)
   start = g_get_monotonic_time ();
   gst_e2ee_key_manager_rotate_key (a);
   mallory->respond = TRUE;
-  fail_unless (wait_keys (b, keys + 1, 20 * G_USEC_PER_SEC),
-      "the new key did not reach bob");
+  fail_unless (wait_stat (b, "keys-received", keys + 1,
+          20 * G_USEC_PER_SEC), "the new key did not reach bob");
   GST_INFO ("rotation reached bob %" G_GINT64_FORMAT " us after the flood",
       g_get_monotonic_time () - start);
   settle ();
@@ -740,19 +742,6 @@ drop_first_handshakes (const gchar * from, const gchar * to, const gchar * msg)
   return FALSE;
 }
 
-static gboolean
-wait_sessions (GstE2eeKeyManager * m, guint64 want, gint64 timeout_us)
-{
-  gint64 end = g_get_monotonic_time () + timeout_us;
-
-  while (mstat (m, "sessions") < want) {
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    g_usleep (50 * 1000);
-  }
-  return TRUE;
-}
-
 /* Half-open handshakes: a lost session-init, a lost session-ack, a peer
  * that lost its session but kept its account, a peer back with a new
  * account. Each ends with a working session and keys flowing. */
@@ -783,7 +772,7 @@ GST_START_TEST (test_half_open)
   fail_unless_equals_uint64 (mstat (c, "sessions"), 2);
 
   /* alice tries again once her session-inits time out (5 s) */
-  fail_unless (wait_sessions (a, 2, 15 * G_USEC_PER_SEC));
+  fail_unless (wait_stat (a, "sessions", 2, 15 * G_USEC_PER_SEC));
   settle ();
   fail_unless (mstat (a, "refused") >= 2);
   fail_unless_equals_uint64 (mstat (c, "sessions"), 3);
