@@ -43,6 +43,8 @@ const WRONG_KEY_WATCH_MS = 10000;
 const MIN_MATCHED = { video: 30, audio: 50 };
 // longer than the bot's grace for late reports (browser-call.c)
 const SETTLE_MS = 6000;
+// with relayed keys: frames in flight under the pre-join key (see goodCall)
+const RELAY_GRACE_MS = 2000;
 
 const { values: opts } = parseArgs({
   options: {
@@ -214,6 +216,17 @@ async function goodCall(browser, port, query, fragment, label, relay = false,
       failures.push(`${label}: audio: ${JSON.stringify(st.audio)}`);
   }
   const firstSeen = st;
+  // With relayed keys the page gets the bot's key just after the bot
+  // ratcheted it for the page's join, and the call can be complete within
+  // a few hundred ms of that: frames the bot sent under the pre-join key
+  // that are still in flight then (jitter buffer, retransmissions) fail at
+  // the page, as they must. The page's counters are taken as the baseline
+  // after this grace period; from then on nothing may fail.
+  let baseline = firstSeen;
+  if (relay && passed) {
+    await sleep(RELAY_GRACE_MS);
+    baseline = await status(page);
+  }
   // every output of e2eedec so far has had time to be matched
   await sleep(SETTLE_MS);
   st = await status(page);
@@ -227,20 +240,21 @@ async function goodCall(browser, port, query, fragment, label, relay = false,
     // at the bot, the bot's at the page) are dropped as missing-key, and
     // the bot's frames still under its key from before the page joined
     // (it ratchets for newcomers) fail at the page: the newcomer must not
-    // read them. Past the first complete second, nothing may fail.
+    // read them. Past the grace period after the call is complete, nothing
+    // may fail at the page.
     const missingOk = relay;
     if ((b.authFailed ?? 1) !== 0 || (!missingOk && (b.missingKey ?? 1) !== 0) || (b.badFrames ?? 1) !== 0)
       failures.push(`${label}: e2eedec ${k}: auth-failed ${b.authFailed}, missing-key ${b.missingKey}, bad-frames ${b.badFrames}`);
     const w = (st.worker || {})[k] || {};
-    const w0 = relay && passed ? (firstSeen.worker || {})[k] || {} : {};
+    const w0 = relay && passed ? (baseline.worker || {})[k] || {} : {};
     const pageAuthFailed = (w.authFailed || 0) - (w0.authFailed || 0);
     const pageMissing = (w.missingKey || 0) - (w0.missingKey || 0);
     // A frame that reaches the page before its relayed key (the key agent
     // confirms a new key to the manager only once the page installed it,
     // but the manager switches after key-switch-timeout anyway, which a
     // loaded machine can exceed) is dropped, fail closed: with relayed keys
-    // that is not a failure; authentication failures and malformed frames
-    // always are.
+    // that is not a failure; authentication failures after the grace period
+    // and malformed frames always are.
     if (pageAuthFailed || w.badFrames || (!relay && pageMissing))
       failures.push(`${label}: the page failed to decrypt ${pageAuthFailed} ${k} frames (${w.badFrames} malformed, ${pageMissing} without a key)`);
     if (!(w.decrypted > 0))
