@@ -370,7 +370,9 @@ seal_av1 (GstE2eeKey * key, guint8 kid, const guint8 * iv,
  *   %GST_E2EE_FRAME_NO_SPACE the room it needs
  *
  * Seals @frame into new memory; the only way for codecs whose sealed frame
- * is not the clear frame plus a trailer. H.264 and H.265 access units are
+ * is not the clear frame plus a trailer, and for the others (audio, VP8,
+ * VP9) the way for a frame that may not be written: the clear header is
+ * copied and the rest encrypted from @frame to @out in one pass. H.264 and H.265 access units are
  * put in canonical form (gst_e2ee_nal_canonicalize()), sealed, and the part
  * after the clear header escaped (gst_e2ee_rbsp_escape()). AV1 temporal
  * units get their first protected OBU's size rewritten.
@@ -412,9 +414,11 @@ gst_e2ee_jframe_seal_into (GstE2eeKey * key, guint8 kid, const guint8 * iv,
   *sealed_size = size + GST_E2EE_JFRAME_TRAILER_SIZE;
   if (out_size < *sealed_size)
     return GST_E2EE_FRAME_NO_SPACE;
-  memcpy (out, frame, size);
-  h = gst_e2ee_codec_clear_size (codec, out, size);
-  if (!gst_e2ee_key_seal (key, iv, out, h, out + h, size - h, out + size))
+  /* the clear header copied, the rest encrypted on its way to @out */
+  h = gst_e2ee_codec_clear_size (codec, frame, size);
+  memcpy (out, frame, h);
+  if (!gst_e2ee_key_seal_into (key, iv, frame, h, frame + h, out + h,
+          size - h, out + size))
     return GST_E2EE_FRAME_CRYPTO_ERROR;
   write_trailer (out + size, iv, kid);
   return GST_E2EE_FRAME_OK;

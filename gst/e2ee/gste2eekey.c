@@ -433,10 +433,38 @@ gboolean
 gst_e2ee_key_seal (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
     gsize aad_len, guint8 * data, gsize len, guint8 * tag)
 {
+  return gst_e2ee_key_seal_into (key, iv, aad, aad_len, data, data, len, tag);
+}
+
+/**
+ * gst_e2ee_key_seal_into:
+ * @key: a key
+ * @iv: (array fixed-size=12): the IV, never used before under this key
+ * @aad: (array length=aad_len) (nullable): additional authenticated data
+ * @aad_len: length of @aad
+ * @in: (array length=len): plaintext
+ * @out: (array length=len) (out caller-allocates): where the ciphertext
+ *   goes: @in itself, or memory that does not overlap it
+ * @len: length of @in and @out
+ * @tag: (out caller-allocates) (array fixed-size=16): the GCM tag
+ *
+ * AES-GCM encryption from @in to @out, one pass over the data. @aad must
+ * not overlap @out.
+ *
+ * Not MT safe for the same @key.
+ *
+ * Returns: %FALSE if OpenSSL failed (then @out is undefined)
+ */
+gboolean
+gst_e2ee_key_seal_into (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
+    gsize len, guint8 * tag)
+{
   EVP_CIPHER_CTX *ctx;
   int outl;
 
   g_return_val_if_fail (key != NULL && iv != NULL && tag != NULL, FALSE);
+  g_return_val_if_fail ((in != NULL && out != NULL) || len == 0, FALSE);
 
   if (len > G_MAXINT || aad_len > G_MAXINT)
     return FALSE;
@@ -447,9 +475,9 @@ gst_e2ee_key_seal (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
   if (aad_len > 0
       && EVP_EncryptUpdate (ctx, NULL, &outl, aad, (int) aad_len) != 1)
     return FALSE;
-  if (len > 0 && EVP_EncryptUpdate (ctx, data, &outl, data, (int) len) != 1)
+  if (len > 0 && EVP_EncryptUpdate (ctx, out, &outl, in, (int) len) != 1)
     return FALSE;
-  if (EVP_EncryptFinal_ex (ctx, data + len, &outl) != 1)
+  if (EVP_EncryptFinal_ex (ctx, out + len, &outl) != 1)
     return FALSE;
   return EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_GCM_GET_TAG,
       GST_E2EE_AES_GCM_TAG_SIZE, tag) == 1;

@@ -70,6 +70,11 @@ gboolean gst_e2ee_key_seal (GstE2eeKey * key, const guint8 * iv,
     guint8 * tag);
 
 GST_E2EE_API
+gboolean gst_e2ee_key_seal_into (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
+    gsize len, guint8 * tag);
+
+GST_E2EE_API
 gboolean gst_e2ee_key_open (GstE2eeKey * key, const guint8 * iv,
     const guint8 * aad, gsize aad_len, guint8 * data, gsize len,
     const guint8 * tag);

@@ -172,7 +172,8 @@ drop_without_key (GstE2eeEnc * self, gsize size)
   return GST_BASE_TRANSFORM_FLOW_DROPPED;
 }
 
-/* Seals into new memory that replaces the frame's (H.264, H.265, AV1).
+/* Seals into new memory that replaces the frame's (H.264, H.265, AV1; any
+ * codec when the frame may not be written).
  * Takes the key's reference. */
 static GstFlowReturn
 seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
@@ -244,6 +245,18 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
   return GST_FLOW_ERROR;
 }
 
+/* Whether the frame is one memory we may write. */
+static gboolean
+frame_writable (GstBuffer * buf)
+{
+  GstMemory *mem;
+
+  if (gst_buffer_n_memory (buf) != 1)
+    return FALSE;
+  mem = gst_buffer_peek_memory (buf, 0);
+  return !GST_MEMORY_IS_READONLY (mem) && gst_memory_is_writable (mem);
+}
+
 /* Whether the frame is one memory we may write with room for the trailer
  * after its @size bytes. */
 static gboolean
@@ -252,11 +265,9 @@ has_room_for_trailer (GstBuffer * buf, gsize size)
   GstMemory *mem;
   gsize offset, maxsize;
 
-  if (gst_buffer_n_memory (buf) != 1)
+  if (!frame_writable (buf))
     return FALSE;
   mem = gst_buffer_peek_memory (buf, 0);
-  if (GST_MEMORY_IS_READONLY (mem) || !gst_memory_is_writable (mem))
-    return FALSE;
   gst_memory_get_sizes (mem, &offset, &maxsize);
   return maxsize >= offset && maxsize - offset >= size
       && maxsize - offset - size >= GST_E2EE_JFRAME_TRAILER_SIZE;
@@ -296,7 +307,10 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (!key)
     return drop_without_key (self, size);
 
-  if (!gst_e2ee_codec_seals_in_place (codec))
+  /* a frame whose memory is shared (a tee upstream: GstBaseTransform gave
+   * us a buffer of our own around the same memory) is sealed into new
+   * memory in one pass, rather than copied by the map and then sealed */
+  if (!gst_e2ee_codec_seals_in_place (codec) || !frame_writable (buf))
     return seal_rewritten (self, buf, key, index % gst_e2ee_key_ring_get_size
         (ring), codec, size);
 

@@ -643,6 +643,51 @@ GST_START_TEST (test_open_split)
 
 GST_END_TEST;
 
+/* Sealing into other memory (a frame that may not be written) gives the
+ * bytes that sealing in place gives, and leaves the frame as it was. */
+GST_START_TEST (test_seal_into_fixed)
+{
+  GstE2eeKey *key = jitsi_key (3);
+  static const gsize sizes[] = { 1, 2, 10, 11, 300, 4000 };
+  guint8 iv[12];
+  guint i;
+
+  memset (iv, 0x5c, sizeof (iv));
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    gsize size = sizes[i], sealed = 0, j;
+    guint8 *frame = g_malloc (size), *copy, *in_place, *out;
+
+    for (j = 0; j < size; j++)
+      frame[j] = (guint8) (j * 29 + i);
+    frame[0] = 0x10;
+    copy = g_memdup2 (frame, size);
+    in_place = g_malloc (size + GST_E2EE_JFRAME_TRAILER_SIZE);
+    memcpy (in_place, frame, size);
+    fail_unless (gst_e2ee_jframe_seal (key, 2, iv, GST_E2EE_CODEC_VP8,
+            in_place, size, in_place + size));
+    out = g_malloc (size + GST_E2EE_JFRAME_TRAILER_SIZE);
+    fail_unless_equals_int (gst_e2ee_jframe_seal_into (key, 2, iv,
+            GST_E2EE_CODEC_VP8, frame, size, out,
+            size + GST_E2EE_JFRAME_TRAILER_SIZE, &sealed), GST_E2EE_FRAME_OK);
+    fail_unless_equals_int (sealed, size + GST_E2EE_JFRAME_TRAILER_SIZE);
+    fail_unless (memcmp (out, in_place, sealed) == 0, "size %" G_GSIZE_FORMAT,
+        size);
+    fail_unless (memcmp (frame, copy, size) == 0, "the frame was written");
+    /* too little room: nothing written, the room it needs told */
+    fail_unless_equals_int (gst_e2ee_jframe_seal_into (key, 2, iv,
+            GST_E2EE_CODEC_VP8, frame, size, out, size, &sealed),
+        GST_E2EE_FRAME_NO_SPACE);
+    fail_unless_equals_int (sealed, size + GST_E2EE_JFRAME_TRAILER_SIZE);
+    g_free (frame);
+    g_free (copy);
+    g_free (in_place);
+    g_free (out);
+  }
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ratchet_window)
 {
   GstE2eeKey *key = jitsi_key (4);
@@ -832,6 +877,7 @@ core_suite (void)
   tcase_add_test (tc, test_tamper_every_byte);
   tcase_add_test (tc, test_missing_key);
   tcase_add_test (tc, test_open_split);
+  tcase_add_test (tc, test_seal_into_fixed);
   tcase_add_test (tc, test_ratchet_window);
   tcase_add_test (tc, test_previous_key);
   tcase_add_test (tc, test_clear_header_rules);

@@ -620,6 +620,41 @@ GST_START_TEST (test_trailer_in_padding)
 
 GST_END_TEST;
 
+/* A frame e2eeenc may not write (a tee upstream holds it too): the other
+ * holder keeps the clear frame, and the sealed one is new memory made in
+ * one pass, not a copy of the frame sealed afterwards. */
+GST_START_TEST (test_encrypt_shared_frame)
+{
+  GstHarness *enc = harness ("e2eeenc", VP8_CAPS, KEY_A);
+  GstHarness *dec = harness ("e2eedec", VP8_CAPS, KEY_A);
+  GstBuffer *in = frame (2000, 0x11, 3), *copy, *out;
+  GstMapInfo map;
+
+  copy = gst_buffer_copy_deep (in);
+  /* the test keeps a reference, as the tee's other branch would */
+  out = push_pull (enc, gst_buffer_ref (in));
+  fail_unless (out != NULL);
+  fail_unless (buffers_equal (in, copy), "the shared frame was written");
+  fail_unless_equals_int (gst_buffer_get_size (out), 2030);
+  fail_unless_equals_int (gst_buffer_n_memory (out), 1);
+  fail_if (gst_buffer_peek_memory (out, 0) == gst_buffer_peek_memory (in, 0));
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  fail_unless_equals_int (map.data[map.size - 2], 12);
+  gst_buffer_unmap (out, &map);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_BUFFER_PTS (in));
+
+  out = push_pull (dec, out);
+  fail_unless (out != NULL);
+  fail_unless (buffers_equal (out, copy));
+  gst_buffer_unref (out);
+  gst_buffer_unref (copy);
+  gst_buffer_unref (in);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_passthrough)
 {
   GstHarness *dec = harness ("e2eedec", OPUS_CAPS, NULL);
@@ -1031,6 +1066,7 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_decrypt_without_copies);
   tcase_add_test (tc, test_decrypt_read_only_h264);
   tcase_add_test (tc, test_trailer_in_padding);
+  tcase_add_test (tc, test_encrypt_shared_frame);
   tcase_add_test (tc, test_configuration_errors);
   tcase_add_test (tc, test_bad_key_in_playing);
   tcase_add_test (tc, test_key_rotation_in_playing);
