@@ -706,6 +706,15 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   return TRUE;
 }
 
+/* Whether @mem may be written where it is: not shared with another buffer
+ * and not read-only (a sub-buffer's memory). Mapping it for writing then
+ * copies nothing. */
+gboolean
+gst_e2ee_base_transform_memory_writable (GstMemory * mem)
+{
+  return !GST_MEMORY_IS_READONLY (mem) && gst_memory_is_writable (mem);
+}
+
 /* Call with the object lock held. */
 GstE2eeStats *
 gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self)

@@ -26,7 +26,6 @@
 #include <gst/e2ee/e2ee.h>
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_E2EE_BASE_TRANSFORM (gst_e2ee_base_transform_get_type ())
 G_DECLARE_DERIVABLE_TYPE (GstE2eeBaseTransform, gst_e2ee_base_transform,
     GST, E2EE_BASE_TRANSFORM, GstBaseTransform);
@@ -89,14 +88,17 @@ gboolean gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self);
 gboolean gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     GstBuffer * buf, GstE2eeCodec * codec, guint * key_index);
 
-GstE2eeKeyRing * gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self);
+GstE2eeKeyRing *gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self);
 
-GstE2eeStats * gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
+GstE2eeStats *gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
 
-void gst_e2ee_base_transform_install_participant_property (GObjectClass * klass);
+void gst_e2ee_base_transform_install_participant_property (GObjectClass *
+    klass);
 
-GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform * self);
+GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform *
+    self);
+
+gboolean gst_e2ee_base_transform_memory_writable (GstMemory * mem);
 
 G_END_DECLS
-
 #endif /* __GST_E2EE_BASE_TRANSFORM_H__ */

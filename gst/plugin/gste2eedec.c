@@ -185,7 +185,6 @@ gst_e2ee_dec_key_installed (GstE2eeBaseTransform * base)
 static gboolean
 region_writable (GstBuffer * buf, gsize region_size)
 {
-  GstMemory *mem;
   guint idx, len;
   gsize skip;
 
@@ -196,8 +195,8 @@ region_writable (GstBuffer * buf, gsize region_size)
   if (!gst_buffer_find_memory (buf, 0, region_size, &idx, &len, &skip)
       || len != 1)
     return FALSE;
-  mem = gst_buffer_peek_memory (buf, idx);
-  return !GST_MEMORY_IS_READONLY (mem) && gst_memory_is_writable (mem);
+  return gst_e2ee_base_transform_memory_writable (gst_buffer_peek_memory (buf,
+          idx));
 }
 
 /* Maps the @region_size bytes at the start of @buf, which are in one memory,

@@ -249,26 +249,19 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
 static gboolean
 frame_writable (GstBuffer * buf)
 {
-  GstMemory *mem;
-
-  if (gst_buffer_n_memory (buf) != 1)
-    return FALSE;
-  mem = gst_buffer_peek_memory (buf, 0);
-  return !GST_MEMORY_IS_READONLY (mem) && gst_memory_is_writable (mem);
+  return gst_buffer_n_memory (buf) == 1
+      && gst_e2ee_base_transform_memory_writable (gst_buffer_peek_memory (buf,
+          0));
 }
 
-/* Whether the frame is one memory we may write with room for the trailer
- * after its @size bytes. */
+/* Whether the frame, one memory we may write (frame_writable()), has room
+ * for the trailer after its @size bytes. */
 static gboolean
 has_room_for_trailer (GstBuffer * buf, gsize size)
 {
-  GstMemory *mem;
   gsize offset, maxsize;
 
-  if (!frame_writable (buf))
-    return FALSE;
-  mem = gst_buffer_peek_memory (buf, 0);
-  gst_memory_get_sizes (mem, &offset, &maxsize);
+  gst_memory_get_sizes (gst_buffer_peek_memory (buf, 0), &offset, &maxsize);
   return maxsize >= offset && maxsize - offset >= size
       && maxsize - offset - size >= GST_E2EE_JFRAME_TRAILER_SIZE;
 }
