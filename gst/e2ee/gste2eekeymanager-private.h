@@ -27,7 +27,6 @@
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
-
 #define MEDIA_KEY_SIZE 32
 #define N_SLOTS GST_E2EE_KEY_RING_DEFAULT_SIZE
 /* bigger messages are refused unparsed: olm messages carrying a key are a
@@ -49,7 +48,6 @@ G_BEGIN_DECLS
  * the unused candidate session, see Participant) */
 #define MAX_USED_OTKS 128
 #define DEFAULT_MAX_PARTICIPANTS 100
-
 GST_DEBUG_CATEGORY_EXTERN (gst_e2ee_key_manager_debug);
 
 typedef struct _Channel Channel;
@@ -235,6 +233,9 @@ struct _GstE2eeKeyManager
 
   /* the protocol thread; immutable after init */
   GThread *thread;
+  /* shared with the work handed to the thread: cleared when the manager
+   * goes away on that thread, so work still queued is then skipped */
+  struct _KmAlive *alive;
   GMainContext *context;
   GMainLoop *loop;
 };
@@ -282,8 +283,7 @@ void _gst_e2ee_km_send_error_locked (GstE2eeKeyManager * self,
 
 /* gste2eekeymanager-sas.c */
 void _gst_e2ee_km_sas_free (SasState * sas);
-void _gst_e2ee_km_start_sas_locked (GstE2eeKeyManager * self,
-    Participant * p);
+void _gst_e2ee_km_start_sas_locked (GstE2eeKeyManager * self, Participant * p);
 void _gst_e2ee_km_confirm_sas_locked (GstE2eeKeyManager * self,
     Participant * p, gboolean matches);
 void _gst_e2ee_km_handle_sas_start (GstE2eeKeyManager * self, Participant * p,
@@ -302,5 +302,4 @@ void _gst_e2ee_km_channel_send (Channel * channel, const gchar * text);
 void _gst_e2ee_km_channel_free (Channel * channel);
 
 G_END_DECLS
-
 #endif /* __GST_E2EE_KEY_MANAGER_PRIVATE_H__ */

@@ -140,12 +140,34 @@ thread_func (gpointer data)
   return NULL;
 }
 
-/* Work handed to the thread keeps the manager alive until it ran: so the
- * manager is never finalized with work pending, and when the last
- * reference goes on the thread it goes after the work, not during it. */
+/* Work handed to the thread does not keep the manager alive (the
+ * application's last unref disposes it at once, joining the thread, which
+ * runs what is queued first). When the last reference goes on the thread
+ * itself, the manager is gone before the work queued behind it runs: that
+ * work sees the flag cleared and is skipped. */
+struct _KmAlive
+{
+  gint refcount;
+  gint alive;
+};
+
+static struct _KmAlive *
+alive_ref (struct _KmAlive *a)
+{
+  g_atomic_int_inc (&a->refcount);
+  return a;
+}
+
+static void
+alive_unref (struct _KmAlive *a)
+{
+  if (g_atomic_int_dec_and_test (&a->refcount))
+    g_free (a);
+}
+
 typedef struct
 {
-  GstE2eeKeyManager *self;
+  struct _KmAlive *alive;
   GSourceFunc func;
   gpointer data;
   GDestroyNotify notify;
@@ -156,6 +178,8 @@ invocation_dispatch (gpointer data)
 {
   Invocation *inv = data;
 
+  if (!g_atomic_int_get (&inv->alive->alive))
+    return G_SOURCE_REMOVE;
   return inv->func (inv->data);
 }
 
@@ -166,7 +190,7 @@ invocation_free (gpointer data)
 
   if (inv->notify)
     inv->notify (inv->data);
-  gst_object_unref (inv->self);
+  alive_unref (inv->alive);
   g_free (inv);
 }
 
@@ -176,7 +200,7 @@ _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
 {
   Invocation *inv = g_new (Invocation, 1);
 
-  inv->self = gst_object_ref (self);
+  inv->alive = alive_ref (self->alive);
   inv->func = func;
   inv->data = data;
   inv->notify = notify;
@@ -1044,6 +1068,7 @@ gst_e2ee_key_manager_dispose (GObject * object)
     /* the last reference went on our own thread, which cannot join
      * itself: the loop ends when this dispatch returns, and the thread
      * then drops its references and exits on its own */
+    g_atomic_int_set (&self->alive->alive, FALSE);
     g_main_loop_quit (self->loop);
     g_thread_unref (self->thread);
     self->thread = NULL;
@@ -1092,6 +1117,8 @@ gst_e2ee_key_manager_finalize (GObject * object)
   OPENSSL_cleanse (self->local_key, sizeof (self->local_key));
   OPENSSL_cleanse (self->next_key, sizeof (self->next_key));
   OPENSSL_cleanse (self->state_key, sizeof (self->state_key));
+  g_atomic_int_set (&self->alive->alive, FALSE);
+  alive_unref (self->alive);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_free (self->local_id);
@@ -1468,6 +1495,9 @@ gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
 
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE | GST_ELEMENT_FLAG_SINK);
 
+  self->alive = g_new (struct _KmAlive, 1);
+  self->alive->refcount = 1;
+  self->alive->alive = TRUE;
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   {
