@@ -178,9 +178,14 @@ typedef struct
   gchar **emoji;
 } Queued;
 
+#define GST_E2EE_KEY_MANAGER_LOCK(m) g_mutex_lock (&(m)->lock)
+#define GST_E2EE_KEY_MANAGER_UNLOCK(m) g_mutex_unlock (&(m)->lock)
+#define GST_E2EE_KEY_MANAGER_THREAD_LOCK(m) g_mutex_lock (&(m)->thread_lock)
+#define GST_E2EE_KEY_MANAGER_THREAD_UNLOCK(m) g_mutex_unlock (&(m)->thread_lock)
+
 struct _GstE2eeKeyManager
 {
-  GstElement parent;
+  GstObject parent;
 
   /* protects everything below unless noted */
   GMutex lock;
@@ -231,8 +236,12 @@ struct _GstE2eeKeyManager
   guint queued_in;
   gsize queued_in_bytes;
 
-  /* the protocol thread; immutable after init */
+  /* the protocol thread, started by the first work handed to it (so that a
+   * manager nobody uses, as in gst-inspect, has none); THREAD_LOCK */
+  GMutex thread_lock;
   GThread *thread;
+  /* disposed: no thread starts any more; THREAD_LOCK */
+  gboolean thread_stopped;
   /* shared with the work handed to the thread: cleared when the manager
    * goes away on that thread, so work still queued is then skipped */
   struct _KmAlive *alive;
@@ -241,6 +250,7 @@ struct _GstE2eeKeyManager
 };
 
 /* gste2eekeymanager.c */
+GstE2eeOlmAccount *_gst_e2ee_km_account_locked (GstE2eeKeyManager * self);
 void _gst_e2ee_km_queue (GstE2eeKeyManager * self, QueuedKind kind,
     const gchar * participant, gchar * text);
 void _gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,

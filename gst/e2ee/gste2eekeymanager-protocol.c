@@ -803,7 +803,9 @@ send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
   PendingTimeout *pt;
   gchar *otk;
 
-  otk = gst_e2ee_olm_account_new_one_time_key (self->account, &err);
+  otk =
+      gst_e2ee_olm_account_new_one_time_key (_gst_e2ee_km_account_locked (self),
+      &err);
   if (!otk) {
     GST_WARNING_OBJECT (self, "no one-time key: %s", err->message);
     g_error_free (err);
@@ -814,7 +816,7 @@ send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
 
   data = json_object_new ();
   json_object_set_string_member (data, "idKey",
-      gst_e2ee_olm_account_get_curve25519 (self->account));
+      gst_e2ee_olm_account_get_curve25519 (_gst_e2ee_km_account_locked (self)));
   json_object_set_string_member (data, "otKey", otk);
   json_object_set_string_member (data, "uuid", p->pending_uuid);
   g_free (otk);
@@ -895,8 +897,9 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
   }
   p->inits_in_window++;
 
-  session = gst_e2ee_olm_session_new_outbound (self->account, id_key, ot_key,
-      &err);
+  session =
+      gst_e2ee_olm_session_new_outbound (_gst_e2ee_km_account_locked (self),
+      id_key, ot_key, &err);
   if (!session) {
     GST_DEBUG_OBJECT (self, "no session with %s: %s", p->id, err->message);
     g_error_free (err);
@@ -957,8 +960,9 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   }
   /* fails unless the pre-key message was made with the identity key the
    * participant announced */
-  session = gst_e2ee_olm_session_new_inbound (self->account, p->curve25519,
-      body, &err);
+  session =
+      gst_e2ee_olm_session_new_inbound (_gst_e2ee_km_account_locked (self),
+      p->curve25519, body, &err);
   if (!session) {
     GST_DEBUG_OBJECT (self, "bad session-ack from %s: %s", p->id, err->message);
     g_error_free (err);
@@ -966,7 +970,8 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
     _gst_e2ee_km_send_error_locked (self, p, "Could not create session");
     return;
   }
-  gst_e2ee_olm_account_remove_one_time_keys (self->account, session);
+  gst_e2ee_olm_account_remove_one_time_keys (_gst_e2ee_km_account_locked (self),
+      session);
   plain = gst_e2ee_olm_session_decrypt (session, 0, body, NULL, &err);
   if (!plain) {
     GST_DEBUG_OBJECT (self, "session-ack from %s does not decrypt: %s",

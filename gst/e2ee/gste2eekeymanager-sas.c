@@ -300,12 +300,15 @@ send_sas_mac_locked (GstE2eeKeyManager * self, Participant * p)
   ed_id = g_strconcat ("ed25519:", p->id, NULL);
   cu_id = g_strconcat ("curve25519:", p->id, NULL);
   info = g_strconcat (base, ed_id, NULL);
-  mac_ed = sas_mac (self, p, gst_e2ee_olm_account_get_ed25519 (self->account),
+  mac_ed =
+      sas_mac (self, p,
+      gst_e2ee_olm_account_get_ed25519 (_gst_e2ee_km_account_locked (self)),
       info);
   g_free (info);
   info = g_strconcat (base, cu_id, NULL);
   mac_cu = sas_mac (self, p,
-      gst_e2ee_olm_account_get_curve25519 (self->account), info);
+      gst_e2ee_olm_account_get_curve25519 (_gst_e2ee_km_account_locked (self)),
+      info);
   g_free (info);
   /* sorted: "curve25519:..." < "ed25519:..." */
   ids = g_strconcat (cu_id, ",", ed_id, NULL);

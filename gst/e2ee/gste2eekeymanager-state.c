@@ -63,7 +63,7 @@ _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self)
   gchar *json, *pickle;
   GError *err = NULL;
 
-  if (!self->state_file || !self->account)
+  if (!self->state_file || !_gst_e2ee_km_account_locked (self))
     return;
   if (!ensure_state_key_locked (self, &err)) {
     GST_WARNING_OBJECT (self, "state not saved: %s", err->message);

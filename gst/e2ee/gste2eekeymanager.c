@@ -64,6 +64,12 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
+#ifdef ENABLE_NLS
+#include <glib/gi18n-lib.h>
+#else
+#define _(String) (String)
+#endif
+
 GST_DEBUG_CATEGORY (gst_e2ee_key_manager_debug);
 #define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
 
@@ -104,13 +110,15 @@ enum
   SIGNAL_CONFIRM_SAS,
   SIGNAL_RECEIVE_MESSAGE,
   SIGNAL_ADD_WEBRTCBIN,
+  SIGNAL_ERROR,
+  SIGNAL_WARNING,
   LAST_SIGNAL
 };
 
 static guint signals[LAST_SIGNAL];
 
 G_DEFINE_TYPE_WITH_CODE (GstE2eeKeyManager, gst_e2ee_key_manager,
-    GST_TYPE_ELEMENT,
+    GST_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (gst_e2ee_key_manager_debug, "e2eekeymanager", 0,
         "end-to-end encryption key manager"));
 
@@ -194,11 +202,34 @@ invocation_free (gpointer data)
   g_free (inv);
 }
 
+/* The thread starts with the first work handed to it, not in init: a
+ * plugin scan or gst-inspect makes a manager and never uses it. */
+static void
+ensure_thread (GstE2eeKeyManager * self)
+{
+  ThreadData *t;
+
+  GST_E2EE_KEY_MANAGER_THREAD_LOCK (self);
+  if (self->thread || self->thread_stopped) {
+    GST_E2EE_KEY_MANAGER_THREAD_UNLOCK (self);
+    return;
+  }
+  t = g_new (ThreadData, 1);
+  t->context = g_main_context_ref (self->context);
+  t->loop = g_main_loop_ref (self->loop);
+  GST_DEBUG_OBJECT (self, "starting the protocol thread");
+  self->thread = g_thread_new ("e2ee-keymanager", thread_func, t);
+  GST_E2EE_KEY_MANAGER_THREAD_UNLOCK (self);
+}
+
 void
 _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
     gpointer data, GDestroyNotify notify)
 {
-  Invocation *inv = g_new (Invocation, 1);
+  Invocation *inv;
+
+  ensure_thread (self);
+  inv = g_new (Invocation, 1);
 
   inv->alive = alive_ref (self->alive);
   inv->func = func;
@@ -206,6 +237,23 @@ _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
   inv->notify = notify;
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
       invocation_dispatch, inv, invocation_free);
+}
+
+/* The olm account is made on first use, not in init (see
+ * ensure_thread). With the lock. */
+GstE2eeOlmAccount *
+_gst_e2ee_km_account_locked (GstE2eeKeyManager * self)
+{
+  GError *err = NULL;
+
+  if (self->account)
+    return self->account;
+  self->account = gst_e2ee_olm_account_new (&err);
+  if (!self->account) {
+    g_critical ("gst-e2ee: no olm account: %s", err->message);
+    g_error_free (err);
+  }
+  return self->account;
 }
 
 void
@@ -230,6 +278,20 @@ queued_free (Queued * q)
   g_free (q->participant);
   g_strfreev (q->emoji);
   g_free (q);
+}
+
+/* Emits ::error or ::warning (the e2eekeymanager element posts them on the
+ * bus). Takes @message. Lock not held. */
+static void
+emit_problem (GstE2eeKeyManager * self, guint signal, gint code,
+    gchar * message, const gchar * debug)
+{
+  GError *err = g_error_new_literal (GST_RESOURCE_ERROR, code, message);
+
+  GST_WARNING_OBJECT (self, "%s (%s)", message, GST_STR_NULL (debug));
+  g_signal_emit (self, signals[signal], 0, err, debug);
+  g_error_free (err);
+  g_free (message);
 }
 
 /* Sends, emits and posts what was queued under the lock. Manager thread,
@@ -289,13 +351,13 @@ _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self)
             q->participant, q->text != NULL);
         break;
       case QUEUED_ERROR:
-        GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
-            ("End-to-end encryption: participant %s: %s", q->participant,
-                q->text), (NULL));
+        emit_problem (self, SIGNAL_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+            g_strdup_printf (_("End-to-end encryption: participant %s: %s"),
+                q->participant, q->text), NULL);
         break;
       case QUEUED_WARNING:
-        GST_ELEMENT_WARNING (self, RESOURCE, NOT_AUTHORIZED,
-            ("End-to-end encryption: %s", q->text), (NULL));
+        emit_problem (self, SIGNAL_WARNING, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+            g_strdup_printf (_("End-to-end encryption: %s"), q->text), NULL);
         break;
     }
     queued_free (q);
@@ -351,9 +413,9 @@ _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self, Channel * channel,
   JsonObject *keys = json_object_new ();
 
   json_object_set_string_member (keys, "curve25519",
-      gst_e2ee_olm_account_get_curve25519 (self->account));
+      gst_e2ee_olm_account_get_curve25519 (_gst_e2ee_km_account_locked (self)));
   json_object_set_string_member (keys, "ed25519",
-      gst_e2ee_olm_account_get_ed25519 (self->account));
+      gst_e2ee_olm_account_get_ed25519 (_gst_e2ee_km_account_locked (self)));
   json_object_set_object_member (json_node_get_object (node), "idKeys", keys);
   if (reply)
     json_object_set_boolean_member (json_node_get_object (node), "reply", TRUE);
@@ -880,9 +942,9 @@ set_state_file (GstE2eeKeyManager * self, const gchar * path,
   g_mutex_unlock (&self->lock);
 
   if (!ok) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("Could not restore the key manager state from %s.", path),
-        ("%s", err->message));
+    emit_problem (self, SIGNAL_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+        g_strdup_printf (_("Could not restore the key manager state from "
+                "%s."), path), err->message);
     g_error_free (err);
   }
 }
@@ -1016,13 +1078,15 @@ gst_e2ee_key_manager_get_property (GObject * object, guint prop_id,
     case PROP_CURVE25519:
       g_mutex_lock (&self->lock);
       g_value_set_string (value,
-          gst_e2ee_olm_account_get_curve25519 (self->account));
+          gst_e2ee_olm_account_get_curve25519 (_gst_e2ee_km_account_locked
+              (self)));
       g_mutex_unlock (&self->lock);
       break;
     case PROP_ED25519:
       g_mutex_lock (&self->lock);
       g_value_set_string (value,
-          gst_e2ee_olm_account_get_ed25519 (self->account));
+          gst_e2ee_olm_account_get_ed25519 (_gst_e2ee_km_account_locked
+              (self)));
       g_mutex_unlock (&self->lock);
       break;
     case PROP_STATS:
@@ -1041,29 +1105,17 @@ quit_loop (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
-static GstStateChangeReturn
-gst_e2ee_key_manager_change_state (GstElement * element,
-    GstStateChange transition)
-{
-  GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (element);
-
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
-    /* tell the pipeline, so e2eeenc and e2eedec in it find us */
-    GstContext *context = gst_e2ee_key_manager_new_context (self);
-
-    gst_element_post_message (element,
-        gst_message_new_have_context (GST_OBJECT (element), context));
-  }
-  return GST_ELEMENT_CLASS (gst_e2ee_key_manager_parent_class)->change_state
-      (element, transition);
-}
-
 static void
 gst_e2ee_key_manager_dispose (GObject * object)
 {
   GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (object);
   guint i;
 
+  /* no thread starts after this: work handed to a disposed manager is
+   * dropped with its context */
+  GST_E2EE_KEY_MANAGER_THREAD_LOCK (self);
+  self->thread_stopped = TRUE;
+  GST_E2EE_KEY_MANAGER_THREAD_UNLOCK (self);
   if (self->thread && self->thread == g_thread_self ()) {
     /* the last reference went on our own thread, which cannot join
      * itself: the loop ends when this dispatch returns, and the thread
@@ -1123,6 +1175,7 @@ gst_e2ee_key_manager_finalize (GObject * object)
   g_main_context_unref (self->context);
   g_free (self->local_id);
   g_free (self->state_file);
+  g_mutex_clear (&self->thread_lock);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (gst_e2ee_key_manager_parent_class)->finalize (object);
@@ -1132,14 +1185,18 @@ static void
 gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+#ifdef ENABLE_NLS
+  /* the manager's errors are translated for applications that use it
+   * without the plugin too */
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+#endif
 
   gobject_class->set_property = gst_e2ee_key_manager_set_property;
   gobject_class->get_property = gst_e2ee_key_manager_get_property;
   gobject_class->dispose = gst_e2ee_key_manager_dispose;
   gobject_class->finalize = gst_e2ee_key_manager_finalize;
-  element_class->change_state =
-      GST_DEBUG_FUNCPTR (gst_e2ee_key_manager_change_state);
 
   /**
    * GstE2eeKeyManager:local-id:
@@ -1457,18 +1514,43 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
       G_CALLBACK (gst_e2ee_key_manager_add_webrtcbin), NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_ELEMENT);
 
-  gst_element_class_set_static_metadata (element_class,
-      "End-to-end encryption key manager", "Generic/E2EE",
-      "Exchanges media keys with every participant over olm sessions "
-      "(lib-jitsi-meet's protocol) on a webrtcbin data channel",
-      "The gst-e2ee authors");
+  /**
+   * GstE2eeKeyManager::error:
+   * @manager: the manager
+   * @error: what went wrong, in the #GST_RESOURCE_ERROR domain, translated
+   * @debug: (nullable): details for developers, not translated
+   *
+   * Something the user must know: a participant's identity changed
+   * (impersonation), a verification failed, the state file could not be
+   * read. The e2eekeymanager element posts it as an element error. Emitted
+   * from the manager's thread (or the thread that set
+   * #GstE2eeKeyManager:state-file), no lock held.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_ERROR] =
+      g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::warning:
+   * @manager: the manager
+   * @error: what happened, in the #GST_RESOURCE_ERROR domain, translated
+   * @debug: (nullable): details for developers, not translated
+   *
+   * Like #GstE2eeKeyManager::error, for what does not stop the call (the
+   * participant limit was reached). The element posts it as a warning.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_WARNING] =
+      g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+      0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_STRING);
 }
 
 static void
 gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
 {
-  GError *err = NULL;
-
   g_mutex_init (&self->lock);
   self->local_id = g_uuid_string_random ();
   self->kdf = DEFAULT_KDF;
@@ -1484,27 +1566,14 @@ gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
   self->webrtcbins = g_ptr_array_new_with_free_func (gst_object_unref);
   g_queue_init (&self->queued);
 
-  self->account = gst_e2ee_olm_account_new (&err);
-  if (!self->account) {
-    g_critical ("gst-e2ee: no olm account: %s", err->message);
-    g_error_free (err);
-  }
+  g_mutex_init (&self->thread_lock);
   if (!gst_e2ee_random_bytes (self->local_key, MEDIA_KEY_SIZE))
     g_critical ("gst-e2ee: CSPRNG failure");
   self->local_serial = 1;
-
-  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE | GST_ELEMENT_FLAG_SINK);
 
   self->alive = g_new (struct _KmAlive, 1);
   self->alive->refcount = 1;
   self->alive->alive = TRUE;
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
-  {
-    ThreadData *t = g_new (ThreadData, 1);
-
-    t->context = g_main_context_ref (self->context);
-    t->loop = g_main_loop_ref (self->loop);
-    self->thread = g_thread_new ("e2ee-keymanager", thread_func, t);
-  }
 }

@@ -37,7 +37,7 @@ G_BEGIN_DECLS
 #define GST_TYPE_E2EE_KEY_MANAGER (gst_e2ee_key_manager_get_type ())
 GST_E2EE_API
 G_DECLARE_FINAL_TYPE (GstE2eeKeyManager, gst_e2ee_key_manager, GST,
-    E2EE_KEY_MANAGER, GstElement);
+    E2EE_KEY_MANAGER, GstObject);
 
 GST_E2EE_API
 GstE2eeKeyManager * gst_e2ee_key_manager_new (const gchar * local_id);

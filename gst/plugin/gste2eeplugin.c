@@ -29,6 +29,7 @@
 #include "gste2eei18n.h"
 #include "gste2eeenc.h"
 #include "gste2eedec.h"
+#include "gste2eekeymanagerelement.h"
 #include "gste2eevp8pay.h"
 
 static gboolean
@@ -43,10 +44,7 @@ plugin_init (GstPlugin * plugin)
 
   ret |= GST_ELEMENT_REGISTER (e2eeenc, plugin);
   ret |= GST_ELEMENT_REGISTER (e2eedec, plugin);
-  /* the manager lives in the library, so applications can use it without
-   * the plugin; the plugin makes it an element for gst-launch and contexts */
-  ret |= gst_element_register (plugin, "e2eekeymanager", GST_RANK_NONE,
-      GST_TYPE_E2EE_KEY_MANAGER);
+  ret |= GST_ELEMENT_REGISTER (e2eekeymanager, plugin);
   ret |= GST_ELEMENT_REGISTER (e2eevp8pay, plugin);
 
   return ret;

@@ -709,19 +709,36 @@ key_events_clear (KeyEvents * ev, GstE2eeKeyManager * m)
   g_mutex_clear (&ev->lock);
 }
 
+static void
+post_error (GstE2eeKeyManager * m, GError * err, const gchar * debug,
+    GstBus * bus)
+{
+  gst_bus_post (bus, gst_message_new_error (GST_OBJECT (m), err, debug));
+}
+
+static void
+post_warning (GstE2eeKeyManager * m, GError * err, const gchar * debug,
+    GstBus * bus)
+{
+  gst_bus_post (bus, gst_message_new_warning (GST_OBJECT (m), err, debug));
+}
+
+/* the manager's ::error and ::warning as messages on a bus of the test's,
+ * as the e2eekeymanager element posts them */
 GstBus *
 watch_bus (GstE2eeKeyManager * m)
 {
   GstBus *bus = gst_bus_new ();
 
-  gst_element_set_bus (GST_ELEMENT (m), bus);
+  g_signal_connect (m, "error", G_CALLBACK (post_error), bus);
+  g_signal_connect (m, "warning", G_CALLBACK (post_warning), bus);
   return bus;
 }
 
 void
 unwatch_bus (GstE2eeKeyManager * m, GstBus * bus)
 {
-  gst_element_set_bus (GST_ELEMENT (m), NULL);
+  g_signal_handlers_disconnect_by_data (m, bus);
   gst_object_unref (bus);
 }
 

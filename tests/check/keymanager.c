@@ -69,7 +69,7 @@ on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
 static GstE2eeKeyManager *
 party (const gchar * id)
 {
-  GstE2eeKeyManager *m = gst_e2ee_key_manager_new (id);
+  GstE2eeKeyManager *m = gst_object_ref_sink (gst_e2ee_key_manager_new (id));
 
   g_object_set (m, "debounce", 50, "key-switch-timeout", 2000, NULL);
   g_signal_connect (m, "send-message", G_CALLBACK (on_send), NULL);
@@ -453,9 +453,12 @@ GST_START_TEST (test_sas_tampered_identity)
   GstE2eeKeyManager *mallory = gst_e2ee_key_manager_new ("mallory");
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
+  /* bob's engine in an element: its errors arrive on the bus */
+  GstElement *element = gst_element_factory_make ("e2eekeymanager", NULL);
 
   g_object_get (mallory, "ed25519-key", &fake_ed25519, NULL);
-  gst_element_set_bus (GST_ELEMENT (b), bus);
+  g_object_set (element, "key-manager", b, NULL);
+  gst_element_set_bus (element, bus);
   router.tamper = swap_ed25519;
   join (a);
   join (b);
@@ -468,9 +471,11 @@ GST_START_TEST (test_sas_tampered_identity)
   fail_unless_equals_int (g_atomic_int_get (&seen.verified[1]), -1);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "no error on the bus");
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (element));
   gst_message_unref (msg);
 
-  gst_element_set_bus (GST_ELEMENT (b), NULL);
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (element);
   gst_object_unref (bus);
   g_free (seen.codes[0]);
   g_free (seen.codes[1]);

@@ -91,8 +91,11 @@ class Party:
     def __init__(self, local_id):
         self.manager = Gst.ElementFactory.make('e2eekeymanager', None)
         check(self.manager is not None, 'no e2eekeymanager element')
-        check(isinstance(self.manager, GstE2ee.KeyManager),
-              'the element is not a GstE2ee.KeyManager')
+        # the element wraps the library's engine, which GI users may also
+        # use on its own
+        check(isinstance(self.manager.get_property('key-manager'),
+                         GstE2ee.KeyManager),
+              "the element's key-manager is not a GstE2ee.KeyManager")
         drawn = self.manager.get_property('local-id')
         check(drawn and len(drawn) == 36, f'no random UUID: {drawn!r}')
         self.manager.set_property('local-id', local_id)
