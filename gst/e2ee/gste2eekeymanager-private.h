@@ -22,6 +22,7 @@
 #define __GST_E2EE_KEY_MANAGER_PRIVATE_H__
 
 #include "gste2eekeymanager.h"
+#include "gste2eekeymanager-transport.h"
 #include "gste2eeolm-private.h"
 
 #include <json-glib/json-glib.h>
@@ -50,23 +51,8 @@ G_BEGIN_DECLS
 #define DEFAULT_MAX_PARTICIPANTS 100
 GST_DEBUG_CATEGORY_EXTERN (gst_e2ee_key_manager_debug);
 
-typedef struct _Channel Channel;
 typedef struct _Participant Participant;
 typedef struct _SasState SasState;
-
-/* A data channel of a webrtcbin we were given: the one we created, or the
- * one the peer created, adopted. Manager thread, except the handlers. */
-struct _Channel
-{
-  GstE2eeKeyManager *manager;
-  GstElement *webrtcbin;
-  GObject *dc;
-  gboolean local;
-  gboolean open;
-  gboolean closed;
-  /* sends that came before the channel opened */
-  GQueue pending;
-};
 
 struct _SasState
 {
@@ -115,7 +101,8 @@ struct _Participant
    * order they came */
   GHashTable *used_otks;
   GQueue used_otks_order;
-  Channel *channel;
+  /* where messages to it go (NULL: the application's send-message) */
+  GstE2eeKmTransport *transport;
   /* the ratchet that hides earlier media from it has happened */
   gboolean may_get_key;
   /* serial of our local key it last got (0: none) */
@@ -172,7 +159,7 @@ typedef struct
   QueuedKind kind;
   gchar *participant;
   gchar *text;
-  Channel *channel;
+  GstE2eeKmTransport *transport;
   guint index;
   gboolean flag;
   gchar **emoji;
@@ -224,14 +211,14 @@ struct _GstE2eeKeyManager
   gboolean have_state_key;
 
   GHashTable *participants;     /* id -> Participant */
-  GPtrArray *channels;
+  /* GstE2eeKmTransport, each freed through its table on dispose */
+  GPtrArray *transports;
   GPtrArray *webrtcbins;
-  GSList *last_webrtcbin;
 
   ManagerStats stats;
   GQueue queued;
-  /* the channel of the message being handled (manager thread) */
-  Channel *receiving_channel;
+  /* the transport of the message being handled (manager thread) */
+  GstE2eeKmTransport *receiving_transport;
   /* received messages handed to the thread and not yet handled */
   guint queued_in;
   gsize queued_in_bytes;
@@ -256,12 +243,10 @@ void _gst_e2ee_km_queue (GstE2eeKeyManager * self, QueuedKind kind,
 void _gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,
     const gchar * olm_type, JsonNode * data);
 void _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self,
-    Channel * channel, const gchar * to, gboolean reply);
+    GstE2eeKmTransport * transport, const gchar * to, gboolean reply);
 void _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self);
 void _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
     gpointer data, GDestroyNotify notify);
-gboolean _gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
-    Channel * channel, const gchar * text);
 
 /* gste2eekeymanager-state.c */
 void _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self);
@@ -272,7 +257,7 @@ gboolean _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
 JsonObject *_gst_e2ee_km_parse_object (JsonParser * parser,
     const gchar * text, gssize len);
 void _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
-    Channel * channel, const gchar * text);
+    GstE2eeKmTransport * transport, const gchar * text);
 void _gst_e2ee_km_participant_free (Participant * p);
 Participant *_gst_e2ee_km_participant_new (const gchar * id);
 void _gst_e2ee_km_join_locked (GstE2eeKeyManager * self, Participant * p);
@@ -304,12 +289,6 @@ void _gst_e2ee_km_handle_sas_key (GstE2eeKeyManager * self, Participant * p,
     JsonObject * data);
 void _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
     JsonObject * data);
-
-/* gste2eekeymanager-webrtc.c */
-void _gst_e2ee_km_attach_webrtcbin (GstE2eeKeyManager * self,
-    GstElement * webrtcbin);
-void _gst_e2ee_km_channel_send (Channel * channel, const gchar * text);
-void _gst_e2ee_km_channel_free (Channel * channel);
 
 G_END_DECLS
 #endif /* __GST_E2EE_KEY_MANAGER_PRIVATE_H__ */

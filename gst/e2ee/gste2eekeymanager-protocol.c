@@ -518,13 +518,13 @@ _gst_e2ee_km_error_locked (GstE2eeKeyManager * self, Participant * p,
 }
 
 /* A message from @p decrypted on its session: it holds the other end, and
- * the channel the message came on is the way to it. */
+ * the transport the message came on is the way to it. */
 void
 _gst_e2ee_km_authenticated_locked (GstE2eeKeyManager * self, Participant * p)
 {
   p->confirmed = TRUE;
-  if (self->receiving_channel)
-    p->channel = self->receiving_channel;
+  if (self->receiving_transport)
+    p->transport = self->receiving_transport;
 }
 
 /* --- key lifecycle --- */
@@ -1039,24 +1039,24 @@ handle_key_info (GstE2eeKeyManager * self, Participant * p,
 
 /* --- dispatch --- */
 
-/* Where messages to @p go: the channel it was heard on. Anyone can write
- * "from": p->id on any channel, so a message not yet authenticated moves it
- * only between the channels of one webrtcbin (both ends' e2ee channels of
- * one peer connection), or off a channel that closed; messages that decrypt
+/* Where messages to @p go: the transport it was heard on. Anyone can write
+ * "from": p->id on any transport, so a message not yet authenticated moves
+ * it only between the transports of one group (both ends' e2ee channels of
+ * one webrtcbin), or off a transport that closed; messages that decrypt
  * on its session move it anywhere (_gst_e2ee_km_authenticated_locked()). */
 static void
-rebind_channel (Participant * p, Channel * channel)
+rebind_transport (Participant * p, GstE2eeKmTransport * transport)
 {
-  if (!channel)
+  if (!transport)
     return;
-  if (!p->channel || p->channel->closed
-      || p->channel->webrtcbin == channel->webrtcbin)
-    p->channel = channel;
+  if (!p->transport || p->transport->closed
+      || p->transport->group == transport->group)
+    p->transport = transport;
 }
 
 static void
-handle_hello (GstE2eeKeyManager * self, Channel * channel, const gchar * from,
-    JsonObject * root)
+handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
+    const gchar * from, JsonObject * root)
 {
   JsonObject *keys = _gst_e2ee_km_get_object (root, "idKeys");
   const gchar *curve = _gst_e2ee_km_get_string (keys, "curve25519");
@@ -1082,10 +1082,10 @@ handle_hello (GstE2eeKeyManager * self, Channel * channel, const gchar * from,
       return;
     }
     /* before its session works, its hello is all we know it by */
-    if (channel && !p->confirmed)
-      p->channel = channel;
+    if (transport && !p->confirmed)
+      p->transport = transport;
     else
-      rebind_channel (p, channel);
+      rebind_transport (p, transport);
   } else {
     if (!p && g_hash_table_size (self->participants) >= self->max_participants) {
       /* a peer announcing ids by the thousand must not make us keep
@@ -1106,7 +1106,7 @@ handle_hello (GstE2eeKeyManager * self, Channel * channel, const gchar * from,
     }
     p->curve25519 = g_strdup (curve);
     p->ed25519 = g_strdup (ed);
-    p->channel = channel;
+    p->transport = transport;
     if (self->auto_admit)
       p->admitted = TRUE;
   }
@@ -1115,14 +1115,14 @@ handle_hello (GstE2eeKeyManager * self, Channel * channel, const gchar * from,
    * answer only if we never sent ours, so two managers never bounce hellos */
   if (!is_reply || !p->hello_sent) {
     p->hello_sent = TRUE;
-    _gst_e2ee_km_send_hello_locked (self, channel, from, TRUE);
+    _gst_e2ee_km_send_hello_locked (self, transport, from, TRUE);
   }
   _gst_e2ee_km_join_locked (self, p);
 }
 
 void
 _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
-    Channel * channel, const gchar * text)
+    GstE2eeKmTransport * transport, const gchar * text)
 {
   JsonParser *parser;
   JsonObject *root, *olm, *data;
@@ -1135,7 +1135,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     self->stats.malformed++;
     return;
   }
-  self->receiving_channel = channel;
+  self->receiving_transport = transport;
   parser = json_parser_new_immutable ();
   root = _gst_e2ee_km_parse_object (parser, text, -1);
   if (!root) {
@@ -1162,7 +1162,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   }
 
   if (g_str_equal (type, "e2ee-hello")) {
-    handle_hello (self, channel, from, root);
+    handle_hello (self, transport, from, root);
     goto out;
   }
   if (!g_str_equal (type, "olm")) {
@@ -1189,7 +1189,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
     self->stats.refused++;
     goto out;
   }
-  rebind_channel (p, channel);
+  rebind_transport (p, transport);
 
   if (g_str_equal (olm_type, "session-init"))
     handle_session_init (self, p, data);
@@ -1215,6 +1215,6 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   }
 
 out:
-  self->receiving_channel = NULL;
+  self->receiving_transport = NULL;
   g_object_unref (parser);
 }

@@ -22,116 +22,80 @@
  * GstE2eeKeyManager's webrtcbin transport: the `e2ee` data channel. The
  * manager creates one on each webrtcbin and adopts the one the peer creates
  * (handlers attached in prepare-data-channel, before the channel can carry
- * anything). A message goes out on the channel its recipient was last heard
- * on; a channel that closes takes its participants out of the call.
+ * anything). Each channel is a GstE2eeKmTransport whose group is its
+ * webrtcbin; it talks to the engine only through
+ * gste2eekeymanager-transport.h.
  */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
-#include "gste2eekeymanager-private.h"
+#include "gste2eekeymanager-transport.h"
 
-#include <string.h>
-
+GST_DEBUG_CATEGORY_EXTERN (gst_e2ee_key_manager_debug);
 #define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
 #define CHANNEL_LABEL "e2ee"
 
+/* the GstE2eeKmTransport a data channel is, set on it once adopted */
+#define CHANNEL_QUARK_NAME "gst-e2ee-key-manager-channel"
+
 typedef struct
 {
-  GstE2eeKeyManager *self;
-  Channel *channel;
-} ChannelWork;
+  GstE2eeKmTransport transport;
+  /* all immutable */
+  GstE2eeKeyManager *manager;
+  GstElement *webrtcbin;
+  GObject *dc;
+  gboolean local;
+} Channel;
 
-static gboolean
-do_channel_open (gpointer data)
+/* adoption runs on webrtcbin's threads and the application's */
+static GMutex adopt_lock;
+
+static void
+channel_send (GstE2eeKmTransport * transport, const gchar * text)
 {
-  ChannelWork *cw = data;
-  GstE2eeKeyManager *self = cw->self;
-  Channel *ch = cw->channel;
-  gchar *text;
+  Channel *ch = (Channel *) transport;
 
-  g_mutex_lock (&self->lock);
-  ch->open = TRUE;
-  GST_DEBUG_OBJECT (self, "%s e2ee data channel open",
-      ch->local ? "our" : "the peer's");
-  _gst_e2ee_km_send_hello_locked (self, ch, NULL, FALSE);
-  g_mutex_unlock (&self->lock);
-
-  while ((text = g_queue_pop_head (&ch->pending))) {
-    _gst_e2ee_km_channel_send (ch, text);
-    g_free (text);
-  }
-  _gst_e2ee_km_flush_queued (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-do_channel_close (gpointer data)
-{
-  ChannelWork *cw = data;
-  GstE2eeKeyManager *self = cw->self;
-  Channel *ch = cw->channel, *other = NULL;
-  GHashTableIter iter;
-  Participant *p;
-  GPtrArray *leaving = g_ptr_array_new_with_free_func (g_free);
-  guint i;
-
-  g_mutex_lock (&self->lock);
-  ch->open = FALSE;
-  ch->closed = TRUE;
-  /* the other channel of the same webrtcbin, if it is still up */
-  for (i = 0; i < self->channels->len; i++) {
-    Channel *c = g_ptr_array_index (self->channels, i);
-
-    if (c != ch && c->webrtcbin == ch->webrtcbin && c->open)
-      other = c;
-  }
-  g_hash_table_iter_init (&iter, self->participants);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p)) {
-    if (p->channel != ch)
-      continue;
-    if (other)
-      p->channel = other;
-    else
-      g_ptr_array_add (leaving, g_strdup (p->id));
-  }
-  for (i = 0; i < leaving->len; i++) {
-    p = g_hash_table_lookup (self->participants,
-        g_ptr_array_index (leaving, i));
-    if (p)
-      _gst_e2ee_km_leave_locked (self, p);
-  }
-  g_mutex_unlock (&self->lock);
-  g_ptr_array_unref (leaving);
-  g_queue_clear_full (&ch->pending, g_free);
-  _gst_e2ee_km_flush_queued (self);
-  return G_SOURCE_REMOVE;
+  g_signal_emit_by_name (ch->dc, "send-string", text);
 }
 
 static void
-invoke_channel (Channel * ch, GSourceFunc func)
+channel_free (GstE2eeKmTransport * transport)
 {
-  ChannelWork *cw = g_new0 (ChannelWork, 1);
+  Channel *ch = (Channel *) transport;
 
-  cw->self = ch->manager;
-  cw->channel = ch;
-  _gst_e2ee_km_invoke (ch->manager, func, cw, g_free);
+  g_signal_handlers_disconnect_by_data (ch->dc, ch);
+  g_signal_handlers_disconnect_by_data (ch->webrtcbin, ch->manager);
+  g_mutex_lock (&adopt_lock);
+  g_object_set_qdata (ch->dc, g_quark_from_static_string (CHANNEL_QUARK_NAME),
+      NULL);
+  g_mutex_unlock (&adopt_lock);
+  g_object_unref (ch->dc);
+  gst_object_unref (ch->webrtcbin);
+  g_free (ch);
 }
+
+static const GstE2eeKmTransportFuncs channel_funcs = {
+  channel_send,
+  channel_free,
+};
 
 static void
 on_open (GObject * dc, Channel * ch)
 {
-  invoke_channel (ch, do_channel_open);
+  GST_DEBUG_OBJECT (ch->manager, "%s e2ee data channel open",
+      ch->local ? "our" : "the peer's");
+  _gst_e2ee_km_transport_opened (ch->manager, &ch->transport);
 }
 
 static void
 on_close (GObject * dc, Channel * ch)
 {
-  invoke_channel (ch, do_channel_close);
+  _gst_e2ee_km_transport_closed (ch->manager, &ch->transport);
 }
 
 static void
@@ -144,14 +108,14 @@ on_error (GObject * dc, GError * error, Channel * ch)
 static void
 on_message_string (GObject * dc, const gchar * text, Channel * ch)
 {
-  _gst_e2ee_km_receive_from_channel (ch->manager, ch, text);
+  _gst_e2ee_km_transport_received (ch->manager, &ch->transport, text);
 }
 
 static void
 on_message_data (GObject * dc, GBytes * data, Channel * ch)
 {
   /* the protocol is text; binary messages are counted and dropped */
-  _gst_e2ee_km_receive_from_channel (ch->manager, ch, NULL);
+  _gst_e2ee_km_transport_received (ch->manager, &ch->transport, NULL);
 }
 
 static gboolean
@@ -171,29 +135,29 @@ static void
 adopt_channel (GstE2eeKeyManager * self, GstElement * webrtcbin,
     GObject * dc, gboolean local)
 {
+  GQuark quark = g_quark_from_static_string (CHANNEL_QUARK_NAME);
   Channel *ch;
   GstWebRTCDataChannelState state;
-  guint i;
 
   if (!is_e2ee_channel (dc))
     return;
 
-  g_mutex_lock (&self->lock);
-  for (i = 0; i < self->channels->len; i++) {
-    if (((Channel *) g_ptr_array_index (self->channels, i))->dc == dc) {
-      g_mutex_unlock (&self->lock);
-      return;
-    }
+  g_mutex_lock (&adopt_lock);
+  if (g_object_get_qdata (dc, quark)) {
+    g_mutex_unlock (&adopt_lock);
+    return;
   }
   ch = g_new0 (Channel, 1);
+  ch->transport.funcs = &channel_funcs;
+  ch->transport.group = webrtcbin;
   ch->manager = self;
-  ch->webrtcbin = webrtcbin;
+  ch->webrtcbin = gst_object_ref (webrtcbin);
   ch->dc = g_object_ref (dc);
   ch->local = local;
-  g_queue_init (&ch->pending);
-  g_ptr_array_add (self->channels, ch);
-  g_mutex_unlock (&self->lock);
+  g_object_set_qdata (dc, quark, ch);
+  g_mutex_unlock (&adopt_lock);
 
+  _gst_e2ee_km_transport_add (self, &ch->transport);
   g_signal_connect (dc, "on-open", G_CALLBACK (on_open), ch);
   g_signal_connect (dc, "on-close", G_CALLBACK (on_close), ch);
   g_signal_connect (dc, "on-error", G_CALLBACK (on_error), ch);
@@ -222,30 +186,20 @@ on_data_channel (GstElement * webrtcbin, GObject * dc, GstE2eeKeyManager * self)
   adopt_channel (self, webrtcbin, dc, FALSE);
 }
 
-/* Any thread, without the lock: creating the channel makes webrtcbin call
- * back into us. */
-void
-_gst_e2ee_km_attach_webrtcbin (GstE2eeKeyManager * self, GstElement * webrtcbin)
+/* Any thread, without the engine's lock: creating the channel makes
+ * webrtcbin call back into us. The engine calls it once per webrtcbin.
+ * Returns FALSE if @webrtcbin cannot carry the protocol yet. */
+gboolean
+_gst_e2ee_km_webrtc_attach (GstE2eeKeyManager * self, GstElement * webrtcbin)
 {
   GObject *dc = NULL;
-  guint i;
 
   /* webrtcbin refuses data channels until it left NULL */
   if (GST_STATE (webrtcbin) == GST_STATE_NULL) {
     g_warning ("gst-e2ee: %s is in the NULL state; set it to READY before "
         "giving it to the key manager", GST_OBJECT_NAME (webrtcbin));
-    return;
+    return FALSE;
   }
-
-  g_mutex_lock (&self->lock);
-  for (i = 0; i < self->webrtcbins->len; i++) {
-    if (g_ptr_array_index (self->webrtcbins, i) == webrtcbin) {
-      g_mutex_unlock (&self->lock);
-      return;
-    }
-  }
-  g_ptr_array_add (self->webrtcbins, gst_object_ref (webrtcbin));
-  g_mutex_unlock (&self->lock);
 
   g_signal_connect (webrtcbin, "prepare-data-channel",
       G_CALLBACK (on_prepare_data_channel), self);
@@ -255,31 +209,9 @@ _gst_e2ee_km_attach_webrtcbin (GstE2eeKeyManager * self, GstElement * webrtcbin)
       NULL, &dc);
   if (!dc) {
     GST_WARNING_OBJECT (self, "could not create the e2ee data channel");
-    return;
+    return TRUE;
   }
   adopt_channel (self, webrtcbin, dc, TRUE);
   g_object_unref (dc);
-}
-
-/* Manager thread, lock not held. */
-void
-_gst_e2ee_km_channel_send (Channel * ch, const gchar * text)
-{
-  if (ch->closed)
-    return;
-  if (!ch->open) {
-    g_queue_push_tail (&ch->pending, g_strdup (text));
-    return;
-  }
-  g_signal_emit_by_name (ch->dc, "send-string", text);
-}
-
-void
-_gst_e2ee_km_channel_free (Channel * ch)
-{
-  g_signal_handlers_disconnect_by_data (ch->dc, ch);
-  g_signal_handlers_disconnect_by_data (ch->webrtcbin, ch->manager);
-  g_queue_clear_full (&ch->pending, g_free);
-  g_object_unref (ch->dc);
-  g_free (ch);
+  return TRUE;
 }

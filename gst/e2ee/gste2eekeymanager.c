@@ -280,6 +280,19 @@ queued_free (Queued * q)
   g_free (q);
 }
 
+/* Manager thread, lock not held. */
+static void
+transport_send (GstE2eeKmTransport * t, const gchar * text)
+{
+  if (t->closed)
+    return;
+  if (!t->open) {
+    g_queue_push_tail (&t->pending, g_strdup (text));
+    return;
+  }
+  t->funcs->send (t, text);
+}
+
 /* Emits ::error or ::warning (the e2eekeymanager element posts them on the
  * bus). Takes @message. Lock not held. */
 static void
@@ -324,8 +337,8 @@ _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self)
 
     switch (q->kind) {
       case QUEUED_SEND:
-        if (q->channel)
-          _gst_e2ee_km_channel_send (q->channel, q->text);
+        if (q->transport)
+          transport_send (q->transport, q->text);
         else
           g_signal_emit (self, signals[SIGNAL_SEND_MESSAGE], 0,
               q->participant, q->text);
@@ -380,14 +393,14 @@ envelope (GstE2eeKeyManager * self, const gchar * type, const gchar * to)
 }
 
 static void
-queue_send_node (GstE2eeKeyManager * self, Channel * channel, const gchar * to,
-    JsonNode * node)
+queue_send_node (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
+    const gchar * to, JsonNode * node)
 {
   Queued *q;
 
   _gst_e2ee_km_queue (self, QUEUED_SEND, to, json_to_string (node, FALSE));
   q = g_queue_peek_tail (&self->queued);
-  q->channel = channel;
+  q->transport = transport;
   json_node_unref (node);
 }
 
@@ -401,13 +414,13 @@ _gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,
   json_object_set_string_member (olm, "type", olm_type);
   json_object_set_member (olm, "data", data);
   json_object_set_object_member (json_node_get_object (node), "olm", olm);
-  queue_send_node (self, p->channel, p->id, node);
+  queue_send_node (self, p->transport, p->id, node);
 }
 
 /* @reply: it answers a hello, and asks for no answer */
 void
-_gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self, Channel * channel,
-    const gchar * to, gboolean reply)
+_gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self,
+    GstE2eeKmTransport * transport, const gchar * to, gboolean reply)
 {
   JsonNode *node = envelope (self, "e2ee-hello", to);
   JsonObject *keys = json_object_new ();
@@ -419,7 +432,7 @@ _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self, Channel * channel,
   json_object_set_object_member (json_node_get_object (node), "idKeys", keys);
   if (reply)
     json_object_set_boolean_member (json_node_get_object (node), "reply", TRUE);
-  queue_send_node (self, channel, to, node);
+  queue_send_node (self, transport, to, node);
 }
 
 /* --- work handed to the protocol thread --- */
@@ -429,7 +442,7 @@ typedef struct
   GstE2eeKeyManager *self;
   gchar *participant;
   gchar *text;
-  Channel *channel;
+  GstE2eeKmTransport *transport;
   gboolean flag;
   GstElement *webrtcbin;
   /* flush */
@@ -467,17 +480,17 @@ do_receive (gpointer data)
   g_mutex_lock (&w->self->lock);
   w->self->queued_in--;
   w->self->queued_in_bytes -= strlen (w->text);
-  _gst_e2ee_km_handle_message_locked (w->self, w->channel, w->text);
+  _gst_e2ee_km_handle_message_locked (w->self, w->transport, w->text);
   g_mutex_unlock (&w->self->lock);
   _gst_e2ee_km_flush_queued (w->self);
   return G_SOURCE_REMOVE;
 }
 
-/* Called by the webrtc transport from webrtcbin's threads, and by
- * receive-message. Returns FALSE if @text was dropped unread. */
+/* Called by transports from their threads, and by receive-message (the
+ * NULL transport). Returns FALSE if @text was dropped unread. */
 gboolean
-_gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
-    Channel * channel, const gchar * text)
+_gst_e2ee_km_transport_received (GstE2eeKeyManager * self,
+    GstE2eeKmTransport * transport, const gchar * text)
 {
   gsize len = text ? strlen (text) : 0;
   Work *w;
@@ -504,10 +517,112 @@ _gst_e2ee_km_receive_from_channel (GstE2eeKeyManager * self,
   g_mutex_unlock (&self->lock);
 
   w = work_new (self, NULL);
-  w->channel = channel;
+  w->transport = transport;
   w->text = g_strdup (text);
   _gst_e2ee_km_invoke (self, do_receive, w, (GDestroyNotify) work_free);
   return TRUE;
+}
+
+/* --- transports (gste2eekeymanager-transport.h) --- */
+
+/* Any thread. */
+void
+_gst_e2ee_km_transport_add (GstE2eeKeyManager * self,
+    GstE2eeKmTransport * transport)
+{
+  g_queue_init (&transport->pending);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
+  g_ptr_array_add (self->transports, transport);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
+}
+
+static gboolean
+do_transport_open (gpointer data)
+{
+  Work *w = data;
+  GstE2eeKeyManager *self = w->self;
+  GstE2eeKmTransport *t = w->transport;
+  gchar *text;
+
+  GST_E2EE_KEY_MANAGER_LOCK (self);
+  t->open = !t->closed;
+  if (t->open)
+    _gst_e2ee_km_send_hello_locked (self, t, NULL, FALSE);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
+
+  /* what was sent before it opened goes first */
+  while ((text = g_queue_pop_head (&t->pending))) {
+    transport_send (t, text);
+    g_free (text);
+  }
+  _gst_e2ee_km_flush_queued (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A transport that closes hands its participants to another open transport
+ * of its group, or takes them out of the call. */
+static gboolean
+do_transport_close (gpointer data)
+{
+  Work *w = data;
+  GstE2eeKeyManager *self = w->self;
+  GstE2eeKmTransport *t = w->transport, *other = NULL;
+  GHashTableIter iter;
+  Participant *p;
+  GPtrArray *leaving = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  GST_E2EE_KEY_MANAGER_LOCK (self);
+  t->open = FALSE;
+  t->closed = TRUE;
+  for (i = 0; i < self->transports->len; i++) {
+    GstE2eeKmTransport *o = g_ptr_array_index (self->transports, i);
+
+    if (o != t && o->group == t->group && o->open)
+      other = o;
+  }
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p)) {
+    if (p->transport != t)
+      continue;
+    if (other)
+      p->transport = other;
+    else
+      g_ptr_array_add (leaving, g_strdup (p->id));
+  }
+  for (i = 0; i < leaving->len; i++) {
+    p = g_hash_table_lookup (self->participants,
+        g_ptr_array_index (leaving, i));
+    if (p)
+      _gst_e2ee_km_leave_locked (self, p);
+  }
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
+  g_ptr_array_unref (leaving);
+  g_queue_clear_full (&t->pending, g_free);
+  _gst_e2ee_km_flush_queued (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread. */
+void
+_gst_e2ee_km_transport_opened (GstE2eeKeyManager * self,
+    GstE2eeKmTransport * transport)
+{
+  Work *w = work_new (self, NULL);
+
+  w->transport = transport;
+  _gst_e2ee_km_invoke (self, do_transport_open, w, (GDestroyNotify) work_free);
+}
+
+/* Any thread. */
+void
+_gst_e2ee_km_transport_closed (GstE2eeKeyManager * self,
+    GstE2eeKmTransport * transport)
+{
+  Work *w = work_new (self, NULL);
+
+  w->transport = transport;
+  _gst_e2ee_km_invoke (self, do_transport_close, w, (GDestroyNotify) work_free);
 }
 
 static gboolean
@@ -528,7 +643,7 @@ do_add_participant (gpointer data)
   /* it may not know us yet */
   if (!p->hello_sent) {
     p->hello_sent = TRUE;
-    _gst_e2ee_km_send_hello_locked (self, p->channel, p->id, FALSE);
+    _gst_e2ee_km_send_hello_locked (self, p->transport, p->id, FALSE);
   }
   g_mutex_unlock (&self->lock);
   _gst_e2ee_km_flush_queued (self);
@@ -647,7 +762,20 @@ gst_e2ee_key_manager_add_webrtcbin (GstE2eeKeyManager * manager,
   g_return_if_fail (GST_IS_E2EE_KEY_MANAGER (manager));
   g_return_if_fail (GST_IS_ELEMENT (webrtcbin));
 
-  _gst_e2ee_km_attach_webrtcbin (manager, webrtcbin);
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
+  if (g_ptr_array_find (manager->webrtcbins, webrtcbin, NULL)) {
+    GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+    return;
+  }
+  g_ptr_array_add (manager->webrtcbins, gst_object_ref (webrtcbin));
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+
+  /* without the lock: the transport calls back into us */
+  if (!_gst_e2ee_km_webrtc_attach (manager, webrtcbin)) {
+    GST_E2EE_KEY_MANAGER_LOCK (manager);
+    g_ptr_array_remove (manager->webrtcbins, webrtcbin);
+    GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+  }
 }
 
 /**
@@ -740,7 +868,7 @@ gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
 {
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
 
-  return _gst_e2ee_km_receive_from_channel (manager, NULL, message);
+  return _gst_e2ee_km_transport_received (manager, NULL, message);
 }
 
 /**
@@ -1109,6 +1237,7 @@ static void
 gst_e2ee_key_manager_dispose (GObject * object)
 {
   GstE2eeKeyManager *self = GST_E2EE_KEY_MANAGER (object);
+  GPtrArray *transports;
   guint i;
 
   /* no thread starts after this: work handed to a disposed manager is
@@ -1135,12 +1264,18 @@ gst_e2ee_key_manager_dispose (GObject * object)
     g_thread_join (self->thread);
     self->thread = NULL;
   }
-  g_mutex_lock (&self->lock);
-  for (i = 0; i < self->channels->len; i++)
-    _gst_e2ee_km_channel_free (g_ptr_array_index (self->channels, i));
-  g_ptr_array_set_size (self->channels, 0);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
+  transports = self->transports;
+  self->transports = g_ptr_array_new ();
   g_ptr_array_set_size (self->webrtcbins, 0);
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
+  for (i = 0; i < transports->len; i++) {
+    GstE2eeKmTransport *t = g_ptr_array_index (transports, i);
+
+    g_queue_clear_full (&t->pending, g_free);
+    t->funcs->free (t);
+  }
+  g_ptr_array_unref (transports);
 
   G_OBJECT_CLASS (gst_e2ee_key_manager_parent_class)->dispose (object);
 }
@@ -1162,7 +1297,7 @@ gst_e2ee_key_manager_finalize (GObject * object)
   }
   g_hash_table_unref (self->participants);
   g_hash_table_unref (self->awaiting_ack);
-  g_ptr_array_unref (self->channels);
+  g_ptr_array_unref (self->transports);
   g_ptr_array_unref (self->webrtcbins);
   if (self->account)
     gst_e2ee_olm_account_free (self->account);
@@ -1562,7 +1697,7 @@ gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
       (GDestroyNotify) _gst_e2ee_km_participant_free);
   self->awaiting_ack = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
-  self->channels = g_ptr_array_new ();
+  self->transports = g_ptr_array_new ();
   self->webrtcbins = g_ptr_array_new_with_free_func (gst_object_unref);
   g_queue_init (&self->queued);
 
