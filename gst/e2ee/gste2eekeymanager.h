@@ -88,22 +88,6 @@ GstContext * gst_e2ee_key_manager_new_context (GstE2eeKeyManager * manager);
 GST_E2EE_API
 GstE2eeKeyManager * gst_e2ee_key_manager_from_context (GstContext * context);
 
-/* For e2eeenc and e2eedec: key material never leaves the library; the
- * elements get keys of their own (with cipher contexts of their own) put in
- * their rings. */
-
-GST_E2EE_API
-guint gst_e2ee_key_manager_get_generation (GstE2eeKeyManager * manager);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_manager_sync_local (GstE2eeKeyManager * manager,
-    GstE2eeKeyRing * ring, guint * serial, guint * key_index);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_manager_sync_remote (GstE2eeKeyManager * manager,
-    const gchar * participant, GstE2eeKeyRing * ring, guint * serials,
-    gchar ** resolved);
-
 G_END_DECLS
 
 #endif /* __GST_E2EE_KEY_MANAGER_H__ */
