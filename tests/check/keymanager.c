@@ -345,6 +345,74 @@ GST_START_TEST (test_join_and_leave)
 
 GST_END_TEST;
 
+static gboolean
+has_key (GstE2eeKeyRing * ring, guint index)
+{
+  GstE2eeKey *key = gst_e2ee_key_ring_get_key (ring, index);
+
+  if (key)
+    gst_e2ee_key_unref (key);
+  return key != NULL;
+}
+
+/* The subscription API as an application would use it, without elements */
+GST_START_TEST (test_subscription)
+{
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyRing *local_ring = gst_e2ee_key_ring_new (0);
+  GstE2eeKeyRing *remote_ring = gst_e2ee_key_ring_new (0);
+  GstE2eeKeySubscription *local, *remote;
+  guint index = 99;
+
+  local = gst_e2ee_key_subscription_new_local (b, local_ring);
+  remote = gst_e2ee_key_subscription_new_remote (a, NULL, remote_ring);
+  fail_unless (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 0);
+  fail_unless (has_key (local_ring, 0));
+  /* nobody to take keys from yet */
+  fail_if (gst_e2ee_key_subscription_update (remote, &index));
+  fail_if (has_key (remote_ring, 0));
+
+  join (a);
+  join (b);
+  settle ();
+  fail_unless (gst_e2ee_key_subscription_update (remote, &index));
+  fail_unless_equals_int (index, 0);
+  fail_unless (has_key (remote_ring, 0));
+  /* bob ratcheted his key for alice */
+  fail_unless (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 0);
+  /* nothing changed since */
+  fail_if (gst_e2ee_key_subscription_update (remote, NULL));
+  fail_if (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 0);
+
+  /* bob moves to index 1: both rings follow */
+  gst_e2ee_key_manager_rotate_key (b);
+  settle ();
+  fail_unless (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 1);
+  fail_unless (has_key (local_ring, 1));
+  fail_unless (gst_e2ee_key_subscription_update (remote, &index));
+  fail_unless_equals_int (index, 1);
+  fail_unless (has_key (remote_ring, 0) && has_key (remote_ring, 1));
+
+  /* bob goes: his keys go at once */
+  gst_e2ee_key_manager_remove_participant (a, "bob");
+  settle ();
+  fail_unless (gst_e2ee_key_subscription_update (remote, &index));
+  fail_unless_equals_int (index, 0);
+  fail_if (has_key (remote_ring, 0) || has_key (remote_ring, 1));
+
+  gst_e2ee_key_subscription_unref (local);
+  gst_e2ee_key_subscription_unref (remote);
+  gst_e2ee_key_ring_unref (local_ring);
+  gst_e2ee_key_ring_unref (remote_ring);
+  router_reset ();
+}
+
+GST_END_TEST;
+
 /* Issue 12: bob leaves and a new participant takes the id "bob" (a new
  * identity and a new key) before any frame reaches alice's decryptor. The
  * decryptor must drop the departed bob's key at once and take the new one,
@@ -750,6 +818,7 @@ keymanager_suite (void)
   tcase_add_test (tc, test_two_parties);
   tcase_add_test (tc, test_join_and_leave);
   tcase_add_test (tc, test_participant_replaced);
+  tcase_add_test (tc, test_subscription);
   tcase_add_test (tc, test_sas);
   tcase_add_test (tc, test_sas_tampered_identity);
   tcase_add_test (tc, test_state_file);
