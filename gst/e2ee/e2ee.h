@@ -29,6 +29,7 @@
 #include <gst/e2ee/gste2eerbsp.h>
 #include <gst/e2ee/gste2eejframe.h>
 #include <gst/e2ee/gste2eekeymanager.h>
+#include <gst/e2ee/gste2eekeysubscription.h>
 #include <gst/e2ee/gste2eesas.h>
 
 #endif /* __GST_E2EE_H__ */

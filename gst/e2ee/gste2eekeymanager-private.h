@@ -71,6 +71,9 @@ struct _SasState
 struct _Participant
 {
   gchar *id;
+  /* never reused, unlike the id: a key subscription tells this participant
+   * from a later one of the same id by it; immutable */
+  guint64 uid;
   /* identity keys, trusted on first use */
   gchar *curve25519;
   gchar *ed25519;

@@ -42,11 +42,18 @@
 #define IDENTITY_KEY_B64_LEN 43
 #define MAX_ID_LEN 256
 
+/* uids of participants of every manager in the process; 0 is none */
+G_LOCK_DEFINE_STATIC (last_uid);
+static guint64 last_uid;
+
 Participant *
 _gst_e2ee_km_participant_new (const gchar * id)
 {
   Participant *p = g_new0 (Participant, 1);
 
+  G_LOCK (last_uid);
+  p->uid = ++last_uid;
+  G_UNLOCK (last_uid);
   p->id = g_strdup (id);
   p->used_otks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&p->used_otks_order);

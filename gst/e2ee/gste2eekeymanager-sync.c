@@ -18,10 +18,26 @@
  */
 
 
-/*
- * What GstE2eeKeyManager offers e2eeenc and e2eedec: the context that finds
- * it, and keys of their own made from its media keys, so that key material
- * never leaves the library and the per-frame path only reads a counter.
+/**
+ * SECTION:gste2eekeysubscription
+ * @title: GstE2eeKeySubscription
+ * @short_description: a participant's media keys, kept in a key ring
+ *
+ * What #GstE2eeKeyManager offers e2eeenc and e2eedec (and any application
+ * that opens or seals frames itself): the context that finds a manager, and
+ * subscriptions. A subscription keeps the subscriber's #GstE2eeKeyRing
+ * holding one participant's media keys: this participant's own key (the
+ * encryptor's) or a remote participant's (the decryptor's). The keys put in
+ * the ring are made inside the library, with cipher contexts of their own,
+ * so key material never leaves it.
+ *
+ * The subscriber calls gst_e2ee_key_subscription_update() before each frame.
+ * When no key changed anywhere in the manager this is one atomic read; the
+ * manager's lock is taken only after a change, and keys are derived outside
+ * it. The subscription remembers which participant object the keys in the
+ * ring came from: when that participant leaves, or another one takes its
+ * id, the ring is emptied at once, before any key of the newcomer's goes in,
+ * so a leaver's keys never open a frame after the update that saw it leave.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -29,9 +45,12 @@
 #endif
 
 #include "gste2eekeymanager-private.h"
+#include "gste2eekeysubscription.h"
 
 #include <string.h>
 #include <openssl/crypto.h>
+
+#define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
 
 /**
  * gst_e2ee_key_manager_new_context:
@@ -74,102 +93,211 @@ gst_e2ee_key_manager_from_context (GstContext * context)
   return manager;
 }
 
-/**
- * gst_e2ee_key_manager_get_generation: (skip)
- * @manager: a key manager
- *
- * Returns: a counter that changes whenever a media key changes. Cheap (an
- * atomic read): e2eeenc and e2eedec call it on every frame.
- */
-guint
-gst_e2ee_key_manager_get_generation (GstE2eeKeyManager * manager)
+struct _GstE2eeKeySubscription
 {
-  return (guint) g_atomic_int_get (&manager->generation);
+  gint refcount;
+  /* immutable after creation */
+  GstE2eeKeyManager *manager;
+  GstE2eeKeyRing *ring;
+  gboolean remote;
+  /* remote: whose keys; NULL for the only remote participant */
+  gchar *participant;
+
+  /* what is in the ring: changed by gst_e2ee_key_subscription_update only,
+   * which is called by one thread at a time */
+  /* the ring was emptied once and filled since */
+  gboolean synced;
+  /* the manager's generation counter when the ring was last filled */
+  guint generation;
+  /* the key schedule the keys in the ring were made with */
+  GstE2eeKdf kdf;
+  guint key_index;
+  /* remote: the participant the keys in the ring are of (its uid); 0 for
+   * none */
+  guint64 uid;
+  /* per slot, the participant's (local: the manager's) key serial the slot
+   * holds; 0 for none */
+  guint serials[N_SLOTS];
+  gboolean told_no_participant;
+};
+
+G_DEFINE_BOXED_TYPE (GstE2eeKeySubscription, gst_e2ee_key_subscription,
+    gst_e2ee_key_subscription_ref, gst_e2ee_key_subscription_unref);
+
+static GstE2eeKeySubscription *
+subscription_new (GstE2eeKeyManager * manager, GstE2eeKeyRing * ring,
+    gboolean remote, const gchar * participant)
+{
+  GstE2eeKeySubscription *sub = g_new0 (GstE2eeKeySubscription, 1);
+
+  sub->refcount = 1;
+  sub->manager = gst_object_ref (manager);
+  sub->ring = gst_e2ee_key_ring_ref (ring);
+  sub->remote = remote;
+  sub->participant = g_strdup (participant);
+  return sub;
 }
 
 /**
- * gst_e2ee_key_manager_sync_local: (skip)
+ * gst_e2ee_key_subscription_new_local:
  * @manager: a key manager
- * @ring: the caller's key ring
- * @serial: (inout): what the caller last got; 0 at first
- * @key_index: (out): the index to send with
+ * @ring: the ring to keep the key in
  *
- * Puts this participant's current media key in @ring if it changed since
- * @serial. The key is made for the caller (cipher contexts of its own); the
- * material stays inside the library.
+ * Subscribes to this participant's own media key, the one to send with:
+ * each update puts it in @ring when it changed, at its index.
  *
- * Returns: %FALSE if the key could not be made
+ * The first update empties @ring; from then on only the subscription
+ * should change it.
+ *
+ * Returns: (transfer full): a subscription
+ *
+ * Since: 0.1
  */
-gboolean
-gst_e2ee_key_manager_sync_local (GstE2eeKeyManager * manager,
-    GstE2eeKeyRing * ring, guint * serial, guint * key_index)
+GstE2eeKeySubscription *
+gst_e2ee_key_subscription_new_local (GstE2eeKeyManager * manager,
+    GstE2eeKeyRing * ring)
 {
-  guint8 material[MEDIA_KEY_SIZE];
-  GstE2eeKdf kdf;
-  GstE2eeKey *key;
-  guint s, index;
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
+  g_return_val_if_fail (ring != NULL, NULL);
 
-  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+  return subscription_new (manager, ring, FALSE, NULL);
+}
 
-  g_mutex_lock (&manager->lock);
-  s = manager->local_serial;
-  index = manager->local_index;
-  if (s == *serial) {
-    g_mutex_unlock (&manager->lock);
-    *key_index = index;
-    return TRUE;
+/**
+ * gst_e2ee_key_subscription_new_remote:
+ * @manager: a key manager
+ * @participant: (nullable): whose keys, by participant id; %NULL for the
+ *   only remote participant (none while there are several)
+ * @ring: the ring to keep the keys in, of %GST_E2EE_KEY_RING_DEFAULT_SIZE
+ *   slots (the web clients' size)
+ *
+ * Subscribes to a remote participant's media keys, the ones to open its
+ * frames with: each update puts the keys that changed in @ring, slot by
+ * slot. While there is no such participant @ring is empty; when it leaves,
+ * or a new participant takes its id, @ring is emptied at once.
+ *
+ * The first update empties @ring; from then on only the subscription
+ * should change it (a decryptor's ratchet may replace a key in it).
+ *
+ * Returns: (transfer full): a subscription
+ *
+ * Since: 0.1
+ */
+GstE2eeKeySubscription *
+gst_e2ee_key_subscription_new_remote (GstE2eeKeyManager * manager,
+    const gchar * participant, GstE2eeKeyRing * ring)
+{
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
+  g_return_val_if_fail (ring != NULL, NULL);
+  g_return_val_if_fail (gst_e2ee_key_ring_get_size (ring) == N_SLOTS, NULL);
+
+  return subscription_new (manager, ring, TRUE, participant);
+}
+
+/**
+ * gst_e2ee_key_subscription_ref:
+ * @sub: a subscription
+ *
+ * Returns: (transfer full): @sub
+ *
+ * Since: 0.1
+ */
+GstE2eeKeySubscription *
+gst_e2ee_key_subscription_ref (GstE2eeKeySubscription * sub)
+{
+  g_return_val_if_fail (sub != NULL, NULL);
+
+  g_atomic_int_inc (&sub->refcount);
+  return sub;
+}
+
+/**
+ * gst_e2ee_key_subscription_unref:
+ * @sub: (transfer full): a subscription
+ *
+ * Drops a reference; the last one ends the subscription. The keys already
+ * in the ring stay there.
+ *
+ * Since: 0.1
+ */
+void
+gst_e2ee_key_subscription_unref (GstE2eeKeySubscription * sub)
+{
+  g_return_if_fail (sub != NULL);
+
+  if (!g_atomic_int_dec_and_test (&sub->refcount))
+    return;
+  gst_object_unref (sub->manager);
+  gst_e2ee_key_ring_unref (sub->ring);
+  g_free (sub->participant);
+  g_free (sub);
+}
+
+/* Puts a key made from @material in @slot of the ring, or empties the slot
+ * if @material is NULL; wipes @material. */
+static gboolean
+install_key (GstE2eeKeySubscription * sub, guint slot, GstE2eeKdf kdf,
+    guint8 * material)
+{
+  GstE2eeKey *key = NULL;
+
+  if (material) {
+    key = gst_e2ee_key_new (kdf, material, MEDIA_KEY_SIZE, NULL);
+    OPENSSL_cleanse (material, MEDIA_KEY_SIZE);
+    if (!key) {
+      GST_WARNING_OBJECT (sub->manager, "could not make a media key");
+      return FALSE;
+    }
   }
-  memcpy (material, manager->local_key, MEDIA_KEY_SIZE);
-  kdf = manager->kdf;
-  g_mutex_unlock (&manager->lock);
-
-  key = gst_e2ee_key_new (kdf, material, MEDIA_KEY_SIZE, NULL);
-  OPENSSL_cleanse (material, sizeof (material));
-  if (!key)
-    return FALSE;
-  gst_e2ee_key_ring_set_key (ring, index, key);
-  gst_e2ee_key_unref (key);
-  *serial = s;
-  *key_index = index;
+  gst_e2ee_key_ring_set_key (sub->ring, slot, key);
+  if (key)
+    gst_e2ee_key_unref (key);
   return TRUE;
 }
 
-/**
- * gst_e2ee_key_manager_sync_remote: (skip)
- * @manager: a key manager
- * @participant: (nullable): whose keys; %NULL for the only participant
- * @ring: the caller's key ring, of the default size
- * @serials: (array fixed-size=16) (inout): per slot, what the caller got;
- *   zeros at first
- * @resolved: (out) (transfer full) (nullable): the participant whose keys
- *   are now in @ring, or %NULL if there is none (no such participant, or
- *   not exactly one when @participant is %NULL)
- *
- * Updates the slots of @ring whose key changed for that participant. When
- * the participant is not the one of the previous call, the caller must clear
- * @ring and @serials first.
- *
- * Returns: %FALSE if no participant matched (then @ring is untouched)
- */
-gboolean
-gst_e2ee_key_manager_sync_remote (GstE2eeKeyManager * manager,
-    const gchar * participant, GstE2eeKeyRing * ring, guint * serials,
-    gchar ** resolved)
+static gboolean
+update_local (GstE2eeKeySubscription * sub)
 {
-  guint8 keys[N_SLOTS][MEDIA_KEY_SIZE];
-  gboolean have[N_SLOTS], changed[N_SLOTS];
-  guint new_serials[N_SLOTS];
-  Participant *p = NULL;
+  GstE2eeKeyManager *manager = sub->manager;
+  guint8 material[MEDIA_KEY_SIZE];
   GstE2eeKdf kdf;
-  guint i;
+  guint serial, index;
 
-  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
-  g_return_val_if_fail (gst_e2ee_key_ring_get_size (ring) == N_SLOTS, FALSE);
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
+  serial = manager->local_serial;
+  index = manager->local_index;
+  kdf = manager->kdf;
+  if (sub->synced && serial == sub->serials[0]) {
+    GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+    return FALSE;
+  }
+  memcpy (material, manager->local_key, MEDIA_KEY_SIZE);
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
 
-  *resolved = NULL;
-  g_mutex_lock (&manager->lock);
-  if (participant) {
-    p = g_hash_table_lookup (manager->participants, participant);
+  if (!sub->synced)
+    gst_e2ee_key_ring_clear (sub->ring);
+  if (!install_key (sub, index, kdf, material)) {
+    /* the ring is left as it was; the next update tries again */
+    sub->synced = FALSE;
+    return FALSE;
+  }
+  sub->synced = TRUE;
+  sub->serials[0] = serial;
+  sub->key_index = index;
+  sub->kdf = kdf;
+  return TRUE;
+}
+
+/* The participant whose keys to take: the one asked for, or the only one
+ * in the call. Call with the manager lock held. */
+static Participant *
+resolve_locked (GstE2eeKeySubscription * sub)
+{
+  GstE2eeKeyManager *manager = sub->manager;
+  Participant *p = NULL;
+
+  if (sub->participant) {
+    p = g_hash_table_lookup (manager->participants, sub->participant);
   } else {
     GHashTableIter iter;
     Participant *q;
@@ -184,34 +312,121 @@ gst_e2ee_key_manager_sync_remote (GstE2eeKeyManager * manager,
     if (n != 1)
       p = NULL;
   }
-  if (!p || !p->joined) {
-    g_mutex_unlock (&manager->lock);
-    return FALSE;
-  }
-  *resolved = g_strdup (p->id);
+  return p && p->joined ? p : NULL;
+}
+
+static gboolean
+update_remote (GstE2eeKeySubscription * sub)
+{
+  GstE2eeKeyManager *manager = sub->manager;
+  guint8 keys[N_SLOTS][MEDIA_KEY_SIZE];
+  gboolean have[N_SLOTS], changed[N_SLOTS];
+  guint serials[N_SLOTS];
+  gboolean emptied = FALSE, installed = FALSE, failed = FALSE;
+  gboolean reset, tell_none = FALSE;
+  Participant *p;
+  GstE2eeKdf kdf;
+  guint64 uid = 0;
+  guint index = 0;
+  guint i;
+
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
+  p = resolve_locked (sub);
   kdf = manager->kdf;
+  if (p) {
+    uid = p->uid;
+    if (p->last_index >= 0)
+      index = (guint) p->last_index;
+    if (uid != sub->uid)
+      GST_INFO_OBJECT (manager, "a subscription now has the keys of %s", p->id);
+  } else if (!sub->participant && !sub->told_no_participant) {
+    sub->told_no_participant = TRUE;
+    tell_none = TRUE;
+  }
+  /* keys of another participant (or none), or made another way: the ring
+   * starts again from empty */
+  reset = !sub->synced || uid != sub->uid || kdf != sub->kdf;
   for (i = 0; i < N_SLOTS; i++) {
-    changed[i] = p->serial[i] != serials[i];
-    have[i] = p->have_key[i];
-    new_serials[i] = p->serial[i];
+    guint had = reset ? 0 : sub->serials[i];
+
+    serials[i] = p ? p->serial[i] : 0;
+    have[i] = p && p->have_key[i];
+    changed[i] = serials[i] != had;
     if (changed[i] && have[i])
       memcpy (keys[i], p->keys[i], MEDIA_KEY_SIZE);
   }
-  g_mutex_unlock (&manager->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
 
+  if (tell_none)
+    GST_INFO_OBJECT (manager, "no single remote participant yet for a "
+        "subscription to the only one");
+
+  if (reset) {
+    for (i = 0; i < N_SLOTS && !emptied; i++)
+      emptied = sub->serials[i] != 0;
+    gst_e2ee_key_ring_clear (sub->ring);
+    memset (sub->serials, 0, sizeof (sub->serials));
+    sub->uid = uid;
+    sub->kdf = kdf;
+  }
   for (i = 0; i < N_SLOTS; i++) {
-    GstE2eeKey *key = NULL;
-
     if (!changed[i])
       continue;
-    if (have[i]) {
-      key = gst_e2ee_key_new (kdf, keys[i], MEDIA_KEY_SIZE, NULL);
-      OPENSSL_cleanse (keys[i], MEDIA_KEY_SIZE);
+    if (install_key (sub, i, kdf, have[i] ? keys[i] : NULL)) {
+      sub->serials[i] = serials[i];
+      installed = TRUE;
+    } else {
+      failed = TRUE;
     }
-    gst_e2ee_key_ring_set_key (ring, i, key);
-    if (key)
-      gst_e2ee_key_unref (key);
-    serials[i] = new_serials[i];
   }
-  return TRUE;
+  OPENSSL_cleanse (keys, sizeof (keys));
+  sub->key_index = index;
+  /* a key that could not be made is tried again on the next update */
+  sub->synced = !failed;
+  return emptied || installed;
+}
+
+/**
+ * gst_e2ee_key_subscription_update:
+ * @sub: a subscription
+ * @key_index: (out) (optional): the index of the key the participant sends
+ *   with now (for a local subscription, the index to send with); 0 while
+ *   there is none
+ *
+ * Brings the subscription's ring up to date: puts in it the keys that
+ * changed since the last update and takes out those that are gone. Cheap
+ * when nothing changed (one atomic read), so it can be called on every
+ * frame.
+ *
+ * Not MT safe: one thread at a time may update a subscription (a streaming
+ * thread). Different subscriptions of one manager may be updated from
+ * different threads.
+ *
+ * Returns: %TRUE if keys were put in the ring or taken out of it
+ *
+ * Since: 0.1
+ */
+gboolean
+gst_e2ee_key_subscription_update (GstE2eeKeySubscription * sub,
+    guint * key_index)
+{
+  gboolean changed;
+  guint gen;
+
+  g_return_val_if_fail (sub != NULL, FALSE);
+
+  gen = (guint) g_atomic_int_get (&sub->manager->generation);
+  if (G_LIKELY (sub->synced && gen == sub->generation)) {
+    if (key_index)
+      *key_index = sub->key_index;
+    return FALSE;
+  }
+
+  /* the counter is read before the keys: a change made after this read
+   * bumps it again and is seen by the next update */
+  sub->generation = gen;
+  changed = sub->remote ? update_remote (sub) : update_local (sub);
+  if (key_index)
+    *key_index = sub->key_index;
+  return changed;
 }

@@ -34,7 +34,9 @@
 
 #include "gste2eekeymanager.h"
 
-G_BEGIN_DECLS typedef struct _GstE2eeKmTransport GstE2eeKmTransport;
+G_BEGIN_DECLS
+
+typedef struct _GstE2eeKmTransport GstE2eeKmTransport;
 
 typedef struct
 {
@@ -77,4 +79,5 @@ gboolean _gst_e2ee_km_webrtc_attach (GstE2eeKeyManager * manager,
     GstElement * webrtcbin);
 
 G_END_DECLS
+
 #endif /* __GST_E2EE_KEY_MANAGER_TRANSPORT_H__ */

@@ -24,6 +24,7 @@
 #include <gst/e2ee/gste2eekeyring.h>
 
 G_BEGIN_DECLS
+
 /**
  * GST_E2EE_KEY_MANAGER_CONTEXT_TYPE:
  *
@@ -32,75 +33,61 @@ G_BEGIN_DECLS
  * "key-manager".
  */
 #define GST_E2EE_KEY_MANAGER_CONTEXT_TYPE "gst.e2ee.KeyManager"
+
 #define GST_TYPE_E2EE_KEY_MANAGER (gst_e2ee_key_manager_get_type ())
 GST_E2EE_API
 G_DECLARE_FINAL_TYPE (GstE2eeKeyManager, gst_e2ee_key_manager, GST,
     E2EE_KEY_MANAGER, GstObject);
 
 GST_E2EE_API
-    GstE2eeKeyManager * gst_e2ee_key_manager_new (const gchar * local_id);
+GstE2eeKeyManager * gst_e2ee_key_manager_new (const gchar * local_id);
 
 GST_E2EE_API
-    gchar * gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager);
+gchar * gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager);
 
 GST_E2EE_API
-    void gst_e2ee_key_manager_add_webrtcbin (GstE2eeKeyManager * manager,
+void gst_e2ee_key_manager_add_webrtcbin (GstE2eeKeyManager * manager,
     GstElement * webrtcbin);
 
 GST_E2EE_API
-    gboolean gst_e2ee_key_manager_add_participant (GstE2eeKeyManager * manager,
+gboolean gst_e2ee_key_manager_add_participant (GstE2eeKeyManager * manager,
     const gchar * participant);
 
 GST_E2EE_API
-    gboolean gst_e2ee_key_manager_remove_participant (GstE2eeKeyManager *
-    manager, const gchar * participant);
-
-GST_E2EE_API void gst_e2ee_key_manager_rotate_key (GstE2eeKeyManager * manager);
+gboolean gst_e2ee_key_manager_remove_participant (GstE2eeKeyManager * manager,
+    const gchar * participant);
 
 GST_E2EE_API
-    gboolean gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
+void gst_e2ee_key_manager_rotate_key (GstE2eeKeyManager * manager);
+
+GST_E2EE_API
+gboolean gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
     const gchar * message);
 
 GST_E2EE_API
-    gboolean gst_e2ee_key_manager_start_sas (GstE2eeKeyManager * manager,
+gboolean gst_e2ee_key_manager_start_sas (GstE2eeKeyManager * manager,
     const gchar * participant);
 
 GST_E2EE_API
-    gboolean gst_e2ee_key_manager_confirm_sas (GstE2eeKeyManager * manager,
+gboolean gst_e2ee_key_manager_confirm_sas (GstE2eeKeyManager * manager,
     const gchar * participant, gboolean matches);
 
 GST_E2EE_API
-    gboolean gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
+gboolean gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
     const gchar * participant);
 
 GST_E2EE_API
-    gchar ** gst_e2ee_key_manager_list_participants (GstE2eeKeyManager *
-    manager);
-
-GST_E2EE_API void gst_e2ee_key_manager_flush (GstE2eeKeyManager * manager);
+gchar ** gst_e2ee_key_manager_list_participants (GstE2eeKeyManager * manager);
 
 GST_E2EE_API
-    GstContext * gst_e2ee_key_manager_new_context (GstE2eeKeyManager * manager);
+void gst_e2ee_key_manager_flush (GstE2eeKeyManager * manager);
 
 GST_E2EE_API
-    GstE2eeKeyManager * gst_e2ee_key_manager_from_context (GstContext *
-    context);
-
-/* For e2eeenc and e2eedec: key material never leaves the library; the
- * elements get keys of their own (with cipher contexts of their own) put in
- * their rings. */
+GstContext * gst_e2ee_key_manager_new_context (GstE2eeKeyManager * manager);
 
 GST_E2EE_API
-    guint gst_e2ee_key_manager_get_generation (GstE2eeKeyManager * manager);
-
-GST_E2EE_API
-    gboolean gst_e2ee_key_manager_sync_local (GstE2eeKeyManager * manager,
-    GstE2eeKeyRing * ring, guint * serial, guint * key_index);
-
-GST_E2EE_API
-    gboolean gst_e2ee_key_manager_sync_remote (GstE2eeKeyManager * manager,
-    const gchar * participant, GstE2eeKeyRing * ring, guint * serials,
-    gchar ** resolved);
+GstE2eeKeyManager * gst_e2ee_key_manager_from_context (GstContext * context);
 
 G_END_DECLS
+
 #endif /* __GST_E2EE_KEY_MANAGER_H__ */

@@ -44,28 +44,37 @@ GST_DEBUG_CATEGORY_STATIC (gst_e2ee_base_transform_debug);
 
 typedef struct
 {
-  /* all protected by the object lock */
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   guint8 *material;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   gsize material_len;
-  /* a key buffer was set (possibly of 0 bytes, which is an error) */
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; a key buffer was set (possibly of 0
+   * bytes, which is an error) */
   gboolean have_material;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   gchar *passphrase;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   GstE2eeKdf kdf;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   guint key_index;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; the key properties changed since the
+   * ring was filled from them */
   gboolean dirty;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; counts changes of the key properties */
   guint cookie;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   GstE2eeCodec codec;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   GstE2eeStats stats;
 
-  /* the key manager, if any, and what we last took from it */
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; the key manager, if any */
   GstE2eeKeyManager *manager;
-  gchar *participant;
-  guint manager_generation;
-  gboolean manager_synced;
-  guint local_serial;
-  guint remote_serials[GST_E2EE_KEY_RING_DEFAULT_SIZE];
-  gchar *resolved;
-  gboolean warned_no_participant;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; the manager or what the subclass
+   * subscribes to changed: subscribe again before the next frame */
+  gboolean resubscribe;
+  /* streaming thread only (and start, stop, finalize): what keeps the
+   * manager's keys in the ring */
+  GstE2eeKeySubscription *subscription;
 
   /* immutable after init; the ring has a lock of its own */
   GstE2eeKeyRing *ring;
@@ -114,7 +123,7 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
       GstBuffer *buf = g_value_get_boxed (value);
       GstMapInfo map;
 
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       wipe_config_locked (priv);
       if (buf && gst_buffer_map (buf, &map, GST_MAP_READ)) {
         priv->material = g_memdup2 (map.data, map.size);
@@ -123,7 +132,7 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
         gst_buffer_unmap (buf, &map);
       }
       mark_dirty_locked (priv);
-      GST_OBJECT_UNLOCK (object);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       GST_DEBUG_OBJECT (object, "key set (%" G_GSIZE_FORMAT " bytes)",
           buf ? gst_buffer_get_size (buf) : 0);
       break;
@@ -131,39 +140,32 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
     case GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE:{
       const gchar *pass = g_value_get_string (value);
 
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       wipe_config_locked (priv);
       priv->passphrase = g_strdup (pass);
       mark_dirty_locked (priv);
-      GST_OBJECT_UNLOCK (object);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       GST_DEBUG_OBJECT (object, "passphrase set");
       break;
     }
     case GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX:
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       priv->key_index = g_value_get_uint (value);
       mark_dirty_locked (priv);
-      GST_OBJECT_UNLOCK (object);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
     case GST_E2EE_BASE_TRANSFORM_PROP_KDF:
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       priv->kdf = g_value_get_enum (value);
       mark_dirty_locked (priv);
-      GST_OBJECT_UNLOCK (object);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
     case GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER:
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       gst_object_replace ((GstObject **) & priv->manager,
           g_value_get_object (value));
-      priv->manager_synced = FALSE;
-      GST_OBJECT_UNLOCK (object);
-      break;
-    case GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT:
-      GST_OBJECT_LOCK (object);
-      g_free (priv->participant);
-      priv->participant = g_value_dup_string (value);
-      priv->manager_synced = FALSE;
-      GST_OBJECT_UNLOCK (object);
+      priv->resubscribe = TRUE;
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -179,7 +181,7 @@ make_stats (GstE2eeBaseTransform * self)
   GstStructure *s;
 
   s = gst_structure_new_empty (klass->stats_name);
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   gst_structure_set (s,
       "frames-in", G_TYPE_UINT64, priv->stats.frames_in,
       "frames-out", G_TYPE_UINT64, priv->stats.frames_out,
@@ -192,7 +194,7 @@ make_stats (GstE2eeBaseTransform * self)
       "ratchets", G_TYPE_UINT64, priv->stats.ratchets, NULL);
   if (klass->add_stats)
     klass->add_stats (self, s);
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
   return s;
 }
 
@@ -205,27 +207,22 @@ gst_e2ee_base_transform_get_property (GObject * object, guint prop_id,
 
   switch (prop_id) {
     case GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX:
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       g_value_set_uint (value, priv->key_index);
-      GST_OBJECT_UNLOCK (object);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
     case GST_E2EE_BASE_TRANSFORM_PROP_KDF:
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       g_value_set_enum (value, priv->kdf);
-      GST_OBJECT_UNLOCK (object);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
     case GST_E2EE_BASE_TRANSFORM_PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
       break;
     case GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER:
-      GST_OBJECT_LOCK (object);
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
       g_value_set_object (value, priv->manager);
-      GST_OBJECT_UNLOCK (object);
-      break;
-    case GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT:
-      GST_OBJECT_LOCK (object);
-      g_value_set_string (value, priv->participant);
-      GST_OBJECT_UNLOCK (object);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -240,9 +237,8 @@ gst_e2ee_base_transform_finalize (GObject * object)
 
   wipe_config_locked (priv);
   gst_e2ee_key_ring_unref (priv->ring);
+  g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
   gst_clear_object (&priv->manager);
-  g_free (priv->participant);
-  g_free (priv->resolved);
 
   G_OBJECT_CLASS (gst_e2ee_base_transform_parent_class)->finalize (object);
 }
@@ -259,9 +255,9 @@ gst_e2ee_base_transform_set_caps (GstBaseTransform * trans, GstCaps * incaps,
         incaps);
     return FALSE;
   }
-  GST_OBJECT_LOCK (trans);
+  GST_E2EE_BASE_TRANSFORM_LOCK (trans);
   priv->codec = codec;
-  GST_OBJECT_UNLOCK (trans);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
   return TRUE;
 }
 
@@ -272,14 +268,14 @@ gst_e2ee_base_transform_set_context (GstElement * element, GstContext * context)
   GstE2eeKeyManager *manager = gst_e2ee_key_manager_from_context (context);
 
   if (manager) {
-    GST_OBJECT_LOCK (element);
+    GST_E2EE_BASE_TRANSFORM_LOCK (element);
     /* an explicit key-manager property wins over a context */
     if (!priv->manager) {
       priv->manager = manager;
-      priv->manager_synced = FALSE;
+      priv->resubscribe = TRUE;
       manager = NULL;
     }
-    GST_OBJECT_UNLOCK (element);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (element);
     gst_clear_object (&manager);
   }
   GST_ELEMENT_CLASS (gst_e2ee_base_transform_parent_class)->set_context
@@ -322,10 +318,10 @@ gst_e2ee_base_transform_query (GstBaseTransform * trans,
         && g_str_equal (type, GST_E2EE_KEY_MANAGER_CONTEXT_TYPE)) {
       GstE2eeKeyManager *manager = NULL;
 
-      GST_OBJECT_LOCK (trans);
+      GST_E2EE_BASE_TRANSFORM_LOCK (trans);
       if (priv->manager)
         manager = gst_object_ref (priv->manager);
-      GST_OBJECT_UNLOCK (trans);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
       if (manager) {
         GstContext *context = gst_e2ee_key_manager_new_context (manager);
 
@@ -346,12 +342,11 @@ gst_e2ee_base_transform_start (GstBaseTransform * trans)
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
   gboolean have_keys;
 
-  GST_OBJECT_LOCK (trans);
+  GST_E2EE_BASE_TRANSFORM_LOCK (trans);
   memset (&priv->stats, 0, sizeof (priv->stats));
-  priv->manager_synced = FALSE;
-  priv->warned_no_participant = FALSE;
+  priv->resubscribe = TRUE;
   have_keys = priv->manager || priv->have_material || priv->passphrase;
-  GST_OBJECT_UNLOCK (trans);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
 
   if (!have_keys)
     find_manager (GST_E2EE_BASE_TRANSFORM (trans));
@@ -367,14 +362,12 @@ gst_e2ee_base_transform_stop (GstBaseTransform * trans)
 
   /* forget ratchet state; the properties (or the manager's keys) are
    * applied afresh on restart */
+  g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
   gst_e2ee_key_ring_clear (priv->ring);
-  priv->local_serial = 0;
-  memset (priv->remote_serials, 0, sizeof (priv->remote_serials));
-  g_clear_pointer (&priv->resolved, g_free);
-  GST_OBJECT_LOCK (trans);
+  GST_E2EE_BASE_TRANSFORM_LOCK (trans);
   mark_dirty_locked (priv);
-  priv->manager_synced = FALSE;
-  GST_OBJECT_UNLOCK (trans);
+  priv->resubscribe = TRUE;
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
   return TRUE;
 }
 
@@ -519,9 +512,9 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   GstE2eeKey *key = NULL;
   GError *err = NULL;
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   if (!priv->dirty) {
-    GST_OBJECT_UNLOCK (self);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return TRUE;
   }
   have_material = priv->have_material;
@@ -533,7 +526,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   kdf = priv->kdf;
   index = priv->key_index;
   cookie = priv->cookie;
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   if (have_material) {
     key = gst_e2ee_key_new (kdf, material, material_len, &err);
@@ -572,10 +565,10 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
     GST_INFO_OBJECT (self, "installed key with index %u (kdf %d)", index, kdf);
   }
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   if (priv->cookie == cookie)
     priv->dirty = FALSE;
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   if (key && klass->key_installed)
     klass->key_installed (self);
@@ -588,122 +581,81 @@ gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self)
   return GET_PRIV (self)->ring;
 }
 
-/* Takes the keys of the key manager into our ring. Streaming thread. */
-static void
-sync_manager (GstE2eeBaseTransform * self, GstE2eeKeyManager * manager)
-{
-  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
-  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
-  gboolean had_keys = FALSE;
-
-  if (!klass->remote_keys) {
-    guint index = 0, serial = priv->local_serial;
-
-    if (gst_e2ee_key_manager_sync_local (manager, priv->ring, &serial, &index)) {
-      had_keys = serial != priv->local_serial;
-      priv->local_serial = serial;
-      GST_OBJECT_LOCK (self);
-      priv->key_index = index;
-      GST_OBJECT_UNLOCK (self);
-    }
-  } else {
-    gchar *participant, *resolved = NULL;
-    guint serials[GST_E2EE_KEY_RING_DEFAULT_SIZE];
-    gboolean warn = FALSE;
-
-    GST_OBJECT_LOCK (self);
-    participant = g_strdup (priv->participant);
-    GST_OBJECT_UNLOCK (self);
-
-    memcpy (serials, priv->remote_serials, sizeof (serials));
-    if (!gst_e2ee_key_manager_sync_remote (manager, participant, priv->ring,
-            serials, &resolved)) {
-      /* nobody (or nobody unambiguous) to decrypt for: fail closed */
-      if (priv->resolved) {
-        gst_e2ee_key_ring_clear (priv->ring);
-        memset (priv->remote_serials, 0, sizeof (priv->remote_serials));
-        g_clear_pointer (&priv->resolved, g_free);
-      }
-      GST_OBJECT_LOCK (self);
-      warn = !participant && !priv->warned_no_participant;
-      priv->warned_no_participant = TRUE;
-      GST_OBJECT_UNLOCK (self);
-      if (warn)
-        GST_INFO_OBJECT (self, "no single remote participant yet; set the "
-            "participant property when there are several");
-    } else if (g_strcmp0 (resolved, priv->resolved) != 0) {
-      /* someone else's keys now: start from an empty ring */
-      gst_e2ee_key_ring_clear (priv->ring);
-      memset (priv->remote_serials, 0, sizeof (priv->remote_serials));
-      g_free (priv->resolved);
-      priv->resolved = resolved;
-      resolved = NULL;
-      gst_e2ee_key_manager_sync_remote (manager, priv->resolved, priv->ring,
-          priv->remote_serials, &resolved);
-      had_keys = TRUE;
-    } else {
-      had_keys = memcmp (serials, priv->remote_serials, sizeof (serials)) != 0;
-      memcpy (priv->remote_serials, serials, sizeof (serials));
-    }
-    g_free (resolved);
-    g_free (participant);
-  }
-
-  if (had_keys && klass->key_installed)
-    klass->key_installed (self);
-}
-
 /*
- * Starts a frame on the streaming thread: applies changed key properties,
- * counts the frame in and tells the stream's codec and the current key index.
- * Returns FALSE (after posting an element error) if the key properties are
- * unusable.
+ * Starts a frame on the streaming thread: applies changed key properties or
+ * the key manager's changed keys, counts the frame in and tells the stream's
+ * codec and the current key index. Returns FALSE (after posting an element
+ * error) if the key properties are unusable.
  */
 gboolean
 gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     GstBuffer * buf, GstE2eeCodec * codec, guint * key_index)
 {
+  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
-  gboolean dirty;
+  GstE2eeKeyManager *subscribe_to = NULL;
+  gboolean dirty, managed;
+  guint manager_index = 0;
 
-  GstE2eeKeyManager *manager = NULL;
-
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   dirty = priv->dirty;
-  if (priv->manager) {
-    manager = gst_object_ref (priv->manager);
-  } else if (!dirty) {
+  managed = priv->manager != NULL;
+  if (managed && priv->resubscribe) {
+    subscribe_to = gst_object_ref (priv->manager);
+    priv->resubscribe = FALSE;
+  } else if (!managed && !dirty) {
     /* static keys, unchanged: the common case takes the lock once */
     priv->stats.frames_in++;
     priv->stats.bytes_in += gst_buffer_get_size (buf);
     *codec = priv->codec;
     *key_index = priv->key_index;
-    GST_OBJECT_UNLOCK (self);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return TRUE;
   }
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
-  if (manager) {
+  if (subscribe_to) {
+    g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
+    priv->subscription = klass->subscribe (self, subscribe_to, priv->ring);
+    gst_object_unref (subscribe_to);
+  }
+
+  if (managed) {
     /* one atomic read per frame; the manager lock only on a change */
-    guint gen = gst_e2ee_key_manager_get_generation (manager);
-
-    if (!priv->manager_synced || gen != priv->manager_generation) {
-      priv->manager_generation = gen;
-      priv->manager_synced = TRUE;
-      sync_manager (self, manager);
-    }
-    gst_object_unref (manager);
+    if (priv->subscription
+        && gst_e2ee_key_subscription_update (priv->subscription,
+            &manager_index) && klass->key_installed)
+      klass->key_installed (self);
   } else if (dirty && !gst_e2ee_base_transform_update_keys (self)) {
     return FALSE;
   }
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   priv->stats.frames_in++;
   priv->stats.bytes_in += gst_buffer_get_size (buf);
   *codec = priv->codec;
-  *key_index = priv->key_index;
-  GST_OBJECT_UNLOCK (self);
+  *key_index = managed ? manager_index : priv->key_index;
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
   return TRUE;
+}
+
+/**
+ * gst_e2ee_base_transform_resubscribe:
+ * @self: an element
+ *
+ * What the subclass subscribes to changed (e2eedec's participant): the
+ * subscription is made again, with the ring emptied, before the next frame.
+ *
+ * MT safe.
+ */
+void
+gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
+  priv->resubscribe = TRUE;
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 }
 
 /* Whether @mem may be written where it is: not shared with another buffer
@@ -715,40 +667,16 @@ gst_e2ee_base_transform_memory_writable (GstMemory * mem)
   return !GST_MEMORY_IS_READONLY (mem) && gst_memory_is_writable (mem);
 }
 
-/* Call with the object lock held. */
+/* Call with GST_E2EE_BASE_TRANSFORM_LOCK held. */
 GstE2eeStats *
 gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self)
 {
   return &GET_PRIV (self)->stats;
 }
 
-/* Call with the object lock held. */
+/* Call with GST_E2EE_BASE_TRANSFORM_LOCK held. */
 GstE2eeCodec
 gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform * self)
 {
   return GET_PRIV (self)->codec;
-}
-
-/**
- * gst_e2ee_base_transform_install_participant_property:
- * @klass: the decryptor's class
- *
- * Installs #GstE2eeDec:participant, handled here with the key manager.
- */
-void
-gst_e2ee_base_transform_install_participant_property (GObjectClass * klass)
-{
-  /**
-   * GstE2eeDec:participant:
-   *
-   * With a key manager: whose frames these are, by participant id. Unset,
-   * the only remote participant; with several, frames are dropped until it
-   * is set.
-   */
-  g_object_class_install_property (klass,
-      GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT,
-      g_param_spec_string ("participant", "Participant",
-          "Whose keys to decrypt with (default: the only remote participant)",
-          NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
-          G_PARAM_STATIC_STRINGS));
 }

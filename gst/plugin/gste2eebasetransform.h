@@ -31,14 +31,33 @@ G_DECLARE_DERIVABLE_TYPE (GstE2eeBaseTransform, gst_e2ee_base_transform,
     GST, E2EE_BASE_TRANSFORM, GstBaseTransform);
 
 /**
+ * GST_E2EE_BASE_TRANSFORM_LOCK:
+ * @obj: a #GstE2eeBaseTransform
+ *
+ * Takes the lock that guards the element's configuration and counters
+ * (the object lock).
+ */
+#define GST_E2EE_BASE_TRANSFORM_LOCK(obj) GST_OBJECT_LOCK (obj)
+
+/**
+ * GST_E2EE_BASE_TRANSFORM_UNLOCK:
+ * @obj: a #GstE2eeBaseTransform
+ *
+ * Releases the lock taken with GST_E2EE_BASE_TRANSFORM_LOCK().
+ */
+#define GST_E2EE_BASE_TRANSFORM_UNLOCK(obj) GST_OBJECT_UNLOCK (obj)
+
+/**
  * GstE2eeBaseTransformClass:
  * @stats_name: name of the stats structure
- * @key_installed: called on the streaming thread after a key from the
- *   properties was put in the ring
+ * @key_installed: called on the streaming thread after keys in the ring
+ *   changed (from the properties or the key manager)
  * @add_stats: adds the subclass's own counters to the stats structure;
- *   called with the object lock held
- * @remote_keys: with a key manager, use a remote participant's keys (the
- *   decryptor) rather than our own (the encryptor)
+ *   called with GST_E2EE_BASE_TRANSFORM_LOCK() held
+ * @subscribe: with a key manager, subscribes @ring to the keys the element
+ *   uses: our own (the encryptor) or a remote participant's (the decryptor).
+ *   Called on the streaming thread, without locks, before the first frame
+ *   and after gst_e2ee_base_transform_resubscribe().
  *
  * Shared part of e2eeenc and e2eedec: the key properties, the key ring, the
  * codec of the stream and the counters.
@@ -50,10 +69,12 @@ struct _GstE2eeBaseTransformClass
   const gchar *stats_name;
   void (*key_installed) (GstE2eeBaseTransform * self);
   void (*add_stats) (GstE2eeBaseTransform * self, GstStructure * s);
-  gboolean remote_keys;
+  GstE2eeKeySubscription * (*subscribe) (GstE2eeBaseTransform * self,
+      GstE2eeKeyManager * manager, GstE2eeKeyRing * ring);
 };
 
-/* Counters shared by both elements; protected by the object lock. */
+/* Counters shared by both elements; protected by
+ * GST_E2EE_BASE_TRANSFORM_LOCK. */
 typedef struct
 {
   guint64 frames_in;
@@ -79,7 +100,6 @@ enum
   GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE,
   GST_E2EE_BASE_TRANSFORM_PROP_STATS,
   GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER,
-  GST_E2EE_BASE_TRANSFORM_PROP_PARTICIPANT,
   GST_E2EE_BASE_TRANSFORM_PROP_LAST
 };
 
@@ -92,8 +112,7 @@ GstE2eeKeyRing *gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self);
 
 GstE2eeStats *gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
 
-void gst_e2ee_base_transform_install_participant_property (GObjectClass *
-    klass);
+void gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self);
 
 GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform *
     self);

@@ -79,6 +79,7 @@ enum
 {
   PROP_RATCHET_WINDOW = GST_E2EE_BASE_TRANSFORM_PROP_LAST,
   PROP_ON_FAILURE,
+  PROP_PARTICIPANT,
 };
 
 struct _GstE2eeDec
@@ -88,10 +89,14 @@ struct _GstE2eeDec
   /* atomic: read once per frame */
   guint ratchet_window;
 
-  /* protected by the object lock */
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   GstE2eeDecOnFailure on_failure;
-  /* a frame failed since the last one that decrypted */
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; a frame failed since the last one that
+   * decrypted */
   gboolean failing;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; whose keys, with a key manager (NULL:
+   * the only remote participant) */
+  gchar *participant;
 
   /* streaming thread only: the frame being decrypted, and the output
    * buffers for frames that cannot be decrypted in place */
@@ -150,14 +155,14 @@ request_key_frame (GstE2eeDec * self)
   GstE2eeCodec codec;
   GstEvent *event;
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   codec = gst_e2ee_base_transform_get_codec_locked (base);
   if (codec == GST_E2EE_CODEC_AUDIO) {
-    GST_OBJECT_UNLOCK (self);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return;
   }
   gst_e2ee_base_transform_stats (base)->key_frame_requests++;
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   GST_DEBUG_OBJECT (self, "decryption recovered, requesting a key frame");
   event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
@@ -171,13 +176,32 @@ gst_e2ee_dec_key_installed (GstE2eeBaseTransform * base)
   GstE2eeDec *self = GST_E2EE_DEC (base);
   gboolean failing;
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   failing = self->failing;
   self->failing = FALSE;
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   if (failing)
     request_key_frame (self);
+}
+
+static GstE2eeKeySubscription *
+gst_e2ee_dec_subscribe (GstE2eeBaseTransform * base,
+    GstE2eeKeyManager * manager, GstE2eeKeyRing * ring)
+{
+  GstE2eeDec *self = GST_E2EE_DEC (base);
+  GstE2eeKeySubscription *sub;
+  gchar *participant;
+
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
+  participant = g_strdup (self->participant);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+
+  GST_DEBUG_OBJECT (self, "subscribing to the keys of %s",
+      participant ? participant : "the only remote participant");
+  sub = gst_e2ee_key_subscription_new_remote (manager, participant, ring);
+  g_free (participant);
+  return sub;
 }
 
 /* Whether the @region_size bytes at the start of @buf are in one memory
@@ -421,9 +445,9 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
 
   size = gst_buffer_get_size (inbuf);
   if (size == 0) {
-    GST_OBJECT_LOCK (self);
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
     stats->frames_out++;
-    GST_OBJECT_UNLOCK (self);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return GST_FLOW_OK;
   }
 
@@ -436,7 +460,7 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
     res = open_rewritten (self, ring, window, inbuf, outbuf, size,
         &out_offset, &out_size, &n_ratchets);
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   stats->ratchets += n_ratchets;
   switch (res) {
     case GST_E2EE_FRAME_OK:
@@ -470,7 +494,7 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
       stats->dropped++;
     }
   }
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   if (res == GST_E2EE_FRAME_OK) {
     trim_buffer (outbuf, out_offset, out_size);
@@ -513,9 +537,9 @@ gst_e2ee_dec_start (GstBaseTransform * trans)
 {
   GstE2eeDec *self = GST_E2EE_DEC (trans);
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   self->failing = FALSE;
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   return GST_BASE_TRANSFORM_CLASS (parent_class)->start (trans);
 }
@@ -545,9 +569,16 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
       g_atomic_int_set (&self->ratchet_window, g_value_get_uint (value));
       break;
     case PROP_ON_FAILURE:
-      GST_OBJECT_LOCK (self);
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
       self->on_failure = g_value_get_enum (value);
-      GST_OBJECT_UNLOCK (self);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+      break;
+    case PROP_PARTICIPANT:
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
+      g_free (self->participant);
+      self->participant = g_value_dup_string (value);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+      gst_e2ee_base_transform_resubscribe (GST_E2EE_BASE_TRANSFORM (self));
       break;
     default:
       G_OBJECT_CLASS (parent_class)->set_property (object, prop_id, value,
@@ -567,15 +598,30 @@ gst_e2ee_dec_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_uint (value, g_atomic_int_get (&self->ratchet_window));
       break;
     case PROP_ON_FAILURE:
-      GST_OBJECT_LOCK (self);
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_enum (value, self->on_failure);
-      GST_OBJECT_UNLOCK (self);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+      break;
+    case PROP_PARTICIPANT:
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
+      g_value_set_string (value, self->participant);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
     default:
       G_OBJECT_CLASS (parent_class)->get_property (object, prop_id, value,
           pspec);
       break;
   }
+}
+
+static void
+gst_e2ee_dec_finalize (GObject * object)
+{
+  GstE2eeDec *self = GST_E2EE_DEC (object);
+
+  g_free (self->participant);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
 static void
@@ -588,6 +634,7 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
 
   gobject_class->set_property = gst_e2ee_dec_set_property;
   gobject_class->get_property = gst_e2ee_dec_get_property;
+  gobject_class->finalize = gst_e2ee_dec_finalize;
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_dec_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_e2ee_dec_stop);
@@ -598,9 +645,7 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
   base_class->stats_name = "application/x-e2ee-dec-stats";
   base_class->add_stats = gst_e2ee_dec_add_stats;
   base_class->key_installed = gst_e2ee_dec_key_installed;
-  base_class->remote_keys = TRUE;
-
-  gst_e2ee_base_transform_install_participant_property (gobject_class);
+  base_class->subscribe = gst_e2ee_dec_subscribe;
 
   /**
    * GstE2eeDec:ratchet-window:
@@ -628,6 +673,20 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
           "What to do with a frame that cannot be decrypted",
           GST_TYPE_E2EE_DEC_ON_FAILURE, DEFAULT_ON_FAILURE,
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeDec:participant:
+   *
+   * With a key manager: whose frames these are, by participant id. Unset,
+   * the only remote participant; with several, frames are dropped until it
+   * is set. When the participant leaves, its keys go at once, and a new
+   * participant with the same id starts with none of them.
+   */
+  g_object_class_install_property (gobject_class, PROP_PARTICIPANT,
+      g_param_spec_string ("participant", "Participant",
+          "Whose keys to decrypt with (default: the only remote participant)",
+          NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

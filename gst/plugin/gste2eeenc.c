@@ -89,8 +89,9 @@ struct _GstE2eeEnc
 {
   GstE2eeBaseTransform parent;
 
-  /* protected by the object lock */
+  /* GST_E2EE_BASE_TRANSFORM_LOCK */
   gboolean allow_unencrypted;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; the missing key was warned about */
   gboolean warned_no_key;
 
   /* streaming thread only */
@@ -120,6 +121,13 @@ G_DEFINE_TYPE_WITH_CODE (GstE2eeEnc, gst_e2ee_enc, GST_TYPE_E2EE_BASE_TRANSFORM,
 GST_ELEMENT_REGISTER_DEFINE (e2eeenc, "e2eeenc", GST_RANK_NONE,
     GST_TYPE_E2EE_ENC);
 
+static GstE2eeKeySubscription *
+gst_e2ee_enc_subscribe (GstE2eeBaseTransform * base,
+    GstE2eeKeyManager * manager, GstE2eeKeyRing * ring)
+{
+  return gst_e2ee_key_subscription_new_local (manager, ring);
+}
+
 static gboolean
 gst_e2ee_enc_start (GstBaseTransform * trans)
 {
@@ -131,9 +139,9 @@ gst_e2ee_enc_start (GstBaseTransform * trans)
         ("the random number generator failed"));
     return FALSE;
   }
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   self->warned_no_key = FALSE;
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   return GST_BASE_TRANSFORM_CLASS (parent_class)->start (trans);
 }
@@ -145,7 +153,7 @@ drop_without_key (GstE2eeEnc * self, gsize size)
       (self));
   gboolean allow, warn = FALSE;
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   allow = self->allow_unencrypted;
   if (allow) {
     stats->unencrypted++;
@@ -157,7 +165,7 @@ drop_without_key (GstE2eeEnc * self, gsize size)
     warn = !self->warned_no_key;
     self->warned_no_key = TRUE;
   }
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   if (allow) {
     GST_LOG_OBJECT (self, "no key, frame sent in clear as allowed");
@@ -218,10 +226,10 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
   if (res == GST_E2EE_FRAME_OK) {
     gst_memory_resize (mem, 0, sealed);
     gst_buffer_replace_all_memory (buf, mem);
-    GST_OBJECT_LOCK (self);
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
     stats->frames_out++;
     stats->bytes_out += sealed;
-    GST_OBJECT_UNLOCK (self);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
         " bytes (%s)", size, sealed, gst_e2ee_codec_to_string (codec));
     return GST_FLOW_OK;
@@ -231,10 +239,10 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
     gst_memory_unref (mem);
   if (res == GST_E2EE_FRAME_BAD_HEADER) {
     /* fail closed: a frame the rule cannot split is not sent */
-    GST_OBJECT_LOCK (self);
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
     stats->bad_frames++;
     stats->dropped++;
-    GST_OBJECT_UNLOCK (self);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     GST_DEBUG_OBJECT (self, "%" G_GSIZE_FORMAT "-byte %s frame dropped: %s",
         size, gst_e2ee_codec_to_string (codec),
         gst_e2ee_frame_result_to_string (res));
@@ -290,9 +298,9 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (size == 0) {
     /* DTX and padding: nothing to hide; a JFrame cannot be shorter than
      * its trailer, so the receiver tells them apart */
-    GST_OBJECT_LOCK (self);
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
     stats->frames_out++;
-    GST_OBJECT_UNLOCK (self);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return GST_FLOW_OK;
   }
 
@@ -340,10 +348,10 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     gst_buffer_append_memory (buf, mem);
   }
 
-  GST_OBJECT_LOCK (self);
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
   stats->frames_out++;
   stats->bytes_out += size + sizeof (trailer);
-  GST_OBJECT_UNLOCK (self);
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " bytes, key index %u",
       size, index);
@@ -394,9 +402,9 @@ gst_e2ee_enc_set_property (GObject * object, guint prop_id,
 
   switch (prop_id) {
     case PROP_ALLOW_UNENCRYPTED:
-      GST_OBJECT_LOCK (self);
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
       self->allow_unencrypted = g_value_get_boolean (value);
-      GST_OBJECT_UNLOCK (self);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
     default:
       G_OBJECT_CLASS (parent_class)->set_property (object, prop_id, value,
@@ -413,9 +421,9 @@ gst_e2ee_enc_get_property (GObject * object, guint prop_id, GValue * value,
 
   switch (prop_id) {
     case PROP_ALLOW_UNENCRYPTED:
-      GST_OBJECT_LOCK (self);
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_boolean (value, self->allow_unencrypted);
-      GST_OBJECT_UNLOCK (self);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
     default:
       G_OBJECT_CLASS (parent_class)->get_property (object, prop_id, value,
@@ -442,6 +450,7 @@ gst_e2ee_enc_class_init (GstE2eeEncClass * klass)
 
   base_class->stats_name = "application/x-e2ee-enc-stats";
   base_class->add_stats = gst_e2ee_enc_add_stats;
+  base_class->subscribe = gst_e2ee_enc_subscribe;
 
   /**
    * GstE2eeEnc:allow-unencrypted:

@@ -24,6 +24,7 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
+
 #define GST_TYPE_E2EE_KEY_MANAGER_ELEMENT \
     (gst_e2ee_key_manager_element_get_type ())
 G_DECLARE_FINAL_TYPE (GstE2eeKeyManagerElement, gst_e2ee_key_manager_element,
@@ -32,4 +33,5 @@ G_DECLARE_FINAL_TYPE (GstE2eeKeyManagerElement, gst_e2ee_key_manager_element,
 GST_ELEMENT_REGISTER_DECLARE (e2eekeymanager);
 
 G_END_DECLS
+
 #endif /* __GST_E2EE_KEY_MANAGER_ELEMENT_H__ */

@@ -345,6 +345,127 @@ GST_START_TEST (test_join_and_leave)
 
 GST_END_TEST;
 
+static gboolean
+has_key (GstE2eeKeyRing * ring, guint index)
+{
+  GstE2eeKey *key = gst_e2ee_key_ring_get_key (ring, index);
+
+  if (key)
+    gst_e2ee_key_unref (key);
+  return key != NULL;
+}
+
+/* The subscription API as an application would use it, without elements */
+GST_START_TEST (test_subscription)
+{
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyRing *local_ring = gst_e2ee_key_ring_new (0);
+  GstE2eeKeyRing *remote_ring = gst_e2ee_key_ring_new (0);
+  GstE2eeKeySubscription *local, *remote;
+  guint index = 99;
+
+  local = gst_e2ee_key_subscription_new_local (b, local_ring);
+  remote = gst_e2ee_key_subscription_new_remote (a, NULL, remote_ring);
+  fail_unless (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 0);
+  fail_unless (has_key (local_ring, 0));
+  /* nobody to take keys from yet */
+  fail_if (gst_e2ee_key_subscription_update (remote, &index));
+  fail_if (has_key (remote_ring, 0));
+
+  join (a);
+  join (b);
+  settle ();
+  fail_unless (gst_e2ee_key_subscription_update (remote, &index));
+  fail_unless_equals_int (index, 0);
+  fail_unless (has_key (remote_ring, 0));
+  /* bob ratcheted his key for alice */
+  fail_unless (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 0);
+  /* nothing changed since */
+  fail_if (gst_e2ee_key_subscription_update (remote, NULL));
+  fail_if (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 0);
+
+  /* bob moves to index 1: both rings follow */
+  gst_e2ee_key_manager_rotate_key (b);
+  settle ();
+  fail_unless (gst_e2ee_key_subscription_update (local, &index));
+  fail_unless_equals_int (index, 1);
+  fail_unless (has_key (local_ring, 1));
+  fail_unless (gst_e2ee_key_subscription_update (remote, &index));
+  fail_unless_equals_int (index, 1);
+  fail_unless (has_key (remote_ring, 0) && has_key (remote_ring, 1));
+
+  /* bob goes: his keys go at once */
+  gst_e2ee_key_manager_remove_participant (a, "bob");
+  settle ();
+  fail_unless (gst_e2ee_key_subscription_update (remote, &index));
+  fail_unless_equals_int (index, 0);
+  fail_if (has_key (remote_ring, 0) || has_key (remote_ring, 1));
+
+  gst_e2ee_key_subscription_unref (local);
+  gst_e2ee_key_subscription_unref (remote);
+  gst_e2ee_key_ring_unref (local_ring);
+  gst_e2ee_key_ring_unref (remote_ring);
+  router_reset ();
+}
+
+GST_END_TEST;
+
+/* Issue 12: bob leaves and a new participant takes the id "bob" (a new
+ * identity and a new key) before any frame reaches alice's decryptor. The
+ * decryptor must drop the departed bob's key at once and take the new one,
+ * although the new bob's key went into the same slot with the same serial
+ * as the old one's. */
+GST_START_TEST (test_participant_replaced)
+{
+  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob"), *b2;
+  GstHarness *enc_b, *enc_b2, *dec_a;
+  GstBuffer *old_frame, *new_frame;
+
+  join (a);
+  join (b);
+  settle ();
+  enc_b = enc_for (b);
+  dec_a = dec_for (a, "bob");
+  old_frame = encrypt (enc_b, 1);
+  fail_unless (decrypts (dec_a, old_frame, 1));
+
+  /* bob goes: alice removes him and his manager is destroyed */
+  gst_harness_teardown (enc_b);
+  g_ptr_array_remove (router.managers, b);
+  gst_e2ee_key_manager_remove_participant (a, "bob");
+  gst_object_unref (b);
+  settle ();
+
+  /* a new "bob" comes in, and alice gets its key */
+  b2 = party ("bob");
+  join (b2);
+  settle ();
+  enc_b2 = enc_for (b2);
+  new_frame = encrypt (enc_b2, 2);
+  fail_unless_equals_int (kid_of (new_frame), kid_of (old_frame));
+
+  /* the departed bob's key is gone, the new bob's is there */
+  fail_if (decrypts (dec_a, old_frame, 1));
+  fail_unless (decrypts (dec_a, new_frame, 2));
+  fail_if (decrypts (dec_a, old_frame, 1));
+
+  /* and when the new bob leaves too, his key goes at once */
+  gst_e2ee_key_manager_remove_participant (a, "bob");
+  settle ();
+  fail_if (decrypts (dec_a, new_frame, 2));
+
+  gst_buffer_unref (old_frame);
+  gst_buffer_unref (new_frame);
+  gst_harness_teardown (enc_b2);
+  gst_harness_teardown (dec_a);
+  router_reset ();
+}
+
+GST_END_TEST;
+
 typedef struct
 {
   GMutex lock;
@@ -701,6 +822,8 @@ keymanager_suite (void)
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_two_parties);
   tcase_add_test (tc, test_join_and_leave);
+  tcase_add_test (tc, test_participant_replaced);
+  tcase_add_test (tc, test_subscription);
   tcase_add_test (tc, test_sas);
   tcase_add_test (tc, test_sas_tampered_identity);
   tcase_add_test (tc, test_state_file);
