@@ -23,6 +23,7 @@
 
 #include <gst/e2ee/e2ee-prelude.h>
 #include <gst/e2ee/gste2eetypes.h>
+#include <gst/e2ee/gste2ee-enumtypes.h>
 #include <gst/e2ee/gste2eekey.h>
 #include <gst/e2ee/gste2eekeyring.h>
 #include <gst/e2ee/gste2eecodec.h>

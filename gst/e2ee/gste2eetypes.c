@@ -36,25 +36,6 @@
 
 #include <openssl/rand.h>
 
-GType
-gst_e2ee_kdf_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_E2EE_KDF_JITSI, "Jitsi Meet (HKDF, JFrame salts)", "jitsi"},
-    {GST_E2EE_KDF_LIVEKIT, "LiveKit (HKDF or PBKDF2, LKFrameEncryptionKey)",
-        "livekit"},
-    {GST_E2EE_KDF_RAW, "Raw AES key, no ratchet", "raw"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType tmp = g_enum_register_static ("GstE2eeKdf", values);
-    g_once_init_leave (&type, tmp);
-  }
-  return type;
-}
-
 GQuark
 gst_e2ee_error_quark (void)
 {

@@ -22,6 +22,7 @@
 #define __GST_E2EE_TYPES_H__
 
 #include <gst/e2ee/e2ee-prelude.h>
+#include <gst/e2ee/gste2ee-enumtypes.h>
 
 G_BEGIN_DECLS
 
@@ -45,10 +46,6 @@ typedef enum
   GST_E2EE_KDF_LIVEKIT = 1,
   GST_E2EE_KDF_RAW = 2,
 } GstE2eeKdf;
-
-GST_E2EE_API
-GType gst_e2ee_kdf_get_type (void);
-#define GST_TYPE_E2EE_KDF (gst_e2ee_kdf_get_type ())
 
 /**
  * GstE2eeCodec:
