@@ -27,9 +27,7 @@
 #include <gst/e2ee/gste2eekey.h>
 #include <gst/e2ee/gste2eekeyring.h>
 #include <gst/e2ee/gste2eecodec.h>
-#include <gst/e2ee/gste2eerbsp.h>
 #include <gst/e2ee/gste2eejframe.h>
 #include <gst/e2ee/gste2eekeymanager.h>
-#include <gst/e2ee/gste2eesas.h>
 
 #endif /* __GST_E2EE_H__ */

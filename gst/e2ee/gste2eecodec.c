@@ -297,7 +297,7 @@ nal_clear_size (GstE2eeCodec codec, const guint8 * d, gsize size)
   return 0;
 }
 
-/**
+/*
  * gst_e2ee_codec_clear_size:
  * @codec: the stream's codec
  * @frame: (array length=size): the frame: for audio, VP8 and VP9 the clear
@@ -349,7 +349,7 @@ gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame, gsize size)
   return MIN (h, size);
 }
 
-/**
+/*
  * gst_e2ee_nal_canonical_size:
  * @codec: %GST_E2EE_CODEC_H264 or %GST_E2EE_CODEC_H265
  * @au: (array length=size): an access unit in Annex B form
@@ -389,7 +389,7 @@ gst_e2ee_nal_canonical_size (GstE2eeCodec codec, const guint8 * au,
   return total;
 }
 
-/**
+/*
  * gst_e2ee_nal_canonicalize:
  * @au: (array length=size): an access unit in Annex B form
  * @size: its length

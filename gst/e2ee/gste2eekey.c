@@ -413,7 +413,7 @@ gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error)
   return key_new_take (key->kdf, key->pbkdf2, next, MATERIAL_SIZE, error);
 }
 
-/**
+/*
  * gst_e2ee_key_seal:
  * @key: a key
  * @iv: (array fixed-size=12): the IV, never used before under this key
@@ -436,7 +436,7 @@ gst_e2ee_key_seal (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
   return gst_e2ee_key_seal_into (key, iv, aad, aad_len, data, data, len, tag);
 }
 
-/**
+/*
  * gst_e2ee_key_seal_into:
  * @key: a key
  * @iv: (array fixed-size=12): the IV, never used before under this key
@@ -483,7 +483,7 @@ gst_e2ee_key_seal_into (GstE2eeKey * key, const guint8 * iv,
       GST_E2EE_AES_GCM_TAG_SIZE, tag) == 1;
 }
 
-/**
+/*
  * gst_e2ee_key_open:
  * @key: a key
  * @iv: (array fixed-size=12): the IV the sender used
@@ -508,7 +508,7 @@ gst_e2ee_key_open (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
   return gst_e2ee_key_open_into (key, iv, aad, aad_len, data, data, len, tag);
 }
 
-/**
+/*
  * gst_e2ee_key_open_into:
  * @key: a key
  * @iv: (array fixed-size=12): the IV the sender used

@@ -38,7 +38,7 @@
 #include "config.h"
 #endif
 
-#include "gste2eekeyring.h"
+#include "gste2eekeyring-private.h"
 
 typedef struct
 {
@@ -195,7 +195,7 @@ gst_e2ee_key_ring_get_key (GstE2eeKeyRing * ring, guint index)
   return key;
 }
 
-/**
+/*
  * gst_e2ee_key_ring_get_previous_key:
  * @ring: a ring
  * @index: a key index or KID
@@ -219,7 +219,7 @@ gst_e2ee_key_ring_get_previous_key (GstE2eeKeyRing * ring, guint index)
   return key;
 }
 
-/**
+/*
  * gst_e2ee_key_ring_replace_key:
  * @ring: a ring
  * @index: a key index or KID
@@ -260,7 +260,7 @@ gst_e2ee_key_ring_replace_key (GstE2eeKeyRing * ring, guint index,
   return ret;
 }
 
-/**
+/*
  * gst_e2ee_key_ring_get_generation:
  * @ring: a ring
  *

@@ -65,17 +65,6 @@ GST_E2EE_API
 GstE2eeKey * gst_e2ee_key_ring_get_key (GstE2eeKeyRing * ring, guint index);
 
 GST_E2EE_API
-GstE2eeKey * gst_e2ee_key_ring_get_previous_key (GstE2eeKeyRing * ring,
-    guint index);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_ring_replace_key (GstE2eeKeyRing * ring, guint index,
-    GstE2eeKey * old_key, GstE2eeKey * new_key);
-
-GST_E2EE_API
-guint gst_e2ee_key_ring_get_generation (GstE2eeKeyRing * ring);
-
-GST_E2EE_API
 void gst_e2ee_key_ring_clear (GstE2eeKeyRing * ring);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstE2eeKeyRing, gst_e2ee_key_ring_unref)
