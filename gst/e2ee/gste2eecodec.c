@@ -98,6 +98,8 @@ caps_field_is (const GstStructure * s, const gchar * field, const gchar * want)
  * alignment=tu`); a field left out is taken to have that value.
  *
  * Returns: the clear-header rule for @caps, or %GST_E2EE_CODEC_UNKNOWN
+ *
+ * Since: 0.1
  */
 GstE2eeCodec
 gst_e2ee_codec_from_caps (const GstCaps * caps)
@@ -138,6 +140,8 @@ gst_e2ee_codec_from_caps (const GstCaps * caps)
  * @codec: a codec
  *
  * Returns: a short name, for logs
+ *
+ * Since: 0.1
  */
 const gchar *
 gst_e2ee_codec_to_string (GstE2eeCodec codec)
@@ -170,6 +174,8 @@ gst_e2ee_codec_to_string (GstE2eeCodec codec)
  * (H.264 and H.265: canonical form and escaping; AV1: the size field).
  *
  * Returns: %TRUE if gst_e2ee_jframe_seal() applies
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_codec_seals_in_place (GstE2eeCodec codec)

@@ -86,6 +86,8 @@
  * it has sent.
  *
  * Returns: %FALSE if the CSPRNG failed
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_iv_source_init (GstE2eeIvSource * src)
@@ -131,6 +133,8 @@ gst_e2ee_iv_source_init_full (GstE2eeIvSource * src, guint32 prefix,
  * @iv: (out caller-allocates) (array fixed-size=12): the next IV
  *
  * Not MT safe.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_iv_source_next (GstE2eeIvSource * src, guint8 * iv)
@@ -227,6 +231,8 @@ write_trailer (guint8 * trailer, const guint8 * iv, guint8 kid)
  *   append: tag, IV, IV length, KID
  *
  * Returns: %FALSE if the crypto library failed; then nothing may be sent
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_jframe_seal (GstE2eeKey * key, guint8 kid, const guint8 * iv,
@@ -258,6 +264,8 @@ gst_e2ee_jframe_seal (GstE2eeKey * key, guint8 kid, const guint8 * iv,
  * Returns: the room to give, or 0 if @frame is empty or cannot be sealed
  *   (an H.264 or H.265 access unit without a slice NAL unit, an AV1 temporal
  *   unit without an OBU to protect)
+ *
+ * Since: 0.1
  */
 gsize
 gst_e2ee_jframe_sealed_size (GstE2eeCodec codec, const guint8 * frame,
@@ -395,6 +403,8 @@ seal_av1 (GstE2eeKey * key, guint8 kid, const guint8 * iv,
  * Returns: %GST_E2EE_FRAME_OK, %GST_E2EE_FRAME_BAD_HEADER (the frame cannot
  *   be sealed: drop it), %GST_E2EE_FRAME_NO_SPACE or
  *   %GST_E2EE_FRAME_CRYPTO_ERROR (nothing may be sent)
+ *
+ * Since: 0.1
  */
 GstE2eeFrameResult
 gst_e2ee_jframe_seal_into (GstE2eeKey * key, guint8 kid, const guint8 * iv,
@@ -855,6 +865,8 @@ open_at (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
  * gst_e2ee_jframe_open_split().
  *
  * Returns: the outcome; only %GST_E2EE_FRAME_OK means @frame is plaintext
+ *
+ * Since: 0.1
  */
 GstE2eeFrameResult
 gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
@@ -911,6 +923,8 @@ gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
  * key authenticates the frame, @out holds what @body holds.
  *
  * Returns: the outcome; only %GST_E2EE_FRAME_OK means @out is plaintext
+ *
+ * Since: 0.1
  */
 GstE2eeFrameResult
 gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring, GstE2eeCodec codec,
@@ -958,6 +972,8 @@ gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring, GstE2eeCodec codec,
  * @result: a frame result
  *
  * Returns: a short English description, for debug logs
+ *
+ * Since: 0.1
  */
 const gchar *
 gst_e2ee_frame_result_to_string (GstE2eeFrameResult result)

@@ -30,6 +30,8 @@ G_BEGIN_DECLS
  * GST_E2EE_JFRAME_TRAILER_SIZE:
  *
  * Bytes a JFrame adds to a frame: GCM tag (16), IV (12), IV length (1), KID (1).
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_JFRAME_TRAILER_SIZE \
     (GST_E2EE_AES_GCM_TAG_SIZE + GST_E2EE_IV_SIZE + 2)
@@ -50,6 +52,8 @@ G_BEGIN_DECLS
  * @GST_E2EE_FRAME_NO_SPACE: the output memory is too small
  *
  * What became of a frame.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -69,6 +73,8 @@ typedef enum
  * Makes IVs that do not repeat under one key: a random 32-bit prefix and a
  * 64-bit big-endian counter that starts at a random value and grows by one
  * per frame (wrapping modulo 2^64).
+ *
+ * Since: 0.1
  */
 typedef struct
 {

@@ -34,6 +34,8 @@ G_BEGIN_DECLS
  * A key is immutable once made: ratcheting makes a new key. Its contexts are
  * not safe to use from two threads at once; each element owns the keys of its
  * own ring, so that never happens.
+ *
+ * Since: 0.1
  */
 typedef struct _GstE2eeKey GstE2eeKey;
 

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * GST_E2EE_KEY_RING_DEFAULT_SIZE:
  *
  * Slots in a key ring unless asked otherwise; the web clients use 16.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_KEY_RING_DEFAULT_SIZE 16
 
@@ -38,6 +40,8 @@ G_BEGIN_DECLS
  * The keys of one sender, by key index. Each slot holds the current key and
  * the one it replaced, so frames still in flight under the replaced key
  * decrypt after a change.
+ *
+ * Since: 0.1
  */
 typedef struct _GstE2eeKeyRing GstE2eeKeyRing;
 

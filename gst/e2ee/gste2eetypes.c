@@ -36,6 +36,13 @@
 
 #include <openssl/rand.h>
 
+/**
+ * gst_e2ee_error_quark:
+ *
+ * Returns: the #GQuark of %GST_E2EE_ERROR
+ *
+ * Since: 0.1
+ */
 GQuark
 gst_e2ee_error_quark (void)
 {
@@ -47,11 +54,14 @@ gst_e2ee_error_quark (void)
  * @buf: (out caller-allocates) (array length=len): where to write
  * @len: how many bytes
  *
- * Fills @buf from OpenSSL's CSPRNG.
+ * Fills @buf from OpenSSL's CSPRNG, for instance with key material for
+ * gst_e2ee_key_new().
  *
  * Returns: %FALSE if the CSPRNG failed; @buf must then not be used.
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_random_bytes (guint8 * buf, gsize len)

@@ -39,6 +39,8 @@ G_BEGIN_DECLS
  *
  * How an AES-GCM key is derived from key material, and how the material is
  * ratcheted forward.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -63,6 +65,8 @@ typedef enum
  *   other OBU is made to span the rest of the frame
  *
  * Which clear-header rule applies to a stream. See gst_e2ee_codec_from_caps().
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -79,6 +83,8 @@ typedef enum
  * GST_E2EE_ERROR:
  *
  * Error domain of the gst-e2ee library.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_ERROR (gst_e2ee_error_quark ())
 GST_E2EE_API
@@ -97,6 +103,8 @@ GQuark gst_e2ee_error_quark (void);
  *   encrypted under another key, or has unsafe permissions
  *
  * Errors of the gst-e2ee library.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -112,12 +120,16 @@ typedef enum
  * GST_E2EE_AES_GCM_TAG_SIZE:
  *
  * Length of the AES-GCM authentication tag in bytes.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_AES_GCM_TAG_SIZE 16
 /**
  * GST_E2EE_IV_SIZE:
  *
  * Length of the AES-GCM IV in bytes.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_IV_SIZE 12
 
