@@ -23,13 +23,12 @@
 
 #include <gst/e2ee/e2ee-prelude.h>
 #include <gst/e2ee/gste2eetypes.h>
+#include <gst/e2ee/gste2ee-enumtypes.h>
 #include <gst/e2ee/gste2eekey.h>
 #include <gst/e2ee/gste2eekeyring.h>
 #include <gst/e2ee/gste2eecodec.h>
-#include <gst/e2ee/gste2eerbsp.h>
 #include <gst/e2ee/gste2eejframe.h>
 #include <gst/e2ee/gste2eekeymanager.h>
 #include <gst/e2ee/gste2eekeysubscription.h>
-#include <gst/e2ee/gste2eesas.h>
 
 #endif /* __GST_E2EE_H__ */

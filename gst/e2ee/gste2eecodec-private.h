@@ -25,6 +25,22 @@
 
 G_BEGIN_DECLS
 
+/* The clear-header rule, and the canonical form of H.264 and H.265 access
+ * units, for the frame formats (gste2eejframe.c); see the SECTION of
+ * gste2eecodec.c. */
+G_GNUC_INTERNAL
+gsize gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame,
+    gsize size);
+
+G_GNUC_INTERNAL
+gsize gst_e2ee_nal_canonical_size (GstE2eeCodec codec, const guint8 * au,
+    gsize size, gsize * clear_size);
+
+G_GNUC_INTERNAL
+gsize gst_e2ee_nal_canonicalize (const guint8 * au, gsize size, guint8 * out,
+    gsize out_size);
+
+
 /* How many NAL units of a clear header the receiver looks at when the
  * payloader or depayloader may have added parameter sets to it. */
 #define GST_E2EE_NAL_MAX_HEADER_UNITS 32

@@ -98,6 +98,8 @@ caps_field_is (const GstStructure * s, const gchar * field, const gchar * want)
  * alignment=tu`); a field left out is taken to have that value.
  *
  * Returns: the clear-header rule for @caps, or %GST_E2EE_CODEC_UNKNOWN
+ *
+ * Since: 0.1
  */
 GstE2eeCodec
 gst_e2ee_codec_from_caps (const GstCaps * caps)
@@ -138,6 +140,8 @@ gst_e2ee_codec_from_caps (const GstCaps * caps)
  * @codec: a codec
  *
  * Returns: a short name, for logs
+ *
+ * Since: 0.1
  */
 const gchar *
 gst_e2ee_codec_to_string (GstE2eeCodec codec)
@@ -170,6 +174,8 @@ gst_e2ee_codec_to_string (GstE2eeCodec codec)
  * (H.264 and H.265: canonical form and escaping; AV1: the size field).
  *
  * Returns: %TRUE if gst_e2ee_jframe_seal() applies
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_codec_seals_in_place (GstE2eeCodec codec)
@@ -297,7 +303,7 @@ nal_clear_size (GstE2eeCodec codec, const guint8 * d, gsize size)
   return 0;
 }
 
-/**
+/*
  * gst_e2ee_codec_clear_size:
  * @codec: the stream's codec
  * @frame: (array length=size): the frame: for audio, VP8 and VP9 the clear
@@ -349,7 +355,7 @@ gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame, gsize size)
   return MIN (h, size);
 }
 
-/**
+/*
  * gst_e2ee_nal_canonical_size:
  * @codec: %GST_E2EE_CODEC_H264 or %GST_E2EE_CODEC_H265
  * @au: (array length=size): an access unit in Annex B form
@@ -389,7 +395,7 @@ gst_e2ee_nal_canonical_size (GstE2eeCodec codec, const guint8 * au,
   return total;
 }
 
-/**
+/*
  * gst_e2ee_nal_canonicalize:
  * @au: (array length=size): an access unit in Annex B form
  * @size: its length

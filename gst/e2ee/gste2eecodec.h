@@ -34,18 +34,6 @@ const gchar * gst_e2ee_codec_to_string (GstE2eeCodec codec);
 GST_E2EE_API
 gboolean gst_e2ee_codec_seals_in_place (GstE2eeCodec codec);
 
-GST_E2EE_API
-gsize gst_e2ee_codec_clear_size (GstE2eeCodec codec, const guint8 * frame,
-    gsize size);
-
-GST_E2EE_API
-gsize gst_e2ee_nal_canonical_size (GstE2eeCodec codec, const guint8 * au,
-    gsize size, gsize * clear_size);
-
-GST_E2EE_API
-gsize gst_e2ee_nal_canonicalize (const guint8 * au, gsize size, guint8 * out,
-    gsize out_size);
-
 G_END_DECLS
 
 #endif /* __GST_E2EE_CODEC_H__ */

@@ -34,26 +34,35 @@
  * length, comes to the same H. (The web clients cannot make such frames and
  * do not open them; no real VP8 or Opus frame is that short.)
  *
- * For audio, VP8 and VP9 both directions work in place:
+ * An application needs one call each way:
+ *
+ * - gst_e2ee_jframe_seal_into() seals a frame of any codec into memory the
+ *   caller provides, gst_e2ee_jframe_sealed_size() bytes of it: H.264, H.265
+ *   and AV1 frames change size when sealed (canonical form and RBSP
+ *   escaping; a rewritten OBU size), the others grow by the trailer;
+ * - gst_e2ee_jframe_open() opens a frame of any codec in place, since
+ *   opening only shrinks it, and leaves the frame as it was when no key
+ *   authenticates it.
+ *
+ * Two more calls spare the e2eeenc and e2eedec elements a copy of audio, VP8
+ * and VP9 frames, whose sealed form is the frame plus a trailer:
  * gst_e2ee_jframe_seal() encrypts the frame's own bytes and writes the
  * 30-byte trailer where the caller wants it (the element puts it in a memory
- * of its own); gst_e2ee_jframe_open() decrypts in place and leaves the frame
- * as it was when no key authenticates it.
+ * of its own), and gst_e2ee_jframe_open_split() opens a frame whose trailer
+ * is kept apart from its body, into the body itself or into other memory.
  *
- * H.264, H.265 and AV1 frames change size when sealed (canonical form and
- * RBSP escaping; a rewritten OBU size), so gst_e2ee_jframe_seal_into() seals
- * them into memory the caller provides, gst_e2ee_jframe_sealed_size() bytes
- * of it. Opening still works in place, since it only shrinks the frame:
- * gst_e2ee_jframe_open_full() says where in the buffer the frame ends up.
+ * A sender draws its IVs from a #GstE2eeIvSource.
  */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "gste2eejframe.h"
+#include "gste2eejframe-private.h"
+#include "gste2eekey-private.h"
+#include "gste2eekeyring-private.h"
 #include "gste2eecodec-private.h"
-#include "gste2eerbsp.h"
+#include "gste2eerbsp-private.h"
 
 #include <string.h>
 
@@ -77,6 +86,8 @@
  * it has sent.
  *
  * Returns: %FALSE if the CSPRNG failed
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_iv_source_init (GstE2eeIvSource * src)
@@ -98,7 +109,7 @@ gst_e2ee_iv_source_init (GstE2eeIvSource * src)
   return TRUE;
 }
 
-/**
+/*
  * gst_e2ee_iv_source_init_full:
  * @src: (out caller-allocates): an IV source
  * @prefix: the fixed field
@@ -122,6 +133,8 @@ gst_e2ee_iv_source_init_full (GstE2eeIvSource * src, guint32 prefix,
  * @iv: (out caller-allocates) (array fixed-size=12): the next IV
  *
  * Not MT safe.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_iv_source_next (GstE2eeIvSource * src, guint8 * iv)
@@ -158,7 +171,7 @@ parse_clear_len (GstE2eeCodec codec, const guint8 * frame, gsize size,
   }
 }
 
-/**
+/*
  * gst_e2ee_jframe_parse:
  * @codec: the stream's codec
  * @frame: (array length=size): a received JFrame (for H.264 and H.265,
@@ -218,6 +231,8 @@ write_trailer (guint8 * trailer, const guint8 * iv, guint8 kid)
  *   append: tag, IV, IV length, KID
  *
  * Returns: %FALSE if the crypto library failed; then nothing may be sent
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_jframe_seal (GstE2eeKey * key, guint8 kid, const guint8 * iv,
@@ -249,6 +264,8 @@ gst_e2ee_jframe_seal (GstE2eeKey * key, guint8 kid, const guint8 * iv,
  * Returns: the room to give, or 0 if @frame is empty or cannot be sealed
  *   (an H.264 or H.265 access unit without a slice NAL unit, an AV1 temporal
  *   unit without an OBU to protect)
+ *
+ * Since: 0.1
  */
 gsize
 gst_e2ee_jframe_sealed_size (GstE2eeCodec codec, const guint8 * frame,
@@ -386,6 +403,8 @@ seal_av1 (GstE2eeKey * key, guint8 kid, const guint8 * iv,
  * Returns: %GST_E2EE_FRAME_OK, %GST_E2EE_FRAME_BAD_HEADER (the frame cannot
  *   be sealed: drop it), %GST_E2EE_FRAME_NO_SPACE or
  *   %GST_E2EE_FRAME_CRYPTO_ERROR (nothing may be sent)
+ *
+ * Since: 0.1
  */
 GstE2eeFrameResult
 gst_e2ee_jframe_seal_into (GstE2eeKey * key, guint8 kid, const guint8 * iv,
@@ -766,54 +785,16 @@ open_av1 (GstE2eeKeyRing * ring, guint ratchet_window, guint8 * frame,
   return GST_E2EE_FRAME_OK;
 }
 
-/**
- * gst_e2ee_jframe_open_full:
- * @ring: the sender's key ring
- * @codec: the stream's codec
- * @ratchet_window: how many ratchet steps to try past the current key
- * @frame: (array length=size) (inout): the received JFrame, decrypted in
- *   place on success
- * @size: its length
- * @out_offset: (out): on success, where the original frame starts in
- *   @frame (0 except for AV1)
- * @out_size: (out): on success, its length
- * @n_ratchets: (out) (optional): ratchet steps this frame took
- *
- * The receiver algorithm of Jitsi Meet: the KID's current key; then the key
- * that slot held before (frames in flight across a key change); then up to
- * @ratchet_window ratchets of the current key, keeping the ratcheted key in
- * the ring if one authenticates. A key that has no ratchet is tried once.
- *
- * H.264 and H.265 frames are unescaped before the trailer is read, a KID of
- * 0 that the payloader cut off is restored, and parameter sets that the
- * payloader or depayloader added to the clear header are allowed when they
- * copy authenticated ones (they stay in the output, which is then what the
- * depayloader would have given for the unencrypted frame).
- *
- * When no key authenticates the frame, @frame is left as it came (for
- * H.264 and H.265: unless its escaping was not the form a sender makes,
- * which only a modified frame has). When an AV1 frame authenticates but its
- * hidden size field is invalid (only a key holder can make such a frame),
- * the result is %GST_E2EE_FRAME_BAD_HEADER and @frame holds plaintext.
- *
- * Returns: the outcome; only %GST_E2EE_FRAME_OK means @frame is plaintext
- */
-GstE2eeFrameResult
-gst_e2ee_jframe_open_full (GstE2eeKeyRing * ring, GstE2eeCodec codec,
-    guint ratchet_window, guint8 * frame, gsize size, gsize * out_offset,
-    gsize * out_size, guint * n_ratchets)
+/* The original frame ends up at *@out_offset in @frame (AV1: its size
+ * field is shorter than the sent one). */
+static GstE2eeFrameResult
+open_at (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
+    guint8 * frame, gsize size, gsize * out_offset, gsize * out_size,
+    guint * n_ratchets)
 {
   AadCandidates aad = { {NULL}, {0}, 0 };
   GstE2eeJFrameInfo info;
   GstE2eeFrameResult res;
-
-  g_return_val_if_fail (ring != NULL && out_size != NULL && out_offset != NULL,
-      GST_E2EE_FRAME_CRYPTO_ERROR);
-  g_return_val_if_fail (frame != NULL || size == 0, GST_E2EE_FRAME_TOO_SHORT);
-
-  *out_offset = 0;
-  if (n_ratchets)
-    *n_ratchets = 0;
 
   switch (codec) {
     case GST_E2EE_CODEC_H264:
@@ -846,31 +827,71 @@ gst_e2ee_jframe_open_full (GstE2eeKeyRing * ring, GstE2eeCodec codec,
  * @codec: the stream's codec
  * @ratchet_window: how many ratchet steps to try past the current key
  * @frame: (array length=size) (inout): the received JFrame, decrypted in
- *   place on success and left unchanged otherwise
+ *   place on success
  * @size: its length
- * @out_size: (out): on success, the length of clear header and plaintext:
- *   the first @out_size bytes of @frame are the original frame
+ * @out_offset: (out) (optional): on success, where the original frame
+ *   starts in @frame (0 except for AV1); %NULL to have it moved to the start
+ *   of @frame
+ * @out_size: (out): on success, the length of the original frame: clear
+ *   header and plaintext
  * @n_ratchets: (out) (optional): ratchet steps this frame took
  *
- * As gst_e2ee_jframe_open_full(), with the original frame moved to the
- * start of @frame where it is not there already (AV1).
+ * Opens a JFrame of any codec, in place. The receiver algorithm of Jitsi
+ * Meet: the KID's current key; then the key that slot held before (frames
+ * in flight across a key change); then up to @ratchet_window ratchets of the
+ * current key, keeping the ratcheted key in the ring if one authenticates. A
+ * key that has no ratchet is tried once.
+ *
+ * H.264 and H.265 frames are unescaped before the trailer is read, a KID of
+ * 0 that the payloader cut off is restored, and parameter sets that the
+ * payloader or depayloader added to the clear header are allowed when they
+ * copy authenticated ones (they stay in the output, which is then what the
+ * depayloader would have given for the unencrypted frame).
+ *
+ * An opened AV1 frame gets back its original OBU size field, which is
+ * shorter than the one it was sent with, so it starts a few bytes into the
+ * buffer. With @out_offset it stays there and *@out_offset says where,
+ * which saves a move for a caller that can use a sub-buffer; without, it is
+ * moved to the start of @frame.
+ *
+ * When no key authenticates the frame, @frame is left as it came (for
+ * H.264 and H.265: unless its escaping was not the form a sender makes,
+ * which only a modified frame has). When an AV1 frame authenticates but its
+ * hidden size field is invalid (only a key holder can make such a frame),
+ * the result is %GST_E2EE_FRAME_BAD_HEADER and @frame holds plaintext.
+ *
+ * For audio, VP8 and VP9 frames whose trailer is not stored right after
+ * their body, or whose plaintext must go to other memory, see
+ * gst_e2ee_jframe_open_split().
  *
  * Returns: the outcome; only %GST_E2EE_FRAME_OK means @frame is plaintext
+ *
+ * Since: 0.1
  */
 GstE2eeFrameResult
 gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
-    guint ratchet_window, guint8 * frame, gsize size, gsize * out_size,
-    guint * n_ratchets)
+    guint ratchet_window, guint8 * frame, gsize size, gsize * out_offset,
+    gsize * out_size, guint * n_ratchets)
 {
   GstE2eeFrameResult res;
   gsize offset = 0;
 
   g_return_val_if_fail (ring != NULL && out_size != NULL,
       GST_E2EE_FRAME_CRYPTO_ERROR);
+  g_return_val_if_fail (frame != NULL || size == 0, GST_E2EE_FRAME_TOO_SHORT);
 
-  res = gst_e2ee_jframe_open_full (ring, codec, ratchet_window, frame, size,
-      &offset, out_size, n_ratchets);
-  if (res == GST_E2EE_FRAME_OK && offset > 0)
+  if (out_offset)
+    *out_offset = 0;
+  if (n_ratchets)
+    *n_ratchets = 0;
+
+  res = open_at (ring, codec, ratchet_window, frame, size, &offset, out_size,
+      n_ratchets);
+  if (res != GST_E2EE_FRAME_OK)
+    return res;
+  if (out_offset)
+    *out_offset = offset;
+  else if (offset > 0)
     memmove (frame, frame + offset, *out_size);
   return res;
 }
@@ -902,6 +923,8 @@ gst_e2ee_jframe_open (GstE2eeKeyRing * ring, GstE2eeCodec codec,
  * key authenticates the frame, @out holds what @body holds.
  *
  * Returns: the outcome; only %GST_E2EE_FRAME_OK means @out is plaintext
+ *
+ * Since: 0.1
  */
 GstE2eeFrameResult
 gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring, GstE2eeCodec codec,
@@ -949,6 +972,8 @@ gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring, GstE2eeCodec codec,
  * @result: a frame result
  *
  * Returns: a short English description, for debug logs
+ *
+ * Since: 0.1
  */
 const gchar *
 gst_e2ee_frame_result_to_string (GstE2eeFrameResult result)

@@ -30,6 +30,8 @@ G_BEGIN_DECLS
  * GST_E2EE_JFRAME_TRAILER_SIZE:
  *
  * Bytes a JFrame adds to a frame: GCM tag (16), IV (12), IV length (1), KID (1).
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_JFRAME_TRAILER_SIZE \
     (GST_E2EE_AES_GCM_TAG_SIZE + GST_E2EE_IV_SIZE + 2)
@@ -50,6 +52,8 @@ G_BEGIN_DECLS
  * @GST_E2EE_FRAME_NO_SPACE: the output memory is too small
  *
  * What became of a frame.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -64,30 +68,13 @@ typedef enum
 } GstE2eeFrameResult;
 
 /**
- * GstE2eeJFrameInfo:
- * @clear_len: bytes of clear header (the AAD)
- * @ciphertext_len: bytes of ciphertext after the clear header
- * @tag: the GCM tag, inside the frame
- * @iv: the IV, inside the frame
- * @kid: the key index byte
- *
- * Where the parts of a JFrame are.
- */
-typedef struct
-{
-  gsize clear_len;
-  gsize ciphertext_len;
-  const guint8 *tag;
-  const guint8 *iv;
-  guint8 kid;
-} GstE2eeJFrameInfo;
-
-/**
  * GstE2eeIvSource:
  *
  * Makes IVs that do not repeat under one key: a random 32-bit prefix and a
  * 64-bit big-endian counter that starts at a random value and grows by one
  * per frame (wrapping modulo 2^64).
+ *
+ * Since: 0.1
  */
 typedef struct
 {
@@ -100,15 +87,7 @@ GST_E2EE_API
 gboolean gst_e2ee_iv_source_init (GstE2eeIvSource * src);
 
 GST_E2EE_API
-void gst_e2ee_iv_source_init_full (GstE2eeIvSource * src, guint32 prefix,
-    guint64 counter);
-
-GST_E2EE_API
 void gst_e2ee_iv_source_next (GstE2eeIvSource * src, guint8 * iv);
-
-GST_E2EE_API
-GstE2eeFrameResult gst_e2ee_jframe_parse (GstE2eeCodec codec,
-    const guint8 * frame, gsize size, GstE2eeJFrameInfo * info);
 
 GST_E2EE_API
 gboolean gst_e2ee_jframe_seal (GstE2eeKey * key, guint8 kid,
@@ -125,14 +104,9 @@ GstE2eeFrameResult gst_e2ee_jframe_seal_into (GstE2eeKey * key, guint8 kid,
     guint8 * out, gsize out_size, gsize * sealed_size);
 
 GST_E2EE_API
-GstE2eeFrameResult gst_e2ee_jframe_open_full (GstE2eeKeyRing * ring,
-    GstE2eeCodec codec, guint ratchet_window, guint8 * frame, gsize size,
-    gsize * out_offset, gsize * out_size, guint * n_ratchets);
-
-GST_E2EE_API
 GstE2eeFrameResult gst_e2ee_jframe_open (GstE2eeKeyRing * ring,
     GstE2eeCodec codec, guint ratchet_window, guint8 * frame, gsize size,
-    gsize * out_size, guint * n_ratchets);
+    gsize * out_offset, gsize * out_size, guint * n_ratchets);
 
 GST_E2EE_API
 GstE2eeFrameResult gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring,

@@ -27,8 +27,31 @@ G_BEGIN_DECLS
 
 /* One ratchet step of 32 bytes of raw material under @kdf, for the key
  * manager, which keeps material rather than keys. FALSE for kdf=raw. */
+G_GNUC_INTERNAL
 gboolean _gst_e2ee_key_ratchet_material (GstE2eeKdf kdf, const guint8 * in,
     gsize in_len, guint8 * out);
+
+/* AES-GCM with the key's contexts, for the frame formats (gste2eejframe.c):
+ * applications seal and open whole frames. */
+G_GNUC_INTERNAL
+gboolean gst_e2ee_key_seal (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, guint8 * data, gsize len,
+    guint8 * tag);
+
+G_GNUC_INTERNAL
+gboolean gst_e2ee_key_seal_into (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
+    gsize len, guint8 * tag);
+
+G_GNUC_INTERNAL
+gboolean gst_e2ee_key_open (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, guint8 * data, gsize len,
+    const guint8 * tag);
+
+G_GNUC_INTERNAL
+gboolean gst_e2ee_key_open_into (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
+    gsize len, const guint8 * tag);
 
 G_END_DECLS
 

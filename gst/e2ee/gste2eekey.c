@@ -234,6 +234,8 @@ fail:
  * Returns: (transfer full) (nullable): the new key
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 GstE2eeKey *
 gst_e2ee_key_new (GstE2eeKdf kdf, const guint8 * material, gsize len,
@@ -264,6 +266,8 @@ gst_e2ee_key_new (GstE2eeKdf kdf, const guint8 * material, gsize len,
  * Returns: (transfer full) (nullable): the new key
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 GstE2eeKey *
 gst_e2ee_key_new_from_passphrase (GstE2eeKdf kdf, const gchar * passphrase,
@@ -295,6 +299,8 @@ gst_e2ee_key_new_from_passphrase (GstE2eeKdf kdf, const gchar * passphrase,
  * Returns: (transfer full): @key
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 GstE2eeKey *
 gst_e2ee_key_ref (GstE2eeKey * key)
@@ -312,6 +318,8 @@ gst_e2ee_key_ref (GstE2eeKey * key)
  * Drops a reference; the last one wipes and frees the key.
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_key_unref (GstE2eeKey * key)
@@ -327,6 +335,8 @@ gst_e2ee_key_unref (GstE2eeKey * key)
  * @key: a key
  *
  * Returns: the key schedule of @key
+ *
+ * Since: 0.1
  */
 GstE2eeKdf
 gst_e2ee_key_get_kdf (const GstE2eeKey * key)
@@ -341,6 +351,8 @@ gst_e2ee_key_get_kdf (const GstE2eeKey * key)
  * @key: a key
  *
  * Returns: whether @key's schedule has a ratchet (all but raw)
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_key_can_ratchet (const GstE2eeKey * key)
@@ -381,6 +393,8 @@ _gst_e2ee_key_ratchet_material (GstE2eeKdf kdf, const guint8 * in,
  *   key or on failure
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 GstE2eeKey *
 gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error)
@@ -413,7 +427,7 @@ gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error)
   return key_new_take (key->kdf, key->pbkdf2, next, MATERIAL_SIZE, error);
 }
 
-/**
+/*
  * gst_e2ee_key_seal:
  * @key: a key
  * @iv: (array fixed-size=12): the IV, never used before under this key
@@ -436,7 +450,7 @@ gst_e2ee_key_seal (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
   return gst_e2ee_key_seal_into (key, iv, aad, aad_len, data, data, len, tag);
 }
 
-/**
+/*
  * gst_e2ee_key_seal_into:
  * @key: a key
  * @iv: (array fixed-size=12): the IV, never used before under this key
@@ -483,7 +497,7 @@ gst_e2ee_key_seal_into (GstE2eeKey * key, const guint8 * iv,
       GST_E2EE_AES_GCM_TAG_SIZE, tag) == 1;
 }
 
-/**
+/*
  * gst_e2ee_key_open:
  * @key: a key
  * @iv: (array fixed-size=12): the IV the sender used
@@ -508,7 +522,7 @@ gst_e2ee_key_open (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
   return gst_e2ee_key_open_into (key, iv, aad, aad_len, data, data, len, tag);
 }
 
-/**
+/*
  * gst_e2ee_key_open_into:
  * @key: a key
  * @iv: (array fixed-size=12): the IV the sender used

@@ -34,6 +34,8 @@ G_BEGIN_DECLS
  * A key is immutable once made: ratcheting makes a new key. Its contexts are
  * not safe to use from two threads at once; each element owns the keys of its
  * own ring, so that never happens.
+ *
+ * Since: 0.1
  */
 typedef struct _GstE2eeKey GstE2eeKey;
 
@@ -63,26 +65,6 @@ gboolean gst_e2ee_key_can_ratchet (const GstE2eeKey * key);
 
 GST_E2EE_API
 GstE2eeKey * gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_seal (GstE2eeKey * key, const guint8 * iv,
-    const guint8 * aad, gsize aad_len, guint8 * data, gsize len,
-    guint8 * tag);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_seal_into (GstE2eeKey * key, const guint8 * iv,
-    const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
-    gsize len, guint8 * tag);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_open (GstE2eeKey * key, const guint8 * iv,
-    const guint8 * aad, gsize aad_len, guint8 * data, gsize len,
-    const guint8 * tag);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_open_into (GstE2eeKey * key, const guint8 * iv,
-    const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
-    gsize len, const guint8 * tag);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstE2eeKey, gst_e2ee_key_unref)
 

@@ -29,7 +29,7 @@
 #endif
 
 #include "gste2eekeymanager-private.h"
-#include "gste2eesas.h"
+#include "gste2eesas-private.h"
 
 #include <string.h>
 

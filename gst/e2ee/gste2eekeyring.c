@@ -38,7 +38,7 @@
 #include "config.h"
 #endif
 
-#include "gste2eekeyring.h"
+#include "gste2eekeyring-private.h"
 
 typedef struct
 {
@@ -64,6 +64,8 @@ G_DEFINE_BOXED_TYPE (GstE2eeKeyRing, gst_e2ee_key_ring, gst_e2ee_key_ring_ref,
  * @size: number of slots, 1 to 256; 0 for the default
  *
  * Returns: (transfer full): an empty ring
+ *
+ * Since: 0.1
  */
 GstE2eeKeyRing *
 gst_e2ee_key_ring_new (guint size)
@@ -88,6 +90,8 @@ gst_e2ee_key_ring_new (guint size)
  * @ring: a ring
  *
  * Returns: (transfer full): @ring
+ *
+ * Since: 0.1
  */
 GstE2eeKeyRing *
 gst_e2ee_key_ring_ref (GstE2eeKeyRing * ring)
@@ -103,6 +107,8 @@ gst_e2ee_key_ring_ref (GstE2eeKeyRing * ring)
  * @ring: (transfer full): a ring
  *
  * Drops a reference; the last one releases every key (which wipes them).
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_key_ring_unref (GstE2eeKeyRing * ring)
@@ -123,6 +129,8 @@ gst_e2ee_key_ring_unref (GstE2eeKeyRing * ring)
  * @ring: a ring
  *
  * Returns: the number of slots
+ *
+ * Since: 0.1
  */
 guint
 gst_e2ee_key_ring_get_size (GstE2eeKeyRing * ring)
@@ -142,6 +150,8 @@ gst_e2ee_key_ring_get_size (GstE2eeKeyRing * ring)
  * previous key. %NULL empties the slot, previous key included.
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_key_ring_set_key (GstE2eeKeyRing * ring, guint index, GstE2eeKey * key)
@@ -179,6 +189,8 @@ gst_e2ee_key_ring_set_key (GstE2eeKeyRing * ring, guint index, GstE2eeKey * key)
  * Returns: (transfer full) (nullable): the current key of the slot
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 GstE2eeKey *
 gst_e2ee_key_ring_get_key (GstE2eeKeyRing * ring, guint index)
@@ -195,7 +207,7 @@ gst_e2ee_key_ring_get_key (GstE2eeKeyRing * ring, guint index)
   return key;
 }
 
-/**
+/*
  * gst_e2ee_key_ring_get_previous_key:
  * @ring: a ring
  * @index: a key index or KID
@@ -219,7 +231,7 @@ gst_e2ee_key_ring_get_previous_key (GstE2eeKeyRing * ring, guint index)
   return key;
 }
 
-/**
+/*
  * gst_e2ee_key_ring_replace_key:
  * @ring: a ring
  * @index: a key index or KID
@@ -260,7 +272,7 @@ gst_e2ee_key_ring_replace_key (GstE2eeKeyRing * ring, guint index,
   return ret;
 }
 
-/**
+/*
  * gst_e2ee_key_ring_get_generation:
  * @ring: a ring
  *
@@ -286,6 +298,8 @@ gst_e2ee_key_ring_get_generation (GstE2eeKeyRing * ring)
  * Empties every slot.
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_key_ring_clear (GstE2eeKeyRing * ring)

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * GST_E2EE_KEY_RING_DEFAULT_SIZE:
  *
  * Slots in a key ring unless asked otherwise; the web clients use 16.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_KEY_RING_DEFAULT_SIZE 16
 
@@ -38,6 +40,8 @@ G_BEGIN_DECLS
  * The keys of one sender, by key index. Each slot holds the current key and
  * the one it replaced, so frames still in flight under the replaced key
  * decrypt after a change.
+ *
+ * Since: 0.1
  */
 typedef struct _GstE2eeKeyRing GstE2eeKeyRing;
 
@@ -63,17 +67,6 @@ void gst_e2ee_key_ring_set_key (GstE2eeKeyRing * ring, guint index,
 
 GST_E2EE_API
 GstE2eeKey * gst_e2ee_key_ring_get_key (GstE2eeKeyRing * ring, guint index);
-
-GST_E2EE_API
-GstE2eeKey * gst_e2ee_key_ring_get_previous_key (GstE2eeKeyRing * ring,
-    guint index);
-
-GST_E2EE_API
-gboolean gst_e2ee_key_ring_replace_key (GstE2eeKeyRing * ring, guint index,
-    GstE2eeKey * old_key, GstE2eeKey * new_key);
-
-GST_E2EE_API
-guint gst_e2ee_key_ring_get_generation (GstE2eeKeyRing * ring);
 
 GST_E2EE_API
 void gst_e2ee_key_ring_clear (GstE2eeKeyRing * ring);

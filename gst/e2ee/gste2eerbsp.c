@@ -44,7 +44,7 @@
 #include "config.h"
 #endif
 
-#include "gste2eerbsp.h"
+#include "gste2eerbsp-private.h"
 
 #include <string.h>
 

@@ -45,7 +45,7 @@
 #include "config.h"
 #endif
 
-#include "gste2eesas.h"
+#include "gste2eesas-private.h"
 
 typedef struct
 {

@@ -36,25 +36,13 @@
 
 #include <openssl/rand.h>
 
-GType
-gst_e2ee_kdf_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_E2EE_KDF_JITSI, "Jitsi Meet (HKDF, JFrame salts)", "jitsi"},
-    {GST_E2EE_KDF_LIVEKIT, "LiveKit (HKDF or PBKDF2, LKFrameEncryptionKey)",
-        "livekit"},
-    {GST_E2EE_KDF_RAW, "Raw AES key, no ratchet", "raw"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType tmp = g_enum_register_static ("GstE2eeKdf", values);
-    g_once_init_leave (&type, tmp);
-  }
-  return type;
-}
-
+/**
+ * gst_e2ee_error_quark:
+ *
+ * Returns: the #GQuark of %GST_E2EE_ERROR
+ *
+ * Since: 0.1
+ */
 GQuark
 gst_e2ee_error_quark (void)
 {
@@ -66,11 +54,14 @@ gst_e2ee_error_quark (void)
  * @buf: (out caller-allocates) (array length=len): where to write
  * @len: how many bytes
  *
- * Fills @buf from OpenSSL's CSPRNG.
+ * Fills @buf from OpenSSL's CSPRNG, for instance with key material for
+ * gst_e2ee_key_new().
  *
  * Returns: %FALSE if the CSPRNG failed; @buf must then not be used.
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_random_bytes (guint8 * buf, gsize len)

@@ -22,6 +22,7 @@
 #define __GST_E2EE_TYPES_H__
 
 #include <gst/e2ee/e2ee-prelude.h>
+#include <gst/e2ee/gste2ee-enumtypes.h>
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,8 @@ G_BEGIN_DECLS
  *
  * How an AES-GCM key is derived from key material, and how the material is
  * ratcheted forward.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -45,10 +48,6 @@ typedef enum
   GST_E2EE_KDF_LIVEKIT = 1,
   GST_E2EE_KDF_RAW = 2,
 } GstE2eeKdf;
-
-GST_E2EE_API
-GType gst_e2ee_kdf_get_type (void);
-#define GST_TYPE_E2EE_KDF (gst_e2ee_kdf_get_type ())
 
 /**
  * GstE2eeCodec:
@@ -66,6 +65,8 @@ GType gst_e2ee_kdf_get_type (void);
  *   other OBU is made to span the rest of the frame
  *
  * Which clear-header rule applies to a stream. See gst_e2ee_codec_from_caps().
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -82,6 +83,8 @@ typedef enum
  * GST_E2EE_ERROR:
  *
  * Error domain of the gst-e2ee library.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_ERROR (gst_e2ee_error_quark ())
 GST_E2EE_API
@@ -100,6 +103,8 @@ GQuark gst_e2ee_error_quark (void);
  *   encrypted under another key, or has unsafe permissions
  *
  * Errors of the gst-e2ee library.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -115,12 +120,16 @@ typedef enum
  * GST_E2EE_AES_GCM_TAG_SIZE:
  *
  * Length of the AES-GCM authentication tag in bytes.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_AES_GCM_TAG_SIZE 16
 /**
  * GST_E2EE_IV_SIZE:
  *
  * Length of the AES-GCM IV in bytes.
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_IV_SIZE 12
 

@@ -402,7 +402,7 @@ open_rewritten (GstE2eeDec * self, GstE2eeKeyRing * ring, guint window,
     data = map.data;
     gst_buffer_extract (inbuf, 0, data, size);
   }
-  res = gst_e2ee_jframe_open_full (ring, self->frame_codec, window, data,
+  res = gst_e2ee_jframe_open (ring, self->frame_codec, window, data,
       size, out_offset, out_size, n_ratchets);
   if (inbuf == outbuf)
     unmap_region (inbuf, &map);

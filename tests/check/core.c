@@ -27,6 +27,10 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/e2ee/e2ee.h>
+#include <gst/e2ee/gste2eecodec-private.h>
+#include <gst/e2ee/gste2eejframe-private.h>
+#include <gst/e2ee/gste2eekey-private.h>
+#include <gst/e2ee/gste2eekeyring-private.h>
 #include <json-glib/json-glib.h>
 #include <openssl/evp.h>
 #include <string.h>
@@ -189,7 +193,7 @@ GST_START_TEST (test_jitsi_vectors)
 
     /* and decrypts back, in place, to the plaintext */
     fail_unless_equals_int (gst_e2ee_jframe_open (ring, codec, 8, buf,
-            len + GST_E2EE_JFRAME_TRAILER_SIZE, &out_size, NULL),
+            len + GST_E2EE_JFRAME_TRAILER_SIZE, NULL, &out_size, NULL),
         GST_E2EE_FRAME_OK);
     assert_bytes_equal (buf, out_size, pt);
 
@@ -432,7 +436,8 @@ GST_START_TEST (test_parse_bounds)
     GstE2eeFrameResult r;
 
     copy = g_memdup2 (frame, n);
-    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8, copy, n, &out, NULL);
+    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8, copy, n, NULL, &out,
+        NULL);
     fail_if (r == GST_E2EE_FRAME_OK, "truncated to %" G_GSIZE_FORMAT, n);
     if (n < GST_E2EE_JFRAME_TRAILER_SIZE)
       fail_unless_equals_int (r, GST_E2EE_FRAME_TOO_SHORT);
@@ -447,7 +452,7 @@ GST_START_TEST (test_parse_bounds)
   fail_unless_equals_int (gst_e2ee_jframe_parse (GST_E2EE_CODEC_VP8, copy,
           len, &info), GST_E2EE_FRAME_BAD_IV_LENGTH);
   fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8,
-          copy, len, &out, NULL), GST_E2EE_FRAME_BAD_IV_LENGTH);
+          copy, len, NULL, &out, NULL), GST_E2EE_FRAME_BAD_IV_LENGTH);
   g_free (copy);
 
   /* a frame of exactly the trailer: everything is trailer */
@@ -494,7 +499,7 @@ GST_START_TEST (test_tamper_every_byte)
       copy = g_memdup2 (frame, len);
       copy[i] ^= 1 << bit;
       fail_if (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8, copy, len,
-              &out, NULL) == GST_E2EE_FRAME_OK,
+              NULL, &out, NULL) == GST_E2EE_FRAME_OK,
           "flipped bit %u of byte %" G_GSIZE_FORMAT " went unnoticed", bit, i);
       g_free (copy);
     }
@@ -502,7 +507,7 @@ GST_START_TEST (test_tamper_every_byte)
 
   /* untouched, it opens */
   fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8,
-          frame, len, &out, NULL), GST_E2EE_FRAME_OK);
+          frame, len, NULL, &out, NULL), GST_E2EE_FRAME_OK);
   fail_unless_equals_int (out, 64);
   fail_unless (memcmp (frame, clear, 64) == 0);
 
@@ -524,12 +529,12 @@ GST_START_TEST (test_missing_key)
   gst_e2ee_key_ring_set_key (ring, 0, key);
   frame = make_frame (key, 5, GST_E2EE_CODEC_AUDIO, 0xfc, 40, &len, NULL);
   fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
-          frame, len, &out, NULL), GST_E2EE_FRAME_MISSING_KEY);
+          frame, len, NULL, &out, NULL), GST_E2EE_FRAME_MISSING_KEY);
 
   /* KID 21 is slot 5 of a 16-slot ring, like the web clients' % 16 */
   gst_e2ee_key_ring_set_key (ring, 21, key);
   fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
-          frame, len, &out, NULL), GST_E2EE_FRAME_OK);
+          frame, len, NULL, &out, NULL), GST_E2EE_FRAME_OK);
 
   g_free (frame);
   gst_e2ee_key_ring_unref (ring);
@@ -704,8 +709,8 @@ GST_START_TEST (test_ratchet_window)
     gst_e2ee_key_ring_set_key (ring, 0, key);
     frame = make_frame (sender, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len,
         &clear);
-    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8, frame, len, &out,
-        &n);
+    r = gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8, frame, len, NULL,
+        &out, &n);
     g_free (frame);
 
     if (steps <= 8) {
@@ -720,7 +725,7 @@ GST_START_TEST (test_ratchet_window)
       frame = make_frame (sender, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len,
           NULL);
       fail_unless_equals_int (gst_e2ee_jframe_open (ring,
-              GST_E2EE_CODEC_AUDIO, 8, frame, len, &out, &n),
+              GST_E2EE_CODEC_AUDIO, 8, frame, len, NULL, &out, &n),
           GST_E2EE_FRAME_OK);
       fail_unless_equals_int (n, 0);
       g_free (frame);
@@ -734,7 +739,7 @@ GST_START_TEST (test_ratchet_window)
       gst_e2ee_key_unref (in_ring);
       frame = make_frame (key, 0, GST_E2EE_CODEC_AUDIO, 0x78, 100, &len, NULL);
       fail_unless_equals_int (gst_e2ee_jframe_open (ring,
-              GST_E2EE_CODEC_AUDIO, 8, frame, len, &out, &n),
+              GST_E2EE_CODEC_AUDIO, 8, frame, len, NULL, &out, &n),
           GST_E2EE_FRAME_OK);
       g_free (frame);
     }
@@ -762,18 +767,18 @@ GST_START_TEST (test_previous_key)
   /* a frame in flight across a key change still opens */
   gst_e2ee_key_ring_set_key (ring, 0, k2);
   fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 0,
-          f1, l1, &out, NULL), GST_E2EE_FRAME_OK);
+          f1, l1, NULL, &out, NULL), GST_E2EE_FRAME_OK);
 
   /* but only the one before: two changes later it is gone */
   gst_e2ee_key_ring_set_key (ring, 0, k3);
   fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
-          f2, l2, &out, NULL), GST_E2EE_FRAME_AUTH_FAILED);
+          f2, l2, NULL, &out, NULL), GST_E2EE_FRAME_AUTH_FAILED);
 
   /* emptying a slot forgets the previous key too */
   gst_e2ee_key_ring_set_key (ring, 0, NULL);
   fail_unless (gst_e2ee_key_ring_get_previous_key (ring, 0) == NULL);
   fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO, 8,
-          f2, l2, &out, NULL), GST_E2EE_FRAME_MISSING_KEY);
+          f2, l2, NULL, &out, NULL), GST_E2EE_FRAME_MISSING_KEY);
 
   g_free (f1);
   g_free (f2);
@@ -811,7 +816,7 @@ GST_START_TEST (test_clear_header_rules)
 
     frame = make_frame (key, 0, GST_E2EE_CODEC_VP8, 0x50, n, &len, &clear);
     fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_VP8, 8,
-            frame, len, &out, NULL), GST_E2EE_FRAME_OK);
+            frame, len, NULL, &out, NULL), GST_E2EE_FRAME_OK);
     fail_unless_equals_int (out, n);
     fail_unless (memcmp (frame, clear, n) == 0);
     g_free (frame);

@@ -18,27 +18,27 @@
  */
 
 
-#ifndef __GST_E2EE_RBSP_H__
-#define __GST_E2EE_RBSP_H__
+#ifndef __GST_E2EE_KEY_RING_PRIVATE_H__
+#define __GST_E2EE_KEY_RING_PRIVATE_H__
 
-#include <gst/e2ee/gste2eetypes.h>
+#include "gste2eekeyring.h"
 
 G_BEGIN_DECLS
 
-GST_E2EE_API
-gsize gst_e2ee_rbsp_escaped_size (const guint8 * data, gsize len);
+/* For the receiver algorithm (gste2eejframe.c): the key a slot held before
+ * its current one, and the ratchet's compare-and-swap of a slot's key. */
+G_GNUC_INTERNAL
+GstE2eeKey * gst_e2ee_key_ring_get_previous_key (GstE2eeKeyRing * ring,
+    guint index);
 
-GST_E2EE_API
-gboolean gst_e2ee_rbsp_escape (const guint8 * src, gsize len, guint8 * dst,
-    gsize dst_size, gsize * out_len);
+G_GNUC_INTERNAL
+gboolean gst_e2ee_key_ring_replace_key (GstE2eeKeyRing * ring, guint index,
+    GstE2eeKey * old_key, GstE2eeKey * new_key);
 
-GST_E2EE_API
-gboolean gst_e2ee_rbsp_escape_in_place (guint8 * buf, gsize len,
-    gsize capacity, gsize * out_len);
-
-GST_E2EE_API
-gsize gst_e2ee_rbsp_unescape (guint8 * buf, gsize len);
+/* A counter that changes whenever a slot changes. */
+G_GNUC_INTERNAL
+guint gst_e2ee_key_ring_get_generation (GstE2eeKeyRing * ring);
 
 G_END_DECLS
 
-#endif /* __GST_E2EE_RBSP_H__ */
+#endif /* __GST_E2EE_KEY_RING_PRIVATE_H__ */

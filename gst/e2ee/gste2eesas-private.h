@@ -18,10 +18,10 @@
  */
 
 
-#ifndef __GST_E2EE_SAS_H__
-#define __GST_E2EE_SAS_H__
+#ifndef __GST_E2EE_SAS_PRIVATE_H__
+#define __GST_E2EE_SAS_PRIVATE_H__
 
-#include <gst/e2ee/gste2eetypes.h>
+#include "gste2eetypes.h"
 
 G_BEGIN_DECLS
 
@@ -54,18 +54,18 @@ G_BEGIN_DECLS
  */
 #define GST_E2EE_SAS_EMOJI_TABLE_SIZE 64
 
-GST_E2EE_API
+G_GNUC_INTERNAL
 void gst_e2ee_sas_decimal (const guint8 * bytes, guint16 * out);
 
-GST_E2EE_API
+G_GNUC_INTERNAL
 void gst_e2ee_sas_emoji_indexes (const guint8 * bytes, guint8 * out);
 
-GST_E2EE_API
+G_GNUC_INTERNAL
 const gchar * gst_e2ee_sas_emoji_symbol (guint index);
 
-GST_E2EE_API
+G_GNUC_INTERNAL
 const gchar * gst_e2ee_sas_emoji_name (guint index);
 
 G_END_DECLS
 
-#endif /* __GST_E2EE_SAS_H__ */
+#endif /* __GST_E2EE_SAS_PRIVATE_H__ */
