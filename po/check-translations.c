@@ -44,6 +44,8 @@
 #include <libintl.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #define GERMAN_KEY_LENGTH_ERROR "Der Schlüssel muss 16 oder 32 Bytes lang sein."
 
@@ -115,6 +117,58 @@ GST_START_TEST (test_key_length_error_is_translated)
 
 GST_END_TEST;
 
+/* The key manager's engine lives in the library, which translates its own
+ * messages; the element posts them. */
+GST_START_TEST (test_key_manager_error_is_translated)
+{
+  GstElement *pipeline, *km;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL, *path, *key_path;
+  gint fd;
+
+  pipeline = gst_parse_launch ("e2eekeymanager name=km fakesrc ! fakesink",
+      &err);
+  fail_unless (pipeline != NULL, "could not build the pipeline: %s",
+      err ? err->message : "?");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("E2EE_LOCALEDIR"));
+
+  /* a state file that is not one */
+  fd = g_file_open_tmp ("e2ee-state-XXXXXX", &path, NULL);
+  fail_unless (fd >= 0);
+  fail_unless (write (fd, "not a state file", 16) == 16);
+  close (fd);
+  km = gst_bin_get_by_name (GST_BIN (pipeline), "km");
+  bus = gst_element_get_bus (pipeline);
+  g_object_set (km, "state-file", path, NULL);
+
+  msg = gst_bus_poll (bus, GST_MESSAGE_ERROR, 5 * GST_SECOND);
+  fail_unless (msg != NULL, "no error message on the bus");
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (km));
+  gst_message_parse_error (msg, &err, &debug);
+  GST_INFO ("error: %s (%s)", err->message, debug);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_READ));
+  fail_unless (g_str_has_prefix (err->message,
+          "Der Zustand der Schl\xc3\xbcsselverwaltung konnte nicht aus "),
+      "%s", err->message);
+
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_object_unref (km);
+  gst_object_unref (pipeline);
+  g_unlink (path);
+  key_path = g_strconcat (path, ".key", NULL);
+  g_unlink (key_path);
+  g_free (key_path);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 translations_suite (void)
 {
@@ -123,6 +177,7 @@ translations_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_key_length_error_is_translated);
+  tcase_add_test (tc, test_key_manager_error_is_translated);
   return s;
 }
 

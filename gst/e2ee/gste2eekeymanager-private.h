@@ -27,6 +27,14 @@
 
 #include <json-glib/json-glib.h>
 
+/* what the user sees (the ::error and ::warning texts) is translated */
+#ifdef ENABLE_NLS
+#include <glib/gi18n-lib.h>
+#else
+#define _(String) (String)
+#define N_(String) (String)
+#endif
+
 G_BEGIN_DECLS
 #define MEDIA_KEY_SIZE 32
 #define N_SLOTS GST_E2EE_KEY_RING_DEFAULT_SIZE

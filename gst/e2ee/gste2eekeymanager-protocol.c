@@ -878,8 +878,8 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     /* not the identity key it announced: someone else speaking for it */
     self->stats.impersonations++;
     _gst_e2ee_km_error_locked (self, p,
-        g_strdup ("session-init with an identity key other than the one "
-            "announced"));
+        g_strdup (_("session-init with an identity key other than the one "
+                "announced")));
     _gst_e2ee_km_send_error_locked (self, p, "Identity key mismatch");
     return;
   }
@@ -1085,7 +1085,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       GST_WARNING_OBJECT (self, "%s announced other identity keys; refused",
           from);
       _gst_e2ee_km_error_locked (self, p,
-          g_strdup ("announced identity keys other than those it has"));
+          g_strdup (_("announced identity keys other than those it has")));
       return;
     }
     /* before its session works, its hello is all we know it by */
@@ -1102,8 +1102,8 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       if (!self->limit_warned) {
         self->limit_warned = TRUE;
         _gst_e2ee_km_queue (self, QUEUED_WARNING, from,
-            g_strdup_printf ("%u participants: hellos from new ids are "
-                "ignored (max-participants)", self->max_participants));
+            g_strdup_printf (_("%u participants: hellos from new ids are "
+                    "ignored (max-participants)"), self->max_participants));
       }
       return;
     }

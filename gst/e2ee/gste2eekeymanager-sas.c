@@ -60,7 +60,7 @@ sas_fail_locked (GstE2eeKeyManager * self, Participant * p, const gchar * why)
   p->sas = NULL;
   p->verified = FALSE;
   _gst_e2ee_km_error_locked (self, p,
-      g_strdup_printf ("verification failed: %s", why));
+      g_strdup_printf (_("verification failed: %s"), why));
   _gst_e2ee_km_queue (self, QUEUED_SIGNAL_VERIFIED, p->id, NULL);
 }
 

@@ -58,6 +58,8 @@
  *
  * Returns: (transfer full): a persistent #GstContext of type
  *   %GST_E2EE_KEY_MANAGER_CONTEXT_TYPE holding @manager
+ *
+ * Since: 0.1
  */
 GstContext *
 gst_e2ee_key_manager_new_context (GstE2eeKeyManager * manager)
@@ -77,6 +79,8 @@ gst_e2ee_key_manager_new_context (GstE2eeKeyManager * manager)
  * @context: a context
  *
  * Returns: (transfer full) (nullable): the manager @context holds
+ *
+ * Since: 0.1
  */
 GstE2eeKeyManager *
 gst_e2ee_key_manager_from_context (GstContext * context)

@@ -45,14 +45,25 @@
  * #GstE2eeKeyManager:key-switch-timeout. Joins and leaves within
  * #GstE2eeKeyManager:debounce cost one change.
  *
- * e2eeenc and e2eedec use a manager through their `key-manager` property or
- * a #GstContext of type %GST_E2EE_KEY_MANAGER_CONTEXT_TYPE; as an element in
- * their pipeline the manager provides that context itself.
+ * The manager is an engine, a plain #GstObject that needs no pipeline (as
+ * rtpmanager's RTPSession is to its element): applications and GI users own
+ * one directly. The plugin's `e2eekeymanager` element wraps one for
+ * gst-launch lines and pipelines: it forwards every property, signal and
+ * action under the same name, provides the #GstContext of type
+ * %GST_E2EE_KEY_MANAGER_CONTEXT_TYPE through which e2eeenc and e2eedec find
+ * it (they also take it through their `key-manager` property), and posts
+ * #GstE2eeKeyManager::error and #GstE2eeKeyManager::warning on the bus.
  *
- * The protocol runs on a thread of the manager's own; signals are emitted
- * from it, never with a lock held, so handlers may call back into the
- * manager. Nothing the manager does blocks a streaming thread: elements
- * only compare a generation counter per frame.
+ * Transports (the webrtcbin data channels, the application's own through
+ * #GstE2eeKeyManager::send-message and #GstE2eeKeyManager::receive-message)
+ * talk to the engine through a table of functions, one file each.
+ *
+ * The protocol runs on a thread of the manager's own, started by the first
+ * work handed to it (a manager nobody uses has none, and no olm account
+ * either); signals are emitted from it, never with a lock held, so
+ * handlers may call back into the manager. Nothing the manager does blocks
+ * a streaming thread: elements hold a #GstE2eeKeySubscription, whose update
+ * is one atomic read per frame while no key changed.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -63,12 +74,6 @@
 
 #include <string.h>
 #include <openssl/crypto.h>
-
-#ifdef ENABLE_NLS
-#include <glib/gi18n-lib.h>
-#else
-#define _(String) (String)
-#endif
 
 GST_DEBUG_CATEGORY (gst_e2ee_key_manager_debug);
 #define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
@@ -715,6 +720,8 @@ do_flush (gpointer data)
  * @local_id: (nullable): this participant's id, or %NULL for a random UUID
  *
  * Returns: (transfer full): a new key manager
+ *
+ * Since: 0.1
  */
 GstE2eeKeyManager *
 gst_e2ee_key_manager_new (const gchar * local_id)
@@ -729,6 +736,8 @@ gst_e2ee_key_manager_new (const gchar * local_id)
  * Returns: (transfer full): this participant's id
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gchar *
 gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager)
@@ -754,6 +763,8 @@ gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager)
  * number of webrtcbins (one per peer in a mesh, or one to a router).
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_key_manager_add_webrtcbin (GstE2eeKeyManager * manager,
@@ -790,6 +801,8 @@ gst_e2ee_key_manager_add_webrtcbin (GstE2eeKeyManager * manager,
  * Returns: %FALSE if @participant is not a valid id
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_key_manager_add_participant (GstE2eeKeyManager * manager,
@@ -815,6 +828,8 @@ gst_e2ee_key_manager_add_participant (GstE2eeKeyManager * manager,
  * Returns: %FALSE if @participant is not a valid id
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_key_manager_remove_participant (GstE2eeKeyManager * manager,
@@ -837,6 +852,8 @@ gst_e2ee_key_manager_remove_participant (GstE2eeKeyManager * manager,
  * participant and switches to it once acknowledged.
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_key_manager_rotate_key (GstE2eeKeyManager * manager)
@@ -861,6 +878,8 @@ gst_e2ee_key_manager_rotate_key (GstE2eeKeyManager * manager)
  *   the manager too far behind)
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
@@ -882,6 +901,8 @@ gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
  * Returns: %FALSE if @participant is not a valid id
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_key_manager_start_sas (GstE2eeKeyManager * manager,
@@ -909,6 +930,8 @@ gst_e2ee_key_manager_start_sas (GstE2eeKeyManager * manager,
  * Returns: %FALSE if @participant is not a valid id
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_key_manager_confirm_sas (GstE2eeKeyManager * manager,
@@ -935,6 +958,8 @@ gst_e2ee_key_manager_confirm_sas (GstE2eeKeyManager * manager,
  * Returns: whether @participant passed a SAS verification
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
@@ -959,6 +984,8 @@ gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
  * Returns: (transfer full): the ids of the participants in the call, sorted
  *
  * MT safe.
+ *
+ * Since: 0.1
  */
 gchar **
 gst_e2ee_key_manager_list_participants (GstE2eeKeyManager * manager)
@@ -987,6 +1014,8 @@ gst_e2ee_key_manager_list_participants (GstE2eeKeyManager * manager)
  * Waits until the protocol thread has handled everything given to it
  * before this call. For tests and orderly shutdowns. Must not be called
  * from a signal handler of @manager.
+ *
+ * Since: 0.1
  */
 void
 gst_e2ee_key_manager_flush (GstE2eeKeyManager * manager)
@@ -1339,6 +1368,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * This participant's id in the protocol's envelopes. A random UUID unless
    * set (or restored from #GstE2eeKeyManager:state-file). Set it before the
    * manager talks to anyone.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_LOCAL_ID,
       g_param_spec_string ("local-id", "Local id",
@@ -1351,6 +1382,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * A webrtcbin to carry the protocol over (its `e2ee` data channel).
    * Setting it adds the webrtcbin (the manager keeps every one it was
    * given); reading it gives the last one added.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_WEBRTCBIN,
       g_param_spec_object ("webrtcbin", "webrtcbin",
@@ -1365,6 +1398,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * is #GstE2eeKeyManager:state-key, or else a random key kept in a file
    * of its own next to it (`<state-file>.key`, mode 0600). Setting it loads
    * an existing state.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_STATE_FILE,
       g_param_spec_string ("state-file", "State file",
@@ -1376,6 +1411,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * 32 bytes that encrypt the state file; set before
    * #GstE2eeKeyManager:state-file. Write-only.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_STATE_KEY,
       g_param_spec_boxed ("state-key", "State key",
@@ -1387,6 +1424,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * The key schedule the media keys are used with, by e2eeenc, e2eedec and
    * the ratchet on joins. jitsi, as lib-jitsi-meet.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_KDF,
       g_param_spec_enum ("kdf", "Key schedule",
@@ -1398,6 +1437,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * Milliseconds to wait after a join or a leave before the key changes, so
    * that a burst of joins and leaves costs one change.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_DEBOUNCE,
       g_param_spec_uint ("debounce", "Debounce",
@@ -1410,6 +1451,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * Milliseconds to wait for every participant to acknowledge a new key
    * before sending with it anyway.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_KEY_SWITCH_TIMEOUT,
       g_param_spec_uint ("key-switch-timeout", "Key switch timeout",
@@ -1422,6 +1465,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * Admit every participant that says hello. Off, only those given to
    * #GstE2eeKeyManager::add-participant get sessions and keys.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_AUTO_ADMIT,
       g_param_spec_boolean ("auto-admit", "Auto admit",
@@ -1438,6 +1483,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * create participants, olm sessions and one-time keys without limit.
    * Participants given to #GstE2eeKeyManager::add-participant are always
    * taken, and count.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_MAX_PARTICIPANTS,
       g_param_spec_uint ("max-participants", "Max participants",
@@ -1449,6 +1496,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * GstE2eeKeyManager:curve25519-key:
    *
    * This participant's public curve25519 identity key (unpadded base64).
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_CURVE25519,
       g_param_spec_string ("curve25519-key", "Curve25519 identity key",
@@ -1459,6 +1508,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * GstE2eeKeyManager:ed25519-key:
    *
    * This participant's public ed25519 identity key (unpadded base64).
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_ED25519,
       g_param_spec_string ("ed25519-key", "Ed25519 identity key",
@@ -1472,6 +1523,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * refused, decrypt-failed, errors-received, impersonations, dropped,
    * participants-refused, sessions, keys-sent, keys-received, ratchets,
    * rotations; participants, key-index.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics", "Protocol counters",
@@ -1485,6 +1538,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * A participant is in the call: admitted, and its identity known.
    * Emitted from the manager's thread.
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_PARTICIPANT_JOINED] =
       g_signal_new ("participant-joined", G_TYPE_FROM_CLASS (klass),
@@ -1497,6 +1552,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * A participant left; its keys are gone. Emitted from the manager's
    * thread.
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_PARTICIPANT_LEFT] =
       g_signal_new ("participant-left", G_TYPE_FROM_CLASS (klass),
@@ -1510,6 +1567,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * A media key changed. Emitted from the manager's thread. Never carries
    * the key.
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_KEY_CHANGED] =
       g_signal_new ("key-changed", G_TYPE_FROM_CLASS (klass),
@@ -1525,6 +1584,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * The codes to compare with what the other side shows; then call
    * #GstE2eeKeyManager::confirm-sas.
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_SAS_READY] =
       g_signal_new ("sas-ready", G_TYPE_FROM_CLASS (klass),
@@ -1538,6 +1599,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @verified: %TRUE if both sides confirmed and the MACs checked
    *
    * The end of a SAS verification.
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_PARTICIPANT_VERIFIED] =
       g_signal_new ("participant-verified", G_TYPE_FROM_CLASS (klass),
@@ -1552,6 +1615,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * A message for a participant reached through the application's own
    * transport (one that did not come over a webrtcbin).
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_SEND_MESSAGE] =
       g_signal_new ("send-message", G_TYPE_FROM_CLASS (klass),
@@ -1564,6 +1629,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @participant: an id
    *
    * Action: see gst_e2ee_key_manager_add_participant().
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_ADD_PARTICIPANT] =
       g_signal_new_class_handler ("add-participant", G_TYPE_FROM_CLASS (klass),
@@ -1577,6 +1644,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @participant: an id
    *
    * Action: see gst_e2ee_key_manager_remove_participant().
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_REMOVE_PARTICIPANT] =
       g_signal_new_class_handler ("remove-participant",
@@ -1589,6 +1658,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @manager: the manager
    *
    * Action: see gst_e2ee_key_manager_rotate_key().
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_ROTATE_KEY] =
       g_signal_new_class_handler ("rotate-key", G_TYPE_FROM_CLASS (klass),
@@ -1602,6 +1673,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @participant: an id
    *
    * Action: see gst_e2ee_key_manager_start_sas().
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_START_SAS] =
       g_signal_new_class_handler ("start-sas", G_TYPE_FROM_CLASS (klass),
@@ -1616,6 +1689,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @matches: whether the codes were the same on both sides
    *
    * Action: see gst_e2ee_key_manager_confirm_sas().
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_CONFIRM_SAS] =
       g_signal_new_class_handler ("confirm-sas", G_TYPE_FROM_CLASS (klass),
@@ -1629,6 +1704,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @message: a message from the application's transport
    *
    * Action: see gst_e2ee_key_manager_receive_message().
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_RECEIVE_MESSAGE] =
       g_signal_new_class_handler ("receive-message",
@@ -1642,6 +1719,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @webrtcbin: a webrtcbin
    *
    * Action: see gst_e2ee_key_manager_add_webrtcbin().
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_ADD_WEBRTCBIN] =
       g_signal_new_class_handler ("add-webrtcbin", G_TYPE_FROM_CLASS (klass),

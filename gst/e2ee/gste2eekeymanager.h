@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * The type of the #GstContext through which e2eeenc and e2eedec find a key
  * manager they were not given: its structure holds the manager in the field
  * "key-manager".
+ *
+ * Since: 0.1
  */
 #define GST_E2EE_KEY_MANAGER_CONTEXT_TYPE "gst.e2ee.KeyManager"
 
