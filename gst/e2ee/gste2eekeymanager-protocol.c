@@ -611,12 +611,12 @@ switch_timeout_cb (gpointer user_data)
 {
   GstE2eeKeyManager *self = user_data;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   GST_DEBUG_OBJECT (self, "not every participant acknowledged the new key "
       "in time; switching anyway");
   g_clear_pointer (&self->switch_timeout, g_source_unref);
   switch_key_locked (self);
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
   _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;
 }
@@ -701,7 +701,7 @@ debounce_cb (gpointer user_data)
   GHashTableIter iter;
   Participant *p;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   g_clear_pointer (&self->debounce, g_source_unref);
 
   if (self->pending_leave) {
@@ -720,7 +720,7 @@ debounce_cb (gpointer user_data)
     p->may_get_key = TRUE;
     maybe_send_key_locked (self, p);
   }
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
   _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;
 }
@@ -780,7 +780,7 @@ pending_timeout_cb (gpointer user_data)
   gboolean retry = FALSE;
   Participant *p;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   p = g_hash_table_lookup (self->participants, pt->id);
   if (p && p->pending_uuid && g_str_equal (p->pending_uuid, pt->uuid)) {
     GST_DEBUG_OBJECT (self, "%s did not answer session-init in time", p->id);
@@ -796,7 +796,7 @@ pending_timeout_cb (gpointer user_data)
       retry = TRUE;
     }
   }
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
   if (retry)
     _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;

@@ -323,20 +323,20 @@ _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self)
   gst_object_ref (self);
 
   /* olm sessions move on with every message: keep the saved copy current */
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   if (self->state_dirty) {
     self->state_dirty = FALSE;
     _gst_e2ee_km_save_state_locked (self);
   }
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
 
   for (;;) {
-    g_mutex_lock (&self->lock);
+    GST_E2EE_KEY_MANAGER_LOCK (self);
     q = g_queue_pop_head (&self->queued);
     if (q && q->kind == QUEUED_SEND) {
       self->stats.messages_out++;
     }
-    g_mutex_unlock (&self->lock);
+    GST_E2EE_KEY_MANAGER_UNLOCK (self);
     if (!q)
       break;
 
@@ -482,11 +482,11 @@ do_receive (gpointer data)
 {
   Work *w = data;
 
-  g_mutex_lock (&w->self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (w->self);
   w->self->queued_in--;
   w->self->queued_in_bytes -= strlen (w->text);
   _gst_e2ee_km_handle_message_locked (w->self, w->transport, w->text);
-  g_mutex_unlock (&w->self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (w->self);
   _gst_e2ee_km_flush_queued (w->self);
   return G_SOURCE_REMOVE;
 }
@@ -500,11 +500,11 @@ _gst_e2ee_km_transport_received (GstE2eeKeyManager * self,
   gsize len = text ? strlen (text) : 0;
   Work *w;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   if (!text || len > MAX_MESSAGE_SIZE) {
     self->stats.messages_in++;
     self->stats.malformed++;
-    g_mutex_unlock (&self->lock);
+    GST_E2EE_KEY_MANAGER_UNLOCK (self);
     return FALSE;
   }
   /* the thread is behind (a flood): what it cannot take in is dropped
@@ -513,13 +513,13 @@ _gst_e2ee_km_transport_received (GstE2eeKeyManager * self,
       || self->queued_in_bytes + len > MAX_QUEUED_BYTES) {
     self->stats.messages_in++;
     self->stats.dropped++;
-    g_mutex_unlock (&self->lock);
+    GST_E2EE_KEY_MANAGER_UNLOCK (self);
     GST_LOG_OBJECT (self, "too many messages waiting; dropped one");
     return FALSE;
   }
   self->queued_in++;
   self->queued_in_bytes += len;
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
 
   w = work_new (self, NULL);
   w->transport = transport;
@@ -637,7 +637,7 @@ do_add_participant (gpointer data)
   GstE2eeKeyManager *self = w->self;
   Participant *p;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   p = g_hash_table_lookup (self->participants, w->participant);
   if (!p) {
     p = _gst_e2ee_km_participant_new (w->participant);
@@ -650,7 +650,7 @@ do_add_participant (gpointer data)
     p->hello_sent = TRUE;
     _gst_e2ee_km_send_hello_locked (self, p->transport, p->id, FALSE);
   }
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
   _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;
 }
@@ -662,11 +662,11 @@ do_remove_participant (gpointer data)
   GstE2eeKeyManager *self = w->self;
   Participant *p;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   p = g_hash_table_lookup (self->participants, w->participant);
   if (p)
     _gst_e2ee_km_leave_locked (self, p);
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
   _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;
 }
@@ -676,9 +676,9 @@ do_rotate (gpointer data)
 {
   Work *w = data;
 
-  g_mutex_lock (&w->self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (w->self);
   _gst_e2ee_km_rotate_locked (w->self);
-  g_mutex_unlock (&w->self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (w->self);
   _gst_e2ee_km_flush_queued (w->self);
   return G_SOURCE_REMOVE;
 }
@@ -690,13 +690,13 @@ do_sas (gpointer data)
   GstE2eeKeyManager *self = w->self;
   Participant *p;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   p = g_hash_table_lookup (self->participants, w->participant);
   if (p && w->text == NULL)
     _gst_e2ee_km_start_sas_locked (self, p);
   else if (p)
     _gst_e2ee_km_confirm_sas_locked (self, p, w->flag);
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
   _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;
 }
@@ -746,9 +746,9 @@ gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager)
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
 
-  g_mutex_lock (&manager->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
   id = g_strdup (manager->local_id);
-  g_mutex_unlock (&manager->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
   return id;
 }
 
@@ -970,10 +970,10 @@ gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
 
-  g_mutex_lock (&manager->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
   p = g_hash_table_lookup (manager->participants, participant);
   ret = p && p->verified;
-  g_mutex_unlock (&manager->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
   return ret;
 }
 
@@ -996,12 +996,12 @@ gst_e2ee_key_manager_list_participants (GstE2eeKeyManager * manager)
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
 
-  g_mutex_lock (&manager->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
   g_hash_table_iter_init (&iter, manager->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p))
     if (p->joined)
       g_ptr_array_add (arr, g_strdup (p->id));
-  g_mutex_unlock (&manager->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
   g_ptr_array_sort (arr, (GCompareFunc) g_strcmp0);
   g_ptr_array_add (arr, NULL);
   return (gchar **) g_ptr_array_free (arr, FALSE);
@@ -1051,7 +1051,7 @@ make_stats (GstE2eeKeyManager * self)
 {
   GstStructure *s;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   s = gst_structure_new ("application/x-e2ee-key-manager-stats",
       "participants", G_TYPE_UINT, g_hash_table_size (self->participants),
       "key-index", G_TYPE_UINT, self->local_index,
@@ -1071,7 +1071,7 @@ make_stats (GstE2eeKeyManager * self)
       "keys-received", G_TYPE_UINT64, self->stats.keys_received,
       "ratchets", G_TYPE_UINT64, self->stats.ratchets,
       "rotations", G_TYPE_UINT64, self->stats.rotations, NULL);
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
   return s;
 }
 
@@ -1082,11 +1082,11 @@ set_state_file (GstE2eeKeyManager * self, const gchar * path,
   GError *err = NULL;
   gboolean ok;
 
-  g_mutex_lock (&self->lock);
+  GST_E2EE_KEY_MANAGER_LOCK (self);
   g_free (self->state_file);
   self->state_file = g_strdup (path);
   if (!path) {
-    g_mutex_unlock (&self->lock);
+    GST_E2EE_KEY_MANAGER_UNLOCK (self);
     return;
   }
   ok = _gst_e2ee_km_load_state_locked (self, explicit_id, &err);
@@ -1096,7 +1096,7 @@ set_state_file (GstE2eeKeyManager * self, const gchar * path,
     /* never overwrite a state we could not read */
     g_clear_pointer (&self->state_file, g_free);
   }
-  g_mutex_unlock (&self->lock);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
 
   if (!ok) {
     emit_problem (self, SIGNAL_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
@@ -1116,13 +1116,13 @@ gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
     case PROP_LOCAL_ID:{
       const gchar *id = g_value_get_string (value);
 
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       if (id && *id) {
         g_free (self->local_id);
         self->local_id = g_strdup (id);
         self->explicit_id = TRUE;
       }
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     }
     case PROP_WEBRTCBIN:{
@@ -1139,7 +1139,7 @@ gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
       GstBuffer *buf = g_value_get_boxed (value);
       GstMapInfo map;
 
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       if (buf && gst_buffer_map (buf, &map, GST_MAP_READ)) {
         if (map.size == sizeof (self->state_key)) {
           memcpy (self->state_key, map.data, map.size);
@@ -1149,35 +1149,35 @@ gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
         }
         gst_buffer_unmap (buf, &map);
       }
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     }
     case PROP_KDF:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       self->kdf = g_value_get_enum (value);
       self->local_serial++;
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       g_atomic_int_inc (&self->generation);
       break;
     case PROP_DEBOUNCE:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       self->debounce_ms = g_value_get_uint (value);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_KEY_SWITCH_TIMEOUT:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       self->key_switch_timeout_ms = g_value_get_uint (value);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_AUTO_ADMIT:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       self->auto_admit = g_value_get_boolean (value);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_MAX_PARTICIPANTS:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       self->max_participants = g_value_get_uint (value);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1196,55 +1196,55 @@ gst_e2ee_key_manager_get_property (GObject * object, guint prop_id,
       g_value_take_string (value, gst_e2ee_key_manager_dup_local_id (self));
       break;
     case PROP_WEBRTCBIN:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_object (value, self->webrtcbins->len ?
           g_ptr_array_index (self->webrtcbins, self->webrtcbins->len - 1) :
           NULL);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_STATE_FILE:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_string (value, self->state_file);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_KDF:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_enum (value, self->kdf);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_DEBOUNCE:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_uint (value, self->debounce_ms);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_KEY_SWITCH_TIMEOUT:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_uint (value, self->key_switch_timeout_ms);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_AUTO_ADMIT:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_boolean (value, self->auto_admit);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_MAX_PARTICIPANTS:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_uint (value, self->max_participants);
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_CURVE25519:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_string (value,
           gst_e2ee_olm_account_get_curve25519 (_gst_e2ee_km_account_locked
               (self)));
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_ED25519:
-      g_mutex_lock (&self->lock);
+      GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_string (value,
           gst_e2ee_olm_account_get_ed25519 (_gst_e2ee_km_account_locked
               (self)));
-      g_mutex_unlock (&self->lock);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
