@@ -32,6 +32,16 @@
 #include <gst/check/gstcheck.h>
 #include <gst/e2ee/e2ee.h>
 
+/* gst-inspect-1.0 is not instrumented: it cannot load an ASan build's
+ * plugin */
+#if defined(__SANITIZE_ADDRESS__)
+#define E2EE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define E2EE_ASAN 1
+#endif
+#endif
+
 #define KEY_HEX "000102030405060708090a0b0c0d0e0f" \
     "101112131415161718191a1b1c1d1e1f"
 
@@ -174,6 +184,15 @@ GST_START_TEST (test_no_thread_until_used)
   fail_unless_equals_int (count_threads ("e2ee-keymanager"), 0);
   gst_debug_remove_log_function (log_func);
 
+#ifdef E2EE_ASAN
+  g_print ("test_no_thread_until_used: the gst-inspect-1.0 part is skipped "
+      "under AddressSanitizer (it cannot load an instrumented plugin)\n");
+  (void) argv;
+  (void) envp;
+  (void) out;
+  (void) err;
+  (void) status;
+#else
   /* the real gst-inspect-1.0, with the engine's debug log on */
   envp = g_get_environ ();
   envp = g_environ_setenv (envp, "GST_DEBUG", "e2eekeymanager:6", TRUE);
@@ -188,6 +207,7 @@ GST_START_TEST (test_no_thread_until_used)
   g_strfreev (envp);
   g_free (out);
   g_free (err);
+#endif
 }
 
 GST_END_TEST;
