@@ -29,8 +29,8 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/gste2eecodec-private.h>
-#include <gst/e2ee/gste2eerbsp-private.h>
+#include <gst/e2ee/frame/gste2eecodec-private.h>
+#include <gst/e2ee/frame/gste2eerbsp-private.h>
 #include <string.h>
 
 #define TRAILER GST_E2EE_JFRAME_TRAILER_SIZE

@@ -27,10 +27,10 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/gste2eecodec-private.h>
-#include <gst/e2ee/gste2eejframe-private.h>
-#include <gst/e2ee/gste2eekey-private.h>
-#include <gst/e2ee/gste2eekeyring-private.h>
+#include <gst/e2ee/frame/gste2eecodec-private.h>
+#include <gst/e2ee/frame/gste2eejframe-private.h>
+#include <gst/e2ee/frame/gste2eekey-private.h>
+#include <gst/e2ee/frame/gste2eekeyring-private.h>
 #include <json-glib/json-glib.h>
 #include <openssl/evp.h>
 #include <string.h>

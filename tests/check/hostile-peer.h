@@ -28,7 +28,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/gste2eeolm-private.h>
+#include <gst/e2ee/keymanager/gste2eeolm-private.h>
 
 G_BEGIN_DECLS
 #define KEY_SIZE 32

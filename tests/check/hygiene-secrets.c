@@ -27,7 +27,7 @@
 #include "hygiene-secrets.h"
 
 #include <gst/check/gstcheck.h>
-#include <gst/e2ee/gste2eekeymanager-private.h>
+#include <gst/e2ee/keymanager/gste2eekeymanager-private.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -44,7 +44,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/app/app.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/gste2eekeymanager-private.h>
+#include <gst/e2ee/keymanager/gste2eekeymanager-private.h>
 
 #include "hygiene-secrets.h"
 #include <glib/gstdio.h>

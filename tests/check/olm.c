@@ -29,9 +29,9 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/gste2eeolm-private.h>
-#include <gst/e2ee/gste2eesas-private.h>
-#include <gst/e2ee/gste2eestatefile-private.h>
+#include <gst/e2ee/keymanager/gste2eeolm-private.h>
+#include <gst/e2ee/keymanager/gste2eesas-private.h>
+#include <gst/e2ee/keymanager/gste2eestatefile-private.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -33,8 +33,8 @@
 #endif
 
 #include "fuzz.h"
-#include <gst/e2ee/gste2eecodec-private.h>
-#include <gst/e2ee/gste2eerbsp-private.h>
+#include <gst/e2ee/frame/gste2eecodec-private.h>
+#include <gst/e2ee/frame/gste2eerbsp-private.h>
 
 #include <string.h>
 

@@ -31,8 +31,8 @@
 #endif
 
 #include "fuzz.h"
-#include <gst/e2ee/gste2eecodec-private.h>
-#include <gst/e2ee/gste2eejframe-private.h>
+#include <gst/e2ee/frame/gste2eecodec-private.h>
+#include <gst/e2ee/frame/gste2eejframe-private.h>
 
 #include <string.h>
 

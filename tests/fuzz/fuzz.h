@@ -29,7 +29,7 @@
 #include <stdint.h>
 #include <gst/gst.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/gste2eeolm-private.h>
+#include <gst/e2ee/keymanager/gste2eeolm-private.h>
 
 G_BEGIN_DECLS
 

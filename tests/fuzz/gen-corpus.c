@@ -32,7 +32,7 @@
 #endif
 
 #include "fuzz.h"
-#include <gst/e2ee/gste2eestatefile-private.h>
+#include <gst/e2ee/keymanager/gste2eestatefile-private.h>
 
 #include <glib/gstdio.h>
 #include <string.h>

@@ -45,7 +45,7 @@
 #endif
 
 #include "gste2eekeymanager-private.h"
-#include "gste2eekeysubscription.h"
+#include <gst/e2ee/gste2eekeysubscription.h>
 
 #include <string.h>
 #include <openssl/crypto.h>

@@ -21,7 +21,7 @@
 #ifndef __GST_E2EE_CODEC_PRIVATE_H__
 #define __GST_E2EE_CODEC_PRIVATE_H__
 
-#include "gste2eecodec.h"
+#include <gst/e2ee/gste2eecodec.h>
 
 G_BEGIN_DECLS
 

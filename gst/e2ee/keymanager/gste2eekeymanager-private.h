@@ -21,7 +21,7 @@
 #ifndef __GST_E2EE_KEY_MANAGER_PRIVATE_H__
 #define __GST_E2EE_KEY_MANAGER_PRIVATE_H__
 
-#include "gste2eekeymanager.h"
+#include <gst/e2ee/gste2eekeymanager.h>
 #include "gste2eekeymanager-transport.h"
 #include "gste2eeolm-private.h"
 

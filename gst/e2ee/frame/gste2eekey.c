@@ -50,7 +50,7 @@
 #include "config.h"
 #endif
 
-#include "gste2eekey.h"
+#include <gst/e2ee/gste2eekey.h>
 #include "gste2eekey-private.h"
 
 #include <string.h>

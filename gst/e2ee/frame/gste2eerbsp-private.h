@@ -21,7 +21,7 @@
 #ifndef __GST_E2EE_RBSP_PRIVATE_H__
 #define __GST_E2EE_RBSP_PRIVATE_H__
 
-#include "gste2eetypes.h"
+#include <gst/e2ee/gste2eetypes.h>
 
 G_BEGIN_DECLS
 

@@ -32,7 +32,7 @@
 #ifndef __GST_E2EE_KEY_MANAGER_TRANSPORT_H__
 #define __GST_E2EE_KEY_MANAGER_TRANSPORT_H__
 
-#include "gste2eekeymanager.h"
+#include <gst/e2ee/gste2eekeymanager.h>
 
 G_BEGIN_DECLS
 

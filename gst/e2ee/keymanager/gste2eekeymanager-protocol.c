@@ -31,7 +31,7 @@
 #endif
 
 #include "gste2eekeymanager-private.h"
-#include "gste2eekey-private.h"
+#include <gst/e2ee/frame/gste2eekey-private.h>
 
 #include <string.h>
 #include <openssl/crypto.h>

@@ -21,7 +21,7 @@
 #ifndef __GST_E2EE_JFRAME_PRIVATE_H__
 #define __GST_E2EE_JFRAME_PRIVATE_H__
 
-#include "gste2eejframe.h"
+#include <gst/e2ee/gste2eejframe.h>
 
 G_BEGIN_DECLS
 

@@ -21,7 +21,7 @@
 #ifndef __GST_E2EE_KEY_PRIVATE_H__
 #define __GST_E2EE_KEY_PRIVATE_H__
 
-#include "gste2eekey.h"
+#include <gst/e2ee/gste2eekey.h>
 
 G_BEGIN_DECLS
 
