@@ -183,6 +183,21 @@ km_leave (GstE2eeKeyManager * m)
   party_release (p);
 }
 
+/* how many managers are in the call */
+guint
+km_n_members (void)
+{
+  guint j, n = 0;
+
+  for (j = 0; router.parties && j < router.parties->len; j++) {
+    Party *p = g_ptr_array_index (router.parties, j);
+
+    if (p->joined && !p->left)
+      n++;
+  }
+  return n;
+}
+
 /* The @i-th manager in the call, in the order they were made */
 GstE2eeKeyManager *
 km_member (guint i)

@@ -71,6 +71,7 @@ void km_router_reset (void);
 GstE2eeKeyManager *km_party (const gchar * id);
 void km_join (GstE2eeKeyManager * m);
 void km_leave (GstE2eeKeyManager * m);
+guint km_n_members (void);
 GstE2eeKeyManager *km_member (guint i);
 void km_flush_all (void);
 void km_settle (void);
