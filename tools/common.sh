@@ -33,7 +33,7 @@ E2EE_DEPS=(
   # tests/browser: a real browser in a call with examples/browser (Debian's
   # Chromium, driven headless over its DevTools pipe by node)
   chromium nodejs
-  # tests/check/pipelines-codecs.c (every codec through real encoders,
+  # tests/check/integration/pipelines-codecs.c (every codec through real encoders,
   # payloaders and decoders): x264enc (ugly); openh264enc/dec, x265enc,
   # av1enc/av1dec (aom), h264parse, av1parse (bad); avdec_h264/h265 (libav);
   # vp9enc/dec, RTP payloaders, matroska (good); gstreamer-codecparsers-1.0

@@ -27,7 +27,7 @@
 #include "hygiene-secrets.h"
 
 #include <gst/check/gstcheck.h>
-#include <gst/e2ee/keymanager/gste2eekeymanager-private.h>
+#include <gst/e2ee/keymanager/gste2eekeymanager-test.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -357,31 +357,17 @@ add_material (const gchar * what, GstE2eeKdf kdf, const guint8 * material,
 void
 add_manager_secrets (GstE2eeKeyManager * m)
 {
-  guint8 (*keys)[32] = g_malloc (sizeof (guint8[2 + 8 * N_SLOTS][32]));
-  guint n = 0, i, slot;
-  GHashTableIter iter;
-  Participant *p;
+  guint n, i;
+  guint8 *keys = gst_e2ee_key_manager_test_dup_media_keys (m, &n);
   gchar *id = gst_e2ee_key_manager_dup_local_id (m);
-
-  g_mutex_lock (&m->lock);
-  memcpy (keys[n++], m->local_key, 32);
-  if (m->have_next_key)
-    memcpy (keys[n++], m->next_key, 32);
-  g_hash_table_iter_init (&iter, m->participants);
-  while (n + N_SLOTS <= 2 + 8 * N_SLOTS
-      && g_hash_table_iter_next (&iter, NULL, (gpointer *) & p))
-    for (slot = 0; slot < N_SLOTS; slot++)
-      if (p->have_key[slot])
-        memcpy (keys[n++], p->keys[slot], 32);
-  g_mutex_unlock (&m->lock);
 
   for (i = 0; i < n; i++) {
     gchar *what = g_strdup_printf ("media key %u seen at %s", i, id);
 
-    add_material (what, GST_E2EE_KDF_JITSI, keys[i], RATCHET_DEPTH);
+    add_material (what, GST_E2EE_KDF_JITSI, keys + i * 32, RATCHET_DEPTH);
     g_free (what);
   }
-  OPENSSL_cleanse (keys, sizeof (guint8[2 + 8 * N_SLOTS][32]));
+  OPENSSL_cleanse (keys, n * 32);
   g_free (keys);
   g_free (id);
 }
@@ -390,20 +376,8 @@ add_manager_secrets (GstE2eeKeyManager * m)
 void
 add_manager_pickles (GstE2eeKeyManager * m)
 {
-  GHashTableIter iter;
-  Participant *p;
-  GPtrArray *pickles = g_ptr_array_new ();
+  GPtrArray *pickles = gst_e2ee_key_manager_test_dup_pickles (m, NULL, 0);
   guint i;
-
-  g_mutex_lock (&m->lock);
-  g_ptr_array_add (pickles, gst_e2ee_olm_account_pickle (m->account,
-          m->state_key, sizeof (m->state_key)));
-  g_hash_table_iter_init (&iter, m->participants);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p))
-    if (p->session)
-      g_ptr_array_add (pickles, gst_e2ee_olm_session_pickle (p->session,
-              m->state_key, sizeof (m->state_key)));
-  g_mutex_unlock (&m->lock);
 
   for (i = 0; i < pickles->len; i++) {
     gchar *pickle = g_ptr_array_index (pickles, i);
@@ -574,21 +548,10 @@ void
 add_manager_olm_secrets (GstE2eeKeyManager * m)
 {
   static const guint8 pickle_key[32] = { 0x5a, };
-  GHashTableIter iter;
-  Participant *p;
-  GPtrArray *pickles = g_ptr_array_new ();
+  GPtrArray *pickles = gst_e2ee_key_manager_test_dup_pickles (m, pickle_key,
+      sizeof (pickle_key));
   gchar *id = gst_e2ee_key_manager_dup_local_id (m);
   guint i;
-
-  g_mutex_lock (&m->lock);
-  g_ptr_array_add (pickles, gst_e2ee_olm_account_pickle (m->account,
-          pickle_key, sizeof (pickle_key)));
-  g_hash_table_iter_init (&iter, m->participants);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p))
-    if (p->session)
-      g_ptr_array_add (pickles, gst_e2ee_olm_session_pickle (p->session,
-              pickle_key, sizeof (pickle_key)));
-  g_mutex_unlock (&m->lock);
 
   for (i = 0; i < pickles->len; i++) {
     gchar *pickle = g_ptr_array_index (pickles, i);

@@ -20,14 +20,14 @@
 /* Secret hygiene (DESIGN.md section 6): a call with every kind of key (two
  * key managers over the application transport, static keys under the
  * jitsi, livekit and raw schedules, a livekit passphrase, a state file),
- * with a join (a ratchet), a rotation and a leave, logged at *:9. No secret
+ * with a km_join (a ratchet), a rotation and a leave, logged at *:9. No secret
  * may appear in the log (GStreamer and GLib), in caps, in a bus message or
  * in a readable property; and every block freed while the call runs and
  * while it is torn down must have been wiped.
  *
  * Secrets are the static keys and passphrase, everything derived from them
- * (AES keys, ratchets), the managers' media keys (read through the private
- * header, with their AES keys and ratchets), the state key and the olm
+ * (AES keys, ratchets), the managers' media keys (copied out by a test-only
+ * accessor, gste2eekeymanager-test.h, with their AES keys and ratchets), the state key and the olm
  * pickles. Each is looked for as raw bytes, hex (both cases, and as
  * GST_MEMDUMP writes it), standard and URL-safe base64 at each of the three
  * alignments. Freed memory is seen by a free() of this executable that scans
@@ -41,10 +41,10 @@
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
 #include <gst/app/app.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/keymanager/gste2eekeymanager-private.h>
+
+#include "km-harness.h"
 
 #include "hygiene-secrets.h"
 #include <glib/gstdio.h>
@@ -68,7 +68,6 @@
 #endif
 #endif
 
-#define OPUS_CAPS "audio/x-opus, channel-mapping-family=(int)0"
 #define PASSPHRASE "correct horse battery staple, e2ee"
 
 /* ------------------------------------------------------------------ */
@@ -349,29 +348,6 @@ read_properties (GObject * obj, GString * out)
 /* ------------------------------------------------------------------ */
 /* The call                                                             */
 
-typedef struct
-{
-  GPtrArray *managers;
-} Router;
-
-static Router router;
-
-static void
-on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
-    gpointer user_data)
-{
-  guint i;
-
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
-    gchar *id = gst_e2ee_key_manager_dup_local_id (o);
-
-    if (o != m && (!to || g_str_equal (to, id)))
-      gst_e2ee_key_manager_receive_message (o, msg);
-    g_free (id);
-  }
-}
-
 static void
 on_key_changed (GstE2eeKeyManager * m, const gchar * who, guint index,
     gpointer user_data)
@@ -386,47 +362,26 @@ on_sas_ready (GstE2eeKeyManager * m, const gchar * who, gchar ** emoji,
   g_atomic_int_inc ((gint *) user_data);
 }
 
+/* A manager on the harness's router whose keys, each time they change,
+ * join the secrets looked for */
 static GstE2eeKeyManager *
 party (const gchar * id)
 {
-  GstE2eeKeyManager *m = gst_e2ee_key_manager_new (id);
+  GstE2eeKeyManager *m = km_party (id);
 
-  g_object_set (m, "debounce", 50, "key-switch-timeout", 2000, NULL);
-  g_signal_connect (m, "send-message", G_CALLBACK (on_send), NULL);
   g_signal_connect (m, "key-changed", G_CALLBACK (on_key_changed), NULL);
   return m;
 }
 
-static void
-join (GstE2eeKeyManager * m)
-{
-  guint i;
-
-  g_ptr_array_add (router.managers, gst_object_ref (m));
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
-    gchar *oid;
-
-    if (o == m)
-      continue;
-    oid = gst_e2ee_key_manager_dup_local_id (o);
-    gst_e2ee_key_manager_add_participant (m, oid);
-    g_free (oid);
-  }
-}
-
+/* km_settle (), then every manager's keys join the secrets looked for */
 static void
 settle (void)
 {
-  guint round, i;
+  guint i;
 
-  for (round = 0; round < 6; round++) {
-    g_usleep (120 * 1000);
-    for (i = 0; i < router.managers->len; i++)
-      gst_e2ee_key_manager_flush (g_ptr_array_index (router.managers, i));
-  }
-  for (i = 0; i < router.managers->len; i++)
-    add_manager_secrets (g_ptr_array_index (router.managers, i));
+  km_settle ();
+  for (i = 0; i < km_n_members (); i++)
+    add_manager_secrets (km_member (i));
 }
 
 typedef struct
@@ -461,7 +416,8 @@ call_new (const gchar * name, guint n_dec)
   guint i;
 
   c->name = name;
-  g_string_append (desc, "appsrc name=src format=time caps=\"" OPUS_CAPS "\" "
+  g_string_append (desc,
+      "appsrc name=src format=time caps=\"" KM_OPUS_CAPS "\" "
       "! e2eeenc name=enc ! tee name=t ");
   for (i = 0; i < n_dec; i++)
     g_string_append_printf (desc, "t. ! queue ! e2eedec name=dec%u "
@@ -544,18 +500,6 @@ call_free (Call * c)
       gst_object_unref (c->dec[i]);
   gst_object_unref (c->pipeline);
   g_free (c);
-}
-
-static guint64
-estat (GstElement * e, const gchar * field)
-{
-  GstStructure *s;
-  guint64 v = 0;
-
-  g_object_get (e, "stats", &s, NULL);
-  fail_unless (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  return v;
 }
 
 /* Sets @key on @e from a buffer that is wiped afterwards (the element keeps
@@ -672,7 +616,6 @@ hygiene_start (Hygiene * h)
     OPENSSL_cleanse (next, sizeof (next));
     OPENSSL_cleanse (aes, sizeof (aes));
   }
-  router.managers = g_ptr_array_new ();
 }
 
 /* The call itself. Freed memory is watched from the first key exchange
@@ -739,8 +682,8 @@ hygiene_run (Hygiene * h, gboolean watch_free)
     g_atomic_int_set (&armed, 1);
 
   /* alice and bob */
-  join (a);
-  join (b);
+  km_join (a);
+  km_join (b);
   settle ();
   add_manager_olm_secrets (a);
   add_manager_olm_secrets (b);
@@ -781,11 +724,11 @@ hygiene_run (Hygiene * h, gboolean watch_free)
   }
 
   /* carol joins: alice and bob ratchet, bob follows alice's ratchet */
-  join (c);
+  km_join (c);
   settle ();
   call_decrypts (ab, 1, 5);
   call_decrypts (ab, 0, 5);
-  fail_unless (estat (ab->dec[0], "ratchets") >= 1);
+  fail_unless (km_element_stat (ab->dec[0], "ratchets") >= 1);
 
   /* alice rotates, then carol leaves */
   gst_e2ee_key_manager_rotate_key (a);
@@ -808,7 +751,7 @@ hygiene_run (Hygiene * h, gboolean watch_free)
     OPENSSL_cleanse (next, sizeof (next));
   }
   call_decrypts (jitsi, 0, 5);
-  fail_unless (estat (jitsi->dec[0], "ratchets") >= 1);
+  fail_unless (km_element_stat (jitsi->dec[0], "ratchets") >= 1);
   set_key (jitsi->enc, h->jitsi2, 32, 1);
   set_key (jitsi->dec[0], h->jitsi2, 32, 1);
   call_decrypts (jitsi, 0, 5);
@@ -850,22 +793,12 @@ hygiene_run (Hygiene * h, gboolean watch_free)
   call_free (livekit);
   call_free (raw);
   call_free (pass);
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *m = g_ptr_array_index (router.managers, i);
-
-    /* the last reference must be ours, not a signal emission's on the
-     * manager's own thread */
-    g_signal_handlers_disconnect_by_func (m, on_send, NULL);
-    g_signal_handlers_disconnect_by_func (m, on_key_changed, NULL);
-    gst_e2ee_key_manager_flush (m);
-    gst_object_unref (m);
-  }
-  g_ptr_array_set_size (router.managers, 0);
   g_object_get (a, "curve25519-key", &ids[0], NULL);
   g_object_get (b, "curve25519-key", &ids[1], NULL);
-  gst_object_unref (a);
-  gst_object_unref (b);
-  gst_object_unref (c);
+  for (i = 0; i < km_n_members (); i++)
+    g_signal_handlers_disconnect_by_func (km_member (i), on_key_changed, NULL);
+  /* the managers' last references (the router's) */
+  km_router_reset ();
 
   /* alice and bob start again from their state files */
   a = g_object_new (GST_TYPE_E2EE_KEY_MANAGER, "state-key", state_key,
@@ -942,7 +875,6 @@ hygiene_finish (Hygiene * h)
   g_free (h->bob_state_path);
   g_string_free (h->properties, TRUE);
   g_string_free (seen_text, TRUE);
-  g_ptr_array_unref (router.managers);
 }
 
 GST_START_TEST (test_no_secret_in_logs_caps_or_properties)

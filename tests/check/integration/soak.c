@@ -20,8 +20,8 @@
 /* Soak: a call with a fixed set of senders and participants that join and
  * leave without pause, for E2EE_SOAK_SECONDS (default 90, 20 under ASan).
  *
- * Each participant has a key manager (all connected by an in-process router
- * on the application transport) and one appsrc ! e2eedec ! appsink pipeline
+ * Each participant has a key manager (all connected by the harness's router
+ * on the application transport, km-harness.h) and one appsrc ! e2eedec ! appsink pipeline
  * per sender; each sender an appsrc ! e2eeenc ! appsink pipeline fed with
  * numbered frames (50 per second), whose output the test routes to every
  * present receiver of that sender. Afterwards:
@@ -44,12 +44,13 @@
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
 #include <gst/app/app.h>
-#include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/keymanager/gste2eekeymanager-private.h>
+#include <gst/e2ee/keymanager/gste2eekeymanager-test.h>
+
+#include "km-harness.h"
 #include <malloc.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define E2EE_ASAN 1
@@ -67,7 +68,6 @@ size_t __sanitizer_get_current_allocated_bytes (void);
 #define DEFAULT_SECONDS 90
 #endif
 
-#define OPUS_CAPS "audio/x-opus, channel-mapping-family=(int)0"
 #define N_SENDERS 2
 #define MAX_CHURNERS 3
 #define FRAME_MS 20
@@ -147,37 +147,16 @@ on_finalized (gpointer data, GObject * where)
   g_atomic_int_inc (&soak.finalized);
 }
 
-/* The message router: a message goes to its recipient, or to everyone, if
- * both are in the call. */
-static void
-on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
-    gpointer user_data)
-{
-  gboolean from_member = FALSE;
-  guint i;
-
-  g_mutex_lock (&soak.lock);
-  for (i = 0; i < soak.parties->len; i++)
-    if (((Party *) g_ptr_array_index (soak.parties, i))->manager == m)
-      from_member = TRUE;
-  for (i = 0; from_member && i < soak.parties->len; i++) {
-    Party *p = g_ptr_array_index (soak.parties, i);
-
-    if (p->manager != m && (!to || g_str_equal (to, p->id)))
-      gst_e2ee_key_manager_receive_message (p->manager, msg);
-  }
-  g_mutex_unlock (&soak.lock);
-}
-
+/* A manager on the harness's router; the party holds a reference of its
+ * own, so that it goes only after its pipelines. */
 static GstE2eeKeyManager *
 new_manager (const gchar * id)
 {
-  GstE2eeKeyManager *m = gst_e2ee_key_manager_new (id);
+  GstE2eeKeyManager *m = gst_object_ref (km_party (id));
 
   /* short debounce for more churn; a switch timeout that a loaded machine
    * does not reach, so a new key is only used once everyone has it */
   g_object_set (m, "debounce", 100, "key-switch-timeout", 10000, NULL);
-  g_signal_connect (m, "send-message", G_CALLBACK (on_send), NULL);
   g_object_weak_ref (G_OBJECT (m), on_finalized, NULL);
   return m;
 }
@@ -337,7 +316,7 @@ rx_new (Party * owner, guint sender)
   rx->sender = sender;
   rx->owner = g_strdup (owner->id);
   rx->frames = g_byte_array_new ();
-  rx->pipeline = launch ("appsrc name=src format=time caps=\"" OPUS_CAPS
+  rx->pipeline = launch ("appsrc name=src format=time caps=\"" KM_OPUS_CAPS
       "\" ! e2eedec name=dec ! appsink name=sink sync=false async=false", name);
   g_free (name);
   rx->src = gst_bin_get_by_name (GST_BIN (rx->pipeline), "src");
@@ -446,24 +425,17 @@ party_new (const gchar * id)
 static void
 join (Party * p)
 {
-  GPtrArray *others = g_ptr_array_new_with_free_func (g_free);
   guint s, i;
 
   for (s = 0; s < N_SENDERS; s++)
     if (soak.senders[s] != p)
       g_ptr_array_add (p->rx, rx_new (p, s));
   g_mutex_lock (&soak.lock);
-  for (i = 0; i < soak.parties->len; i++)
-    g_ptr_array_add (others,
-        g_strdup (((Party *) g_ptr_array_index (soak.parties, i))->id));
   g_ptr_array_add (soak.parties, p);
   for (i = 0; i < p->rx->len; i++)
     g_ptr_array_add (soak.rx, g_ptr_array_index (p->rx, i));
   g_mutex_unlock (&soak.lock);
-  for (i = 0; i < others->len; i++)
-    gst_e2ee_key_manager_add_participant (p->manager,
-        g_ptr_array_index (others, i));
-  g_ptr_array_unref (others);
+  km_join (p->manager);
 }
 
 /* Waits until each receiver of @rxs decrypted at least @n more frames */
@@ -503,6 +475,7 @@ leave (Party * p)
   g_mutex_lock (&soak.lock);
   g_ptr_array_remove (soak.parties, p);
   g_mutex_unlock (&soak.lock);
+  km_leave (p->manager);
   for (i = 0; i < soak.parties->len; i++)
     gst_e2ee_key_manager_remove_participant (((Party *)
             g_ptr_array_index (soak.parties, i))->manager, p->id);
@@ -516,9 +489,8 @@ leave (Party * p)
   }
   /* the last reference must be ours: a manager whose last reference goes
    * on its own thread (a signal emission holds one) cannot join that
-   * thread. Without handlers it emits nothing; the flush waits for a
-   * handler still running. */
-  g_signal_handlers_disconnect_by_func (p->manager, on_send, NULL);
+   * thread. Out of the router it emits nothing to us; the flush waits for
+   * a handler still running. */
   gst_e2ee_key_manager_flush (p->manager);
   gst_object_unref (p->manager);
   g_free (p->id);
@@ -533,7 +505,7 @@ sender_new (guint s)
   Party *p = party_new (id);
   GstElement *enc, *sink;
 
-  p->pipeline = launch ("appsrc name=src format=time caps=\"" OPUS_CAPS
+  p->pipeline = launch ("appsrc name=src format=time caps=\"" KM_OPUS_CAPS
       "\" ! e2eeenc name=enc ! appsink name=sink sync=false async=false", id);
   g_free (id);
   p->src = gst_bin_get_by_name (GST_BIN (p->pipeline), "src");
@@ -575,40 +547,15 @@ wait_drained (void)
   g_mutex_unlock (&soak.lock);
 }
 
-static void
-flush_managers (void)
-{
-  GPtrArray *ms = g_ptr_array_new_with_free_func (gst_object_unref);
-  guint i;
-
-  g_mutex_lock (&soak.lock);
-  for (i = 0; i < soak.parties->len; i++)
-    g_ptr_array_add (ms,
-        gst_object_ref (((Party *) g_ptr_array_index (soak.parties,
-                    i))->manager));
-  g_mutex_unlock (&soak.lock);
-  for (i = 0; i < ms->len; i++)
-    gst_e2ee_key_manager_flush (g_ptr_array_index (ms, i));
-  g_ptr_array_unref (ms);
-}
-
-/* participants and olm sessions @m holds */
+/* participants and olm sessions @m holds, and keys waiting for
+ * acknowledgements */
 static void
 count_sessions (GstE2eeKeyManager * m, guint * participants, guint * sessions,
     guint * awaiting)
 {
-  GHashTableIter iter;
-  Participant *p;
-
-  g_mutex_lock (&m->lock);
-  *participants = g_hash_table_size (m->participants);
-  *sessions = 0;
-  g_hash_table_iter_init (&iter, m->participants);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p))
-    if (p->session)
-      (*sessions)++;
-  *awaiting = g_hash_table_size (m->awaiting_ack) + (m->have_next_key ? 1 : 0);
-  g_mutex_unlock (&m->lock);
+  *participants = km_stat (m, "participants");
+  *sessions = gst_e2ee_key_manager_test_count_sessions (m);
+  *awaiting = gst_e2ee_key_manager_test_count_keys_awaiting_ack (m);
 }
 
 /* Only the senders left: each holds one participant and one session per
@@ -621,7 +568,7 @@ wait_only_senders (void)
 
   for (s = 0; s < N_SENDERS; s++) {
     while (TRUE) {
-      flush_managers ();
+      km_flush_all ();
       count_sessions (soak.senders[s]->manager, &participants, &sessions,
           &awaiting);
       if ((participants == N_SENDERS - 1 && sessions == N_SENDERS - 1
@@ -674,14 +621,14 @@ quiesce (guint * fds)
   /* what was sent before the pause is decrypted */
   g_usleep (200 * 1000);
   wait_drained ();
-  flush_managers ();
+  km_flush_all ();
   /* the same figure twice in a row: nothing is still settling */
   b = memory_in_use ();
   do {
     fail_unless (g_get_monotonic_time () < deadline, "memory keeps moving");
     a = b;
     g_usleep (300 * 1000);
-    flush_managers ();
+    km_flush_all ();
     b = memory_in_use ();
   } while (a != b && (a > b ? a - b : b - a) > 4096);
   *fds = count_fds ();
@@ -813,6 +760,7 @@ GST_START_TEST (test_churn)
   g_ptr_array_unref (soak.rx);
   g_string_free (soak.missing, TRUE);
   g_rand_free (soak.rand);
+  km_router_reset ();
 }
 
 GST_END_TEST;

@@ -17,7 +17,7 @@
  * Boston, MA 02110-1301, USA.
  */
 
-/* The hostile-peer test's router and test peer: see hostile-peer.h. */
+/* The hostile-peer test's test peers: see hostile-peer.h. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -28,40 +28,25 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#define OPUS_CAPS "audio/x-opus, channel-mapping-family=(int)0"
-
 static void peer_pump (Peer * peer);
 
-/* --- the router --- */
+/* --- the cast --- */
 
-Router router;
+Hostile hostile;
 
+/* a message of a manager: to the test peers it is for, and the
+ * session-inits kept for replays */
 static void
-on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
+observe (const gchar * from, const gchar * to, const gchar * msg,
     gpointer user_data)
 {
-  gchar *from = gst_e2ee_key_manager_dup_local_id (m);
   guint i;
 
-  g_mutex_lock (&router.lock);
+  g_mutex_lock (&hostile.lock);
   if (strstr (msg, "\"session-init\""))
-    g_ptr_array_add (router.session_inits, g_strdup (msg));
-  g_mutex_unlock (&router.lock);
-
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
-    gchar *id = gst_e2ee_key_manager_dup_local_id (o);
-
-    if (o != m && (!to || g_str_equal (to, id))
-        && !(router.drop && router.drop (from, id, msg))) {
-      gst_e2ee_key_manager_receive_message (o, msg);
-      if (router.twice && router.twice (from, id, msg))
-        gst_e2ee_key_manager_receive_message (o, msg);
-    }
-    g_free (id);
-  }
-  for (i = 0; i < router.peers->len; i++) {
-    Peer *peer = g_ptr_array_index (router.peers, i);
+    g_ptr_array_add (hostile.session_inits, g_strdup (msg));
+  for (i = 0; i < hostile.peers->len; i++) {
+    Peer *peer = g_ptr_array_index (hostile.peers, i);
 
     if (!to || g_str_equal (to, peer->id)) {
       g_mutex_lock (&peer->lock);
@@ -69,137 +54,44 @@ on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
       g_mutex_unlock (&peer->lock);
     }
   }
-  g_free (from);
+  g_mutex_unlock (&hostile.lock);
 }
 
-void
-router_init (void)
-{
-  g_mutex_init (&router.lock);
-  router.managers = g_ptr_array_new ();
-  router.peers = g_ptr_array_new ();
-  router.session_inits = g_ptr_array_new_with_free_func (g_free);
-  router.drop = NULL;
-  router.twice = NULL;
-}
-
-GstE2eeKeyManager *
-party (const gchar * id)
-{
-  GstE2eeKeyManager *m = gst_e2ee_key_manager_new (id);
-
-  g_object_set (m, "debounce", 50, "key-switch-timeout", 2000, NULL);
-  g_signal_connect (m, "send-message", G_CALLBACK (on_send), NULL);
-  return m;
-}
-
-/* @m enters the call: it admits everyone already there (sending them its
- * hello), as an application does when the transport says who is there. */
-void
-join (GstE2eeKeyManager * m)
+/* in each round of km_settle (): the peers answer what they got */
+static void
+pump_peers (gpointer user_data)
 {
   guint i;
 
-  g_ptr_array_add (router.managers, m);
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
-    gchar *oid;
-
-    if (o == m)
-      continue;
-    oid = gst_e2ee_key_manager_dup_local_id (o);
-    gst_e2ee_key_manager_add_participant (m, oid);
-    g_free (oid);
-  }
-}
-
-/* messages sent and received so far, by everyone */
-static guint64
-traffic (void)
-{
-  guint64 n = 0;
-  guint i;
-
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *m = g_ptr_array_index (router.managers, i);
-
-    n += mstat (m, "messages-in") + mstat (m, "messages-out");
-  }
-  return n;
-}
-
-/* Messages cause messages: flush everyone until nothing moved for two
- * rounds, each longer than the debounce (50 ms). */
-void
-settle (void)
-{
-  guint round, i, quiet = 0;
-  guint64 before = traffic (), after;
-
-  for (round = 0; round < 40 && quiet < 2; round++) {
-    g_usleep (60 * 1000);
-    for (i = 0; i < router.managers->len; i++)
-      gst_e2ee_key_manager_flush (g_ptr_array_index (router.managers, i));
-    for (i = 0; i < router.peers->len; i++)
-      peer_pump (g_ptr_array_index (router.peers, i));
-    after = traffic ();
-    quiet = after == before ? quiet + 1 : 0;
-    before = after;
-  }
+  for (i = 0; i < hostile.peers->len; i++)
+    peer_pump (g_ptr_array_index (hostile.peers, i));
 }
 
 void
-router_reset (void)
+hostile_init (void)
+{
+  KmRouterHooks *hooks = km_router_hooks ();
+
+  g_mutex_init (&hostile.lock);
+  hostile.peers = g_ptr_array_new ();
+  hostile.session_inits = g_ptr_array_new_with_free_func (g_free);
+  hooks->observe = observe;
+  hooks->settle_round = pump_peers;
+}
+
+void
+hostile_reset (void)
 {
   guint i;
 
   /* managers first: their threads may still deliver to the peers */
-  for (i = 0; i < router.managers->len; i++)
-    gst_object_unref (g_ptr_array_index (router.managers, i));
-  for (i = 0; i < router.peers->len; i++)
-    peer_free (g_ptr_array_index (router.peers, i));
-  g_ptr_array_unref (router.managers);
-  g_ptr_array_unref (router.peers);
-  g_ptr_array_unref (router.session_inits);
-  g_mutex_clear (&router.lock);
-  memset (&router, 0, sizeof (router));
-}
-
-guint64
-mstat (GstE2eeKeyManager * m, const gchar * field)
-{
-  GstStructure *s;
-  guint64 v = G_MAXUINT64;
-
-  g_object_get (m, "stats", &s, NULL);
-  if (!gst_structure_get_uint64 (s, field, &v)) {
-    guint u;
-
-    fail_unless (gst_structure_get_uint (s, field, &u), "no %s", field);
-    v = u;
-  }
-  gst_structure_free (s);
-  return v;
-}
-
-guint
-n_participants (GstE2eeKeyManager * m)
-{
-  gchar **ids = gst_e2ee_key_manager_list_participants (m);
-  guint n = g_strv_length (ids);
-
-  g_strfreev (ids);
-  return n;
-}
-
-gboolean
-has_participant (GstE2eeKeyManager * m, const gchar * id)
-{
-  gchar **ids = gst_e2ee_key_manager_list_participants (m);
-  gboolean ret = g_strv_contains ((const gchar * const *) ids, id);
-
-  g_strfreev (ids);
-  return ret;
+  km_router_reset ();
+  for (i = 0; i < hostile.peers->len; i++)
+    peer_free (g_ptr_array_index (hostile.peers, i));
+  g_ptr_array_unref (hostile.peers);
+  g_ptr_array_unref (hostile.session_inits);
+  g_mutex_clear (&hostile.lock);
+  memset (&hostile, 0, sizeof (hostile));
 }
 
 /* --- messages --- */
@@ -238,7 +130,7 @@ deliver (GstE2eeKeyManager * m, gchar * msg)
 gchar *
 key_info_plain (const guint8 * key, guint index)
 {
-  gchar *b64 = g_base64_encode (key, KEY_SIZE);
+  gchar *b64 = g_base64_encode (key, KM_KEY_SIZE);
   gchar *s = g_strdup_printf ("{\"key\":\"%s\",\"keyIndex\":%u}", b64, index);
 
   g_free (b64);
@@ -260,13 +152,15 @@ peer_new (const gchar * id, GstE2eeKeyManager * m)
   peer->m = m;
   peer->m_id = gst_e2ee_key_manager_dup_local_id (m);
   g_object_get (m, "curve25519-key", &peer->m_curve, NULL);
-  for (i = 0; i < KEY_SIZE; i++)
+  for (i = 0; i < KM_KEY_SIZE; i++)
     peer->key[i] = (guint8) (id[0] * 31 + i * 7);
   peer->respond = TRUE;
   peer->got_index = -1;
   g_mutex_init (&peer->lock);
   g_queue_init (&peer->inbox);
-  g_ptr_array_add (router.peers, peer);
+  g_mutex_lock (&hostile.lock);
+  g_ptr_array_add (hostile.peers, peer);
+  g_mutex_unlock (&hostile.lock);
   return peer;
 }
 
@@ -283,6 +177,16 @@ peer_free (Peer * peer)
   g_free (peer->m_curve);
   g_free (peer->id);
   g_free (peer);
+}
+
+/* @peer goes: the router no longer hands it messages */
+void
+peer_drop (Peer * peer)
+{
+  g_mutex_lock (&hostile.lock);
+  g_ptr_array_remove (hostile.peers, peer);
+  g_mutex_unlock (&hostile.lock);
+  peer_free (peer);
 }
 
 const gchar *
@@ -381,8 +285,8 @@ peer_take_plain (Peer * peer, gchar * plain)
       gsize len;
 
       raw = g_base64_decode (json_object_get_string_member (o, "key"), &len);
-      fail_unless_equals_int (len, KEY_SIZE);
-      memcpy (peer->got_key, raw, KEY_SIZE);
+      fail_unless_equals_int (len, KM_KEY_SIZE);
+      memcpy (peer->got_key, raw, KM_KEY_SIZE);
       g_free (raw);
       peer->got_index = json_object_get_int_member (o, "keyIndex");
       peer->keys_got++;
@@ -513,155 +417,28 @@ peer_joined (const gchar * id, GstE2eeKeyManager * m)
   Peer *peer = peer_new (id, m);
 
   peer_hello (peer, NULL);
-  settle ();
+  km_settle ();
   fail_unless (peer->session != NULL, "%s got no session", id);
-  fail_unless (has_participant (m, id));
+  fail_unless (km_has_participant (m, id));
   return peer;
 }
 
 /* --- media --- */
 
-static GstHarness *
-enc_for (GstE2eeKeyManager * m)
-{
-  GstHarness *h = gst_harness_new ("e2eeenc");
-
-  g_object_set (h->element, "key-manager", m, NULL);
-  gst_harness_set_src_caps_str (h, OPUS_CAPS);
-  return h;
-}
-
-/* an encoder with a static key: what a peer that holds @key sends */
-static GstHarness *
-enc_with_key (const guint8 * key, guint index)
-{
-  GstHarness *h = gst_harness_new ("e2eeenc");
-  GstBuffer *buf = gst_buffer_new_memdup (key, KEY_SIZE);
-
-  g_object_set (h->element, "key", buf, "key-index", index, NULL);
-  gst_buffer_unref (buf);
-  gst_harness_set_src_caps_str (h, OPUS_CAPS);
-  return h;
-}
-
-static GstHarness *
-dec_for (GstE2eeKeyManager * m, const gchar * participant)
-{
-  GstHarness *h = gst_harness_new ("e2eedec");
-
-  g_object_set (h->element, "key-manager", m, "participant", participant, NULL);
-  gst_harness_set_src_caps_str (h, OPUS_CAPS);
-  return h;
-}
-
-static GstHarness *
-dec_with_key (const guint8 * key, guint index)
-{
-  GstHarness *h = gst_harness_new ("e2eedec");
-  GstBuffer *buf = gst_buffer_new_memdup (key, KEY_SIZE);
-
-  g_object_set (h->element, "key", buf, "key-index", index, NULL);
-  gst_buffer_unref (buf);
-  gst_harness_set_src_caps_str (h, OPUS_CAPS);
-  return h;
-}
-
-static GstBuffer *
-make_frame (guint seed)
-{
-  GstBuffer *buf = gst_buffer_new_allocate (NULL, 120, NULL);
-  GstMapInfo map;
-  guint i;
-
-  gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  for (i = 0; i < map.size; i++)
-    map.data[i] = (guint8) (i * 7 + seed * 13 + 0x78);
-  gst_buffer_unmap (buf, &map);
-  return buf;
-}
-
-static GstBuffer *
-encrypt_frame (GstHarness * enc, guint seed)
-{
-  GstBuffer *out;
-
-  fail_unless_equals_int (gst_harness_push (enc, make_frame (seed)),
-      GST_FLOW_OK);
-  out = gst_harness_try_pull (enc);
-  fail_unless (out != NULL);
-  return out;
-}
-
-/* TRUE if @dec turns @encrypted back into make_frame (@seed) */
-gboolean
-decrypts (GstHarness * dec, GstBuffer * encrypted, guint seed)
-{
-  GstBuffer *out, *want = make_frame (seed);
-  gboolean ok = FALSE;
-
-  fail_unless_equals_int (gst_harness_push (dec, gst_buffer_ref (encrypted)),
-      GST_FLOW_OK);
-  out = gst_harness_try_pull (dec);
-  if (out) {
-    GstMapInfo a, b;
-
-    gst_buffer_map (out, &a, GST_MAP_READ);
-    gst_buffer_map (want, &b, GST_MAP_READ);
-    ok = a.size == b.size && memcmp (a.data, b.data, a.size) == 0;
-    gst_buffer_unmap (out, &a);
-    gst_buffer_unmap (want, &b);
-    gst_buffer_unref (out);
-  }
-  gst_buffer_unref (want);
-  return ok;
-}
-
-/* a frame from @from's manager decrypts at @to's e2eedec for @from */
-gboolean
-call_works (GstE2eeKeyManager * from, GstE2eeKeyManager * to, guint seed)
-{
-  gchar *id = gst_e2ee_key_manager_dup_local_id (from);
-  GstHarness *enc = enc_for (from), *dec = dec_for (to, id);
-  GstBuffer *f = encrypt_frame (enc, seed);
-  gboolean ok = decrypts (dec, f, seed);
-
-  gst_buffer_unref (f);
-  gst_harness_teardown (enc);
-  gst_harness_teardown (dec);
-  g_free (id);
-  return ok;
-}
-
-/* a frame under @key / @index decrypts at @m's e2eedec for @participant */
-gboolean
-key_works (GstE2eeKeyManager * m, const gchar * participant,
-    const guint8 * key, guint index, guint seed)
-{
-  GstHarness *enc = enc_with_key (key, index), *dec = dec_for (m, participant);
-  GstBuffer *f = encrypt_frame (enc, seed);
-  gboolean ok = decrypts (dec, f, seed);
-
-  gst_buffer_unref (f);
-  gst_harness_teardown (enc);
-  gst_harness_teardown (dec);
-  return ok;
-}
-
 /* the key @peer got from its manager decrypts that manager's frames */
 gboolean
 peer_key_works (Peer * peer, guint seed)
 {
-  GstHarness *enc = enc_for (peer->m), *dec;
+  GstHarness *enc, *dec;
   GstBuffer *f;
   gboolean ok;
 
-  if (!peer->keys_got) {
-    gst_harness_teardown (enc);
+  if (!peer->keys_got)
     return FALSE;
-  }
-  dec = dec_with_key (peer->got_key, peer->got_index);
-  f = encrypt_frame (enc, seed);
-  ok = decrypts (dec, f, seed);
+  enc = km_enc_for (peer->m);
+  dec = km_dec_with_key (peer->got_key, peer->got_index);
+  f = km_encrypt (enc, seed);
+  ok = km_decrypts (dec, f, seed);
   gst_buffer_unref (f);
   gst_harness_teardown (enc);
   gst_harness_teardown (dec);

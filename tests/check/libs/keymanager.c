@@ -25,250 +25,50 @@
 #include "config.h"
 #endif
 
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
-#include <gst/e2ee/e2ee.h>
+#include "km-harness.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 
-#define OPUS_CAPS "audio/x-opus, channel-mapping-family=(int)0"
-
-/* An in-process "router": delivers each message to its recipient, or to
- * everyone but the sender. */
-typedef struct
-{
-  GPtrArray *managers;
-  /* optional tamper hook */
-  gchar *(*tamper) (const gchar * from, const gchar * to, const gchar * msg);
-} Router;
-
-static Router router;
-
-static void
-on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
-    gpointer user_data)
-{
-  gchar *from = gst_e2ee_key_manager_dup_local_id (m);
-  guint i;
-
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
-    gchar *id = gst_e2ee_key_manager_dup_local_id (o);
-
-    if (o != m && (!to || g_str_equal (to, id))) {
-      gchar *t = router.tamper ? router.tamper (from, id, msg) : NULL;
-
-      gst_e2ee_key_manager_receive_message (o, t ? t : msg);
-      g_free (t);
-    }
-    g_free (id);
-  }
-  g_free (from);
-}
-
-static GstE2eeKeyManager *
-party (const gchar * id)
-{
-  GstE2eeKeyManager *m = gst_object_ref_sink (gst_e2ee_key_manager_new (id));
-
-  g_object_set (m, "debounce", 50, "key-switch-timeout", 2000, NULL);
-  g_signal_connect (m, "send-message", G_CALLBACK (on_send), NULL);
-  if (!router.managers)
-    router.managers = g_ptr_array_new ();
-  return m;
-}
-
-static void
-join (GstE2eeKeyManager * m)
-{
-  gchar *id = gst_e2ee_key_manager_dup_local_id (m);
-  guint i;
-
-  g_ptr_array_add (router.managers, m);
-  /* the newcomer says hello to everyone (as on a data channel opening) */
-  for (i = 0; i < router.managers->len; i++) {
-    GstE2eeKeyManager *o = g_ptr_array_index (router.managers, i);
-    gchar *oid;
-
-    if (o == m)
-      continue;
-    oid = gst_e2ee_key_manager_dup_local_id (o);
-    gst_e2ee_key_manager_add_participant (m, oid);
-    g_free (oid);
-  }
-  g_free (id);
-}
-
-static void
-settle (void)
-{
-  guint round, i;
-
-  /* messages cause messages: flush everyone until quiet, past debounce */
-  for (round = 0; round < 6; round++) {
-    g_usleep (120 * 1000);
-    for (i = 0; i < router.managers->len; i++)
-      gst_e2ee_key_manager_flush (g_ptr_array_index (router.managers, i));
-  }
-}
-
-static void
-router_reset (void)
-{
-  guint i;
-
-  for (i = 0; router.managers && i < router.managers->len; i++)
-    gst_object_unref (g_ptr_array_index (router.managers, i));
-  g_clear_pointer (&router.managers, g_ptr_array_unref);
-  router.tamper = NULL;
-}
-
-static guint64
-mstat (GstE2eeKeyManager * m, const gchar * field)
-{
-  GstStructure *s;
-  guint64 v = G_MAXUINT64;
-
-  g_object_get (m, "stats", &s, NULL);
-  if (!gst_structure_get_uint64 (s, field, &v)) {
-    guint u;
-
-    fail_unless (gst_structure_get_uint (s, field, &u), "no %s", field);
-    v = u;
-  }
-  gst_structure_free (s);
-  return v;
-}
-
-static guint64
-estat (GstElement * e, const gchar * field)
-{
-  GstStructure *s;
-  guint64 v = G_MAXUINT64;
-
-  g_object_get (e, "stats", &s, NULL);
-  fail_unless (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  return v;
-}
-
-static GstHarness *
-enc_for (GstE2eeKeyManager * m)
-{
-  GstHarness *h = gst_harness_new ("e2eeenc");
-
-  g_object_set (h->element, "key-manager", m, NULL);
-  gst_harness_set_src_caps_str (h, OPUS_CAPS);
-  return h;
-}
-
-static GstHarness *
-dec_for (GstE2eeKeyManager * m, const gchar * participant)
-{
-  GstHarness *h = gst_harness_new ("e2eedec");
-
-  g_object_set (h->element, "key-manager", m, "participant", participant, NULL);
-  gst_harness_set_src_caps_str (h, OPUS_CAPS);
-  return h;
-}
-
-static GstBuffer *
-frame (guint seed)
-{
-  GstBuffer *buf = gst_buffer_new_allocate (NULL, 120, NULL);
-  GstMapInfo map;
-  guint i;
-
-  gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  for (i = 0; i < map.size; i++)
-    map.data[i] = (guint8) (i * 7 + seed * 13 + 0x78);
-  gst_buffer_unmap (buf, &map);
-  return buf;
-}
-
-static GstBuffer *
-encrypt (GstHarness * enc, guint seed)
-{
-  GstBuffer *out;
-
-  fail_unless_equals_int (gst_harness_push (enc, frame (seed)), GST_FLOW_OK);
-  out = gst_harness_try_pull (enc);
-  fail_unless (out != NULL);
-  return out;
-}
-
-/* TRUE if @dec turns @encrypted back into frame (@seed) */
-static gboolean
-decrypts (GstHarness * dec, GstBuffer * encrypted, guint seed)
-{
-  GstBuffer *out, *want = frame (seed);
-  gboolean ok = FALSE;
-
-  fail_unless_equals_int (gst_harness_push (dec, gst_buffer_ref (encrypted)),
-      GST_FLOW_OK);
-  out = gst_harness_try_pull (dec);
-  if (out) {
-    GstMapInfo a, b;
-
-    gst_buffer_map (out, &a, GST_MAP_READ);
-    gst_buffer_map (want, &b, GST_MAP_READ);
-    ok = a.size == b.size && memcmp (a.data, b.data, a.size) == 0;
-    gst_buffer_unmap (out, &a);
-    gst_buffer_unmap (want, &b);
-    gst_buffer_unref (out);
-  }
-  gst_buffer_unref (want);
-  return ok;
-}
-
-static guint
-kid_of (GstBuffer * buf)
-{
-  guint8 kid;
-
-  gst_buffer_extract (buf, gst_buffer_get_size (buf) - 1, &kid, 1);
-  return kid;
-}
-
 GST_START_TEST (test_two_parties)
 {
-  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
   GstHarness *enc_a, *dec_b, *enc_b, *dec_a;
   GstBuffer *f;
   gchar **ids;
 
-  join (a);
-  join (b);
-  settle ();
+  km_join (a);
+  km_join (b);
+  km_settle ();
 
-  fail_unless_equals_uint64 (mstat (a, "sessions"), 1);
-  fail_unless_equals_uint64 (mstat (b, "sessions"), 1);
+  fail_unless_equals_uint64 (km_stat (a, "sessions"), 1);
+  fail_unless_equals_uint64 (km_stat (b, "sessions"), 1);
   ids = gst_e2ee_key_manager_list_participants (a);
   fail_unless (ids[0] && g_str_equal (ids[0], "bob") && !ids[1]);
   g_strfreev (ids);
 
-  enc_a = enc_for (a);
-  dec_b = dec_for (b, "alice");
-  enc_b = enc_for (b);
-  dec_a = dec_for (a, NULL);    /* the only remote participant */
+  enc_a = km_enc_for (a);
+  dec_b = km_dec_for (b, "alice");
+  enc_b = km_enc_for (b);
+  dec_a = km_dec_for (a, NULL); /* the only remote participant */
 
-  f = encrypt (enc_a, 1);
-  fail_unless (decrypts (dec_b, f, 1));
+  f = km_encrypt (enc_a, 1);
+  fail_unless (km_decrypts (dec_b, f, 1));
   gst_buffer_unref (f);
-  f = encrypt (enc_b, 2);
-  fail_unless (decrypts (dec_a, f, 2));
+  f = km_encrypt (enc_b, 2);
+  fail_unless (km_decrypts (dec_a, f, 2));
   gst_buffer_unref (f);
 
   /* no message the protocol found wrong */
-  fail_unless_equals_uint64 (mstat (a, "malformed"), 0);
-  fail_unless_equals_uint64 (mstat (b, "decrypt-failed"), 0);
-  fail_unless_equals_uint64 (mstat (a, "refused"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "malformed"), 0);
+  fail_unless_equals_uint64 (km_stat (b, "decrypt-failed"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "refused"), 0);
 
   gst_harness_teardown (enc_a);
   gst_harness_teardown (dec_b);
   gst_harness_teardown (enc_b);
   gst_harness_teardown (dec_a);
-  router_reset ();
+  km_router_reset ();
 }
 
 GST_END_TEST;
@@ -286,53 +86,55 @@ count_key_changed (GstE2eeKeyManager * m, const gchar * who, guint index,
 
 GST_START_TEST (test_join_and_leave)
 {
-  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob"),
-      *c = party ("carol");
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob"),
+      *c = km_party ("carol");
   GstHarness *enc_a, *dec_b, *dec_c;
   GstBuffer *before, *after_join, *after_leave;
   gint own_changes = 0;
   guint64 ratchets_before;
 
-  join (a);
-  join (b);
-  settle ();
-  enc_a = enc_for (a);
-  dec_b = dec_for (b, "alice");
-  before = encrypt (enc_a, 1);
-  fail_unless (decrypts (dec_b, before, 1));
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  enc_a = km_enc_for (a);
+  dec_b = km_dec_for (b, "alice");
+  before = km_encrypt (enc_a, 1);
+  fail_unless (km_decrypts (dec_b, before, 1));
 
   /* carol joins: alice ratchets (same index), carol gets the ratcheted key */
-  ratchets_before = mstat (a, "ratchets");
+  ratchets_before = km_stat (a, "ratchets");
   g_signal_connect (a, "key-changed", G_CALLBACK (count_key_changed),
       &own_changes);
-  join (c);
-  settle ();
+  km_join (c);
+  km_settle ();
   fail_unless_equals_int (g_atomic_int_get (&own_changes), 1);
-  fail_unless_equals_uint64 (mstat (a, "ratchets"), ratchets_before + 1);
-  fail_unless_equals_uint64 (mstat (a, "key-index"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "ratchets"), ratchets_before + 1);
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 0);
 
-  dec_c = dec_for (c, "alice");
-  after_join = encrypt (enc_a, 2);
-  fail_unless_equals_int (kid_of (after_join), 0);
-  fail_unless (decrypts (dec_c, after_join, 2));
+  dec_c = km_dec_for (c, "alice");
+  after_join = km_encrypt (enc_a, 2);
+  fail_unless_equals_int (km_kid_of (after_join), 0);
+  fail_unless (km_decrypts (dec_c, after_join, 2));
   /* bob follows through his ratchet window */
-  fail_unless (decrypts (dec_b, after_join, 2));
-  fail_unless_equals_uint64 (estat (dec_b->element, "ratchets"), 1);
+  fail_unless (km_decrypts (dec_b, after_join, 2));
+  fail_unless_equals_uint64 (km_element_stat (dec_b->element, "ratchets"), 1);
   /* carol cannot open what alice sent before she joined */
-  fail_if (decrypts (dec_c, before, 1));
-  fail_unless_equals_uint64 (estat (dec_c->element, "auth-failed"), 1);
+  fail_if (km_decrypts (dec_c, before, 1));
+  fail_unless_equals_uint64 (km_element_stat (dec_c->element, "auth-failed"),
+      1);
 
   /* carol leaves: a new key with the next index reaches bob, not carol */
   gst_e2ee_key_manager_remove_participant (a, "carol");
   gst_e2ee_key_manager_remove_participant (b, "carol");
-  settle ();
-  fail_unless_equals_uint64 (mstat (a, "key-index"), 1);
-  fail_unless_equals_uint64 (mstat (a, "rotations"), 1);
-  after_leave = encrypt (enc_a, 3);
-  fail_unless_equals_int (kid_of (after_leave), 1);
-  fail_unless (decrypts (dec_b, after_leave, 3));
-  fail_if (decrypts (dec_c, after_leave, 3));
-  fail_unless_equals_uint64 (estat (dec_c->element, "missing-key"), 1);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 1);
+  fail_unless_equals_uint64 (km_stat (a, "rotations"), 1);
+  after_leave = km_encrypt (enc_a, 3);
+  fail_unless_equals_int (km_kid_of (after_leave), 1);
+  fail_unless (km_decrypts (dec_b, after_leave, 3));
+  fail_if (km_decrypts (dec_c, after_leave, 3));
+  fail_unless_equals_uint64 (km_element_stat (dec_c->element, "missing-key"),
+      1);
 
   gst_buffer_unref (before);
   gst_buffer_unref (after_join);
@@ -340,7 +142,7 @@ GST_START_TEST (test_join_and_leave)
   gst_harness_teardown (enc_a);
   gst_harness_teardown (dec_b);
   gst_harness_teardown (dec_c);
-  router_reset ();
+  km_router_reset ();
 }
 
 GST_END_TEST;
@@ -358,7 +160,7 @@ has_key (GstE2eeKeyRing * ring, guint index)
 /* The subscription API as an application would use it, without elements */
 GST_START_TEST (test_subscription)
 {
-  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
   GstE2eeKeyRing *local_ring = gst_e2ee_key_ring_new (0);
   GstE2eeKeyRing *remote_ring = gst_e2ee_key_ring_new (0);
   GstE2eeKeySubscription *local, *remote;
@@ -373,9 +175,9 @@ GST_START_TEST (test_subscription)
   fail_if (gst_e2ee_key_subscription_update (remote, &index));
   fail_if (has_key (remote_ring, 0));
 
-  join (a);
-  join (b);
-  settle ();
+  km_join (a);
+  km_join (b);
+  km_settle ();
   fail_unless (gst_e2ee_key_subscription_update (remote, &index));
   fail_unless_equals_int (index, 0);
   fail_unless (has_key (remote_ring, 0));
@@ -389,7 +191,7 @@ GST_START_TEST (test_subscription)
 
   /* bob moves to index 1: both rings follow */
   gst_e2ee_key_manager_rotate_key (b);
-  settle ();
+  km_settle ();
   fail_unless (gst_e2ee_key_subscription_update (local, &index));
   fail_unless_equals_int (index, 1);
   fail_unless (has_key (local_ring, 1));
@@ -399,7 +201,7 @@ GST_START_TEST (test_subscription)
 
   /* bob goes: his keys go at once */
   gst_e2ee_key_manager_remove_participant (a, "bob");
-  settle ();
+  km_settle ();
   fail_unless (gst_e2ee_key_subscription_update (remote, &index));
   fail_unless_equals_int (index, 0);
   fail_if (has_key (remote_ring, 0) || has_key (remote_ring, 1));
@@ -408,7 +210,7 @@ GST_START_TEST (test_subscription)
   gst_e2ee_key_subscription_unref (remote);
   gst_e2ee_key_ring_unref (local_ring);
   gst_e2ee_key_ring_unref (remote_ring);
-  router_reset ();
+  km_router_reset ();
 }
 
 GST_END_TEST;
@@ -420,48 +222,47 @@ GST_END_TEST;
  * as the old one's. */
 GST_START_TEST (test_participant_replaced)
 {
-  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob"), *b2;
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob"), *b2;
   GstHarness *enc_b, *enc_b2, *dec_a;
   GstBuffer *old_frame, *new_frame;
 
-  join (a);
-  join (b);
-  settle ();
-  enc_b = enc_for (b);
-  dec_a = dec_for (a, "bob");
-  old_frame = encrypt (enc_b, 1);
-  fail_unless (decrypts (dec_a, old_frame, 1));
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  enc_b = km_enc_for (b);
+  dec_a = km_dec_for (a, "bob");
+  old_frame = km_encrypt (enc_b, 1);
+  fail_unless (km_decrypts (dec_a, old_frame, 1));
 
   /* bob goes: alice removes him and his manager is destroyed */
   gst_harness_teardown (enc_b);
-  g_ptr_array_remove (router.managers, b);
+  km_leave (b);
   gst_e2ee_key_manager_remove_participant (a, "bob");
-  gst_object_unref (b);
-  settle ();
+  km_settle ();
 
   /* a new "bob" comes in, and alice gets its key */
-  b2 = party ("bob");
-  join (b2);
-  settle ();
-  enc_b2 = enc_for (b2);
-  new_frame = encrypt (enc_b2, 2);
-  fail_unless_equals_int (kid_of (new_frame), kid_of (old_frame));
+  b2 = km_party ("bob");
+  km_join (b2);
+  km_settle ();
+  enc_b2 = km_enc_for (b2);
+  new_frame = km_encrypt (enc_b2, 2);
+  fail_unless_equals_int (km_kid_of (new_frame), km_kid_of (old_frame));
 
   /* the departed bob's key is gone, the new bob's is there */
-  fail_if (decrypts (dec_a, old_frame, 1));
-  fail_unless (decrypts (dec_a, new_frame, 2));
-  fail_if (decrypts (dec_a, old_frame, 1));
+  fail_if (km_decrypts (dec_a, old_frame, 1));
+  fail_unless (km_decrypts (dec_a, new_frame, 2));
+  fail_if (km_decrypts (dec_a, old_frame, 1));
 
   /* and when the new bob leaves too, his key goes at once */
   gst_e2ee_key_manager_remove_participant (a, "bob");
-  settle ();
-  fail_if (decrypts (dec_a, new_frame, 2));
+  km_settle ();
+  fail_if (km_decrypts (dec_a, new_frame, 2));
 
   gst_buffer_unref (old_frame);
   gst_buffer_unref (new_frame);
   gst_harness_teardown (enc_b2);
   gst_harness_teardown (dec_a);
-  router_reset ();
+  km_router_reset ();
 }
 
 GST_END_TEST;
@@ -503,8 +304,8 @@ on_verified (GstE2eeKeyManager * m, const gchar * who, gboolean ok,
 static void
 run_sas (SasSeen * seen, gboolean expect_ok)
 {
-  GstE2eeKeyManager *a = g_ptr_array_index (router.managers, 0);
-  GstE2eeKeyManager *b = g_ptr_array_index (router.managers, 1);
+  GstE2eeKeyManager *a = km_member (0);
+  GstE2eeKeyManager *b = km_member (1);
 
   g_mutex_init (&seen->lock);
   g_signal_connect (a, "sas-ready", G_CALLBACK (on_sas_ready), seen);
@@ -513,12 +314,12 @@ run_sas (SasSeen * seen, gboolean expect_ok)
   g_signal_connect (b, "participant-verified", G_CALLBACK (on_verified), seen);
 
   gst_e2ee_key_manager_start_sas (a, "bob");
-  settle ();
+  km_settle ();
   fail_unless (seen->codes[0] && seen->codes[1], "no SAS codes");
   fail_unless_equals_string (seen->codes[0], seen->codes[1]);
   gst_e2ee_key_manager_confirm_sas (a, "bob", TRUE);
   gst_e2ee_key_manager_confirm_sas (b, "alice", TRUE);
-  settle ();
+  km_settle ();
   if (expect_ok) {
     fail_unless_equals_int (g_atomic_int_get (&seen->verified[0]), 1);
     fail_unless_equals_int (g_atomic_int_get (&seen->verified[1]), 1);
@@ -530,16 +331,16 @@ run_sas (SasSeen * seen, gboolean expect_ok)
 GST_START_TEST (test_sas)
 {
   SasSeen seen = { 0, };
-  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
 
-  join (a);
-  join (b);
-  settle ();
+  km_join (a);
+  km_join (b);
+  km_settle ();
   fail_if (gst_e2ee_key_manager_is_verified (a, "bob"));
   run_sas (&seen, TRUE);
   g_free (seen.codes[0]);
   g_free (seen.codes[1]);
-  router_reset ();
+  km_router_reset ();
 }
 
 GST_END_TEST;
@@ -550,7 +351,8 @@ GST_END_TEST;
 static gchar *fake_ed25519;
 
 static gchar *
-swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg)
+swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
 {
   const gchar *p;
   GString *s;
@@ -570,7 +372,7 @@ swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg)
 GST_START_TEST (test_sas_tampered_identity)
 {
   SasSeen seen = { 0, };
-  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
   GstE2eeKeyManager *mallory = gst_e2ee_key_manager_new ("mallory");
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
@@ -580,11 +382,11 @@ GST_START_TEST (test_sas_tampered_identity)
   g_object_get (mallory, "ed25519-key", &fake_ed25519, NULL);
   g_object_set (element, "key-manager", b, NULL);
   gst_element_set_bus (element, bus);
-  router.tamper = swap_ed25519;
-  join (a);
-  join (b);
-  settle ();
-  fail_unless_equals_uint64 (mstat (b, "sessions"), 1);
+  km_router_hooks ()->tamper = swap_ed25519;
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (b, "sessions"), 1);
   run_sas (&seen, FALSE);
 
   /* bob computes alice's MAC over the key he was given: mismatch */
@@ -602,7 +404,7 @@ GST_START_TEST (test_sas_tampered_identity)
   g_free (seen.codes[1]);
   g_free (fake_ed25519);
   gst_object_unref (mallory);
-  router_reset ();
+  km_router_reset ();
 }
 
 GST_END_TEST;
@@ -659,12 +461,12 @@ GST_END_TEST;
 
 GST_START_TEST (test_bad_messages)
 {
-  GstE2eeKeyManager *a = party ("alice"), *b = party ("bob");
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
   gchar *huge;
 
-  join (a);
-  join (b);
-  settle ();
+  km_join (a);
+  km_join (b);
+  km_settle ();
 
   gst_e2ee_key_manager_receive_message (a, "{not json");
   gst_e2ee_key_manager_receive_message (a, "[1,2,3]");
@@ -687,23 +489,23 @@ GST_START_TEST (test_bad_messages)
   memset (huge, 'x', 10 * 1024 * 1024);
   fail_if (gst_e2ee_key_manager_receive_message (a, huge));
   g_free (huge);
-  settle ();
+  km_settle ();
 
-  fail_unless (mstat (a, "malformed") >= 5);
-  fail_unless_equals_uint64 (mstat (a, "decrypt-failed"), 1);
-  fail_unless_equals_uint64 (mstat (a, "unknown-type"), 2);
-  fail_unless_equals_uint64 (mstat (a, "not-for-us"), 1);
+  fail_unless (km_stat (a, "malformed") >= 5);
+  fail_unless_equals_uint64 (km_stat (a, "decrypt-failed"), 1);
+  fail_unless_equals_uint64 (km_stat (a, "unknown-type"), 2);
+  fail_unless_equals_uint64 (km_stat (a, "not-for-us"), 1);
   /* and the call still works */
   {
-    GstHarness *enc_a = enc_for (a), *dec_b = dec_for (b, "alice");
-    GstBuffer *f = encrypt (enc_a, 5);
+    GstHarness *enc_a = km_enc_for (a), *dec_b = km_dec_for (b, "alice");
+    GstBuffer *f = km_encrypt (enc_a, 5);
 
-    fail_unless (decrypts (dec_b, f, 5));
+    fail_unless (km_decrypts (dec_b, f, 5));
     gst_buffer_unref (f);
     gst_harness_teardown (enc_a);
     gst_harness_teardown (dec_b);
   }
-  router_reset ();
+  km_router_reset ();
 }
 
 GST_END_TEST;
