@@ -453,19 +453,56 @@ typedef struct
   guint n;
 } AadCandidates;
 
+/* What one frame may cost the receiver. Besides the current key there are
+ * the previous key and up to ratchet_window ratchets to try, each with up
+ * to MAX_AAD_CANDIDATES headers and, for H.264 and H.265, two readings of
+ * the trailer: a forged frame would get them all. So the attempts per frame
+ * are capped at the keys a frame can need (2 + ratchet_window) plus
+ * EXTRA_ATTEMPTS, which covers every header and trailer reading of the
+ * current key; the first attempt decrypts in place (the frame that
+ * authenticates at once costs one pass) and the others only verify (one
+ * pass that writes nothing), so a frame that does not authenticate costs at
+ * most attempts + 1 GCM passes over its ciphertext (the + 1 puts the first
+ * attempt's bytes back), and one that does at most attempts + 2. The
+ * ratchet's keys are cached in the keys themselves
+ * (_gst_e2ee_key_get_next()): no derivation after the first frame that
+ * needs them. */
+#define EXTRA_ATTEMPTS (MAX_AAD_CANDIDATES * 2)
+
+typedef struct
+{
+  guint attempts;
+  guint max_attempts;
+} OpenBudget;
+
+static void
+budget_init (OpenBudget * budget, guint ratchet_window)
+{
+  budget->attempts = 0;
+  budget->max_attempts = 2 + ratchet_window + EXTRA_ATTEMPTS;
+}
+
 /* @in and @out: the frame, and where its plaintext goes (the same, or
  * memory that does not overlap it) */
 static gboolean
 try_open (GstE2eeKey * key, const GstE2eeJFrameInfo * info,
-    const AadCandidates * aad, const guint8 * in, guint8 * out)
+    const AadCandidates * aad, const guint8 * in, guint8 * out,
+    OpenBudget * budget)
 {
+  const guint8 *ct_in = in + info->clear_len;
+  guint8 *ct_out = out + info->clear_len;
   guint i;
 
-  for (i = 0; i < aad->n; i++) {
-    if (gst_e2ee_key_open_into (key, info->iv, aad->data[i], aad->len[i],
-            in + info->clear_len, out + info->clear_len,
-            info->ciphertext_len, info->tag))
-      return TRUE;
+  for (i = 0; i < aad->n && budget->attempts < budget->max_attempts; i++) {
+    if (budget->attempts++ == 0) {
+      if (gst_e2ee_key_open_into (key, info->iv, aad->data[i], aad->len[i],
+              ct_in, ct_out, info->ciphertext_len, info->tag))
+        return TRUE;
+    } else if (gst_e2ee_key_verify (key, info->iv, aad->data[i],
+            aad->len[i], ct_in, info->ciphertext_len, info->tag)) {
+      return gst_e2ee_key_open_into (key, info->iv, aad->data[i],
+          aad->len[i], ct_in, ct_out, info->ciphertext_len, info->tag);
+    }
   }
   return FALSE;
 }
@@ -474,7 +511,7 @@ try_open (GstE2eeKey * key, const GstE2eeJFrameInfo * info,
 static GstE2eeFrameResult
 open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
     const AadCandidates * aad, guint ratchet_window, const guint8 * in,
-    guint8 * out, guint * n_ratchets)
+    guint8 * out, guint * n_ratchets, OpenBudget * budget)
 {
   GstE2eeFrameResult res;
   GstE2eeKey *key, *prev, *cur;
@@ -490,14 +527,14 @@ open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
   if (!key)
     return GST_E2EE_FRAME_MISSING_KEY;
 
-  if (try_open (key, info, aad, in, out)) {
+  if (try_open (key, info, aad, in, out, budget)) {
     gst_e2ee_key_unref (key);
     return GST_E2EE_FRAME_OK;
   }
 
   prev = gst_e2ee_key_ring_get_previous_key (ring, info->kid);
   if (prev) {
-    gboolean ok = try_open (prev, info, aad, in, out);
+    gboolean ok = try_open (prev, info, aad, in, out, budget);
 
     gst_e2ee_key_unref (prev);
     if (ok) {
@@ -508,8 +545,9 @@ open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
 
   res = GST_E2EE_FRAME_AUTH_FAILED;
   cur = gst_e2ee_key_ref (key);
-  for (i = 1; i <= ratchet_window && gst_e2ee_key_can_ratchet (cur); i++) {
-    GstE2eeKey *next = gst_e2ee_key_ratchet (cur, NULL);
+  for (i = 1; i <= ratchet_window && gst_e2ee_key_can_ratchet (cur) &&
+      budget->attempts < budget->max_attempts; i++) {
+    GstE2eeKey *next = _gst_e2ee_key_get_next (cur);
 
     gst_e2ee_key_unref (cur);
     cur = next;
@@ -517,7 +555,7 @@ open_parsed (GstE2eeKeyRing * ring, const GstE2eeJFrameInfo * info,
       res = GST_E2EE_FRAME_CRYPTO_ERROR;
       break;
     }
-    if (try_open (cur, info, aad, in, out)) {
+    if (try_open (cur, info, aad, in, out, budget)) {
       gst_e2ee_key_ring_replace_key (ring, info->kid, key, cur);
       if (n_ratchets)
         *n_ratchets = i;
@@ -677,6 +715,7 @@ open_nal (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
 {
   GstE2eeFrameResult res = GST_E2EE_FRAME_OK;
   AadCandidates aad = { {NULL}, {0}, 0 };
+  OpenBudget budget;
   gboolean full, cut;
   guint8 *scratch = NULL;
   gsize h, n, escaped;
@@ -699,6 +738,8 @@ open_nal (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
 
   aad_add (&aad, frame, h);
   scratch = add_nal_candidates (codec, frame, h, &aad);
+  /* one budget for both readings of the trailer */
+  budget_init (&budget, ratchet_window);
 
   res = GST_E2EE_FRAME_MISSING_KEY;
   for (layout = 0; layout < 2; layout++) {
@@ -716,7 +757,7 @@ open_nal (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
     info.clear_len = h;
     info.ciphertext_len = (gsize) (info.tag - frame) - h;
     r = open_parsed (ring, &info, &aad, ratchet_window, frame, frame,
-        n_ratchets);
+        n_ratchets, &budget);
     if (r == GST_E2EE_FRAME_OK) {
       *out_size = h + info.ciphertext_len;
       g_free (scratch);
@@ -745,6 +786,7 @@ open_av1 (GstE2eeKeyRing * ring, guint ratchet_window, guint8 * frame,
     gsize size, gsize * out_offset, gsize * out_size, guint * n_ratchets)
 {
   AadCandidates aad = { {NULL}, {0}, 0 };
+  OpenBudget budget;
   GstE2eeJFrameInfo info;
   GstE2eeFrameResult res;
   GstE2eeAv1Layout l;
@@ -759,8 +801,9 @@ open_av1 (GstE2eeKeyRing * ring, guint ratchet_window, guint8 * frame,
   if (!_gst_e2ee_av1_parse (frame, size, TRUE, &l))
     return GST_E2EE_FRAME_BAD_HEADER;
   aad_add (&aad, frame, info.clear_len);
+  budget_init (&budget, ratchet_window);
   res = open_parsed (ring, &info, &aad, ratchet_window, frame, frame,
-      n_ratchets);
+      n_ratchets, &budget);
   if (res != GST_E2EE_FRAME_OK)
     return res;
 
@@ -793,6 +836,7 @@ open_at (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
     guint * n_ratchets)
 {
   AadCandidates aad = { {NULL}, {0}, 0 };
+  OpenBudget budget;
   GstE2eeJFrameInfo info;
   GstE2eeFrameResult res;
 
@@ -814,8 +858,9 @@ open_at (GstE2eeKeyRing * ring, GstE2eeCodec codec, guint ratchet_window,
   if (res != GST_E2EE_FRAME_OK)
     return res;
   aad_add (&aad, frame, info.clear_len);
+  budget_init (&budget, ratchet_window);
   res = open_parsed (ring, &info, &aad, ratchet_window, frame, frame,
-      n_ratchets);
+      n_ratchets, &budget);
   if (res == GST_E2EE_FRAME_OK)
     *out_size = info.clear_len + info.ciphertext_len;
   return res;
@@ -932,6 +977,7 @@ gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring, GstE2eeCodec codec,
     const guint8 * trailer, guint * n_ratchets)
 {
   AadCandidates aad = { {NULL}, {0}, 0 };
+  OpenBudget budget;
   GstE2eeJFrameInfo info;
   GstE2eeFrameResult res;
 
@@ -958,8 +1004,9 @@ gst_e2ee_jframe_open_split (GstE2eeKeyRing * ring, GstE2eeCodec codec,
     if (out != body && info.clear_len > 0)
       memcpy (out, body, info.clear_len);
     aad_add (&aad, body, info.clear_len);
+    budget_init (&budget, ratchet_window);
     res = open_parsed (ring, &info, &aad, ratchet_window, body, out,
-        n_ratchets);
+        n_ratchets, &budget);
   }
   /* whatever failed, @out is not left with other bytes than @body's */
   if (res != GST_E2EE_FRAME_OK && out != body && size > 0)

@@ -53,6 +53,22 @@ gboolean gst_e2ee_key_open_into (GstE2eeKey * key, const guint8 * iv,
     const guint8 * aad, gsize aad_len, const guint8 * in, guint8 * out,
     gsize len, const guint8 * tag);
 
+G_GNUC_INTERNAL
+gboolean gst_e2ee_key_verify (GstE2eeKey * key, const guint8 * iv,
+    const guint8 * aad, gsize aad_len, const guint8 * data, gsize len,
+    const guint8 * tag);
+
+/* The next key of @key's ratchet, derived once and cached in @key (the
+ * receiver's ratchet window). */
+G_GNUC_INTERNAL
+GstE2eeKey * _gst_e2ee_key_get_next (GstE2eeKey * key);
+
+/* For tests: how many key derivations (one HKDF or PBKDF2 run each) and
+ * AES-GCM passes over frame data (seal, open, verify, restore) the calling
+ * thread has done so far. */
+G_GNUC_INTERNAL
+void _gst_e2ee_key_get_counters (guint64 * derivations, guint64 * gcm_passes);
+
 G_END_DECLS
 
 #endif /* __GST_E2EE_KEY_PRIVATE_H__ */

@@ -78,7 +78,16 @@ struct _GstE2eeKey
   gsize material_len;
   EVP_CIPHER_CTX *ectx;
   EVP_CIPHER_CTX *dctx;
+  /* the next key of the ratchet, derived at most once (see
+   * _gst_e2ee_key_get_next()); owned, set atomically */
+  GstE2eeKey *next;
 };
+
+/* Work done by this thread, for tests that bound what a forged frame costs
+ * (see _gst_e2ee_key_get_counters()). Per thread, so counting costs no
+ * shared cache line on the streaming threads. */
+static __thread guint64 counted_derivations;
+static __thread guint64 counted_gcm_passes;
 
 G_DEFINE_BOXED_TYPE (GstE2eeKey, gst_e2ee_key, gst_e2ee_key_ref,
     gst_e2ee_key_unref);
@@ -92,6 +101,7 @@ hkdf_sha256 (const guint8 * ikm, gsize ikm_len, const gchar * salt,
   OSSL_PARAM params[5], *p = params;
   gboolean ret;
 
+  counted_derivations++;
   /* fetching is a provider lookup under locks: do it once per process */
   if (g_once_init_enter (&kdf)) {
     EVP_KDF *fetched = EVP_KDF_fetch (NULL, OSSL_KDF_NAME_HKDF, NULL);
@@ -125,6 +135,7 @@ pbkdf2_sha256 (const guint8 * pass, gsize pass_len, guint8 * out, gsize out_len)
 {
   if (pass_len > G_MAXINT)
     return FALSE;
+  counted_derivations++;
   return PKCS5_PBKDF2_HMAC ((const char *) pass, (int) pass_len,
       (const unsigned char *) LIVEKIT_SALT, strlen (LIVEKIT_SALT),
       LIVEKIT_PBKDF2_ITERATIONS, EVP_sha256 (), (int) out_len, out) == 1;
@@ -159,6 +170,9 @@ derive_aes_key (const GstE2eeKey * key, guint8 * aes, gsize * aes_len)
 static void
 key_free (GstE2eeKey * key)
 {
+  /* the ratchet cached behind it goes (and is wiped) with it */
+  if (key->next)
+    gst_e2ee_key_unref (key->next);
   if (key->material) {
     OPENSSL_cleanse (key->material, key->material_len);
     g_free (key->material);
@@ -428,6 +442,52 @@ gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error)
 }
 
 /*
+ * _gst_e2ee_key_get_next:
+ * @key: a key whose schedule has a ratchet
+ *
+ * As gst_e2ee_key_ratchet(), but the next key is derived only the first
+ * time and then kept by @key, which frees and wipes it with itself. A
+ * receiver tries the same ratchet steps on every frame that does not
+ * authenticate: without this, each forged frame would cost the derivations
+ * of the whole window again (PBKDF2 for a passphrase key). A key that
+ * replaces @key in a ring starts without a cache, as its ratchet differs.
+ *
+ * MT safe.
+ *
+ * Returns: (transfer full) (nullable): the next key, %NULL for a raw key or
+ *   on failure
+ */
+GstE2eeKey *
+_gst_e2ee_key_get_next (GstE2eeKey * key)
+{
+  GstE2eeKey *next;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  next = g_atomic_pointer_get (&key->next);
+  if (next)
+    return gst_e2ee_key_ref (next);
+  next = gst_e2ee_key_ratchet (key, NULL);
+  if (!next)
+    return NULL;
+  /* two threads may race to derive it: one result is kept */
+  if (!g_atomic_pointer_compare_and_exchange (&key->next, NULL, next)) {
+    gst_e2ee_key_unref (next);
+    next = g_atomic_pointer_get (&key->next);
+  }
+  return gst_e2ee_key_ref (next);
+}
+
+void
+_gst_e2ee_key_get_counters (guint64 * derivations, guint64 * gcm_passes)
+{
+  if (derivations)
+    *derivations = counted_derivations;
+  if (gcm_passes)
+    *gcm_passes = counted_gcm_passes;
+}
+
+/*
  * gst_e2ee_key_seal:
  * @key: a key
  * @iv: (array fixed-size=12): the IV, never used before under this key
@@ -484,6 +544,7 @@ gst_e2ee_key_seal_into (GstE2eeKey * key, const guint8 * iv,
     return FALSE;
 
   ctx = key->ectx;
+  counted_gcm_passes++;
   if (EVP_EncryptInit_ex (ctx, NULL, NULL, NULL, iv) != 1)
     return FALSE;
   if (aad_len > 0
@@ -562,6 +623,7 @@ gst_e2ee_key_open_into (GstE2eeKey * key, const guint8 * iv,
   /* the tag may sit in @out (a trailer right after the ciphertext) */
   memcpy (tag_copy, tag, sizeof (tag_copy));
   ctx = key->dctx;
+  counted_gcm_passes++;
   if (EVP_DecryptInit_ex (ctx, NULL, NULL, NULL, iv) != 1)
     return FALSE;
   if (aad_len > 0
@@ -584,9 +646,68 @@ restore:
       memcpy (out, in, len);
   } else if (decrypted) {
     /* CTR is its own inverse: a second pass restores the ciphertext */
+    counted_gcm_passes++;
     if (EVP_EncryptInit_ex (key->ectx, NULL, NULL, NULL, iv) != 1
         || EVP_EncryptUpdate (key->ectx, out, &outl, out, (int) len) != 1)
       g_critical ("gst-e2ee: could not restore a ciphertext");
   }
   return FALSE;
+}
+
+/*
+ * gst_e2ee_key_verify:
+ * @key: a key
+ * @iv: (array fixed-size=12): the IV the sender used
+ * @aad: (array length=aad_len) (nullable): additional authenticated data
+ * @aad_len: length of @aad
+ * @data: (array length=len): ciphertext, not changed
+ * @len: length of @data
+ * @tag: (array fixed-size=16): the GCM tag to check
+ *
+ * Whether @data authenticates, in one pass that writes nothing but a small
+ * buffer on the stack (wiped): a receiver that tries several keys or
+ * headers on one frame checks each this way and decrypts only the one that
+ * works, instead of decrypting and restoring the frame for every attempt.
+ *
+ * Not MT safe for the same @key.
+ */
+gboolean
+gst_e2ee_key_verify (GstE2eeKey * key, const guint8 * iv, const guint8 * aad,
+    gsize aad_len, const guint8 * data, gsize len, const guint8 * tag)
+{
+  EVP_CIPHER_CTX *ctx;
+  guint8 tag_copy[GST_E2EE_AES_GCM_TAG_SIZE];
+  guint8 scratch[4096];
+  gboolean ok = FALSE;
+  gsize done;
+  int outl;
+
+  g_return_val_if_fail (key != NULL && iv != NULL && tag != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (len > G_MAXINT || aad_len > G_MAXINT)
+    return FALSE;
+
+  memcpy (tag_copy, tag, sizeof (tag_copy));
+  ctx = key->dctx;
+  counted_gcm_passes++;
+  if (EVP_DecryptInit_ex (ctx, NULL, NULL, NULL, iv) != 1)
+    return FALSE;
+  if (aad_len > 0
+      && EVP_DecryptUpdate (ctx, NULL, &outl, aad, (int) aad_len) != 1)
+    return FALSE;
+  for (done = 0; done < len; done += sizeof (scratch)) {
+    gsize n = MIN (sizeof (scratch), len - done);
+
+    if (EVP_DecryptUpdate (ctx, scratch, &outl, data + done, (int) n) != 1)
+      goto out;
+  }
+  if (EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_GCM_SET_TAG,
+          GST_E2EE_AES_GCM_TAG_SIZE, tag_copy) != 1)
+    goto out;
+  ok = EVP_DecryptFinal_ex (ctx, scratch, &outl) == 1;
+
+out:
+  OPENSSL_cleanse (scratch, sizeof (scratch));
+  return ok;
 }

@@ -790,6 +790,135 @@ GST_START_TEST (test_previous_key)
 
 GST_END_TEST;
 
+/* What a forged frame (a trailer that looks valid, no key holder made it)
+ * costs a receiver, counted: the key derivations and the AES-GCM passes
+ * over its ciphertext. With a passphrase key each ratchet step is two
+ * PBKDF2 runs of 100000 iterations: the window's steps may be derived
+ * once, for the first frame that needs them, never again; and the GCM
+ * passes stay within the bound of docs/security.md (attempts capped at
+ * 2 + window + 8, plus one pass to restore the first). */
+#define FORGED_WINDOW 8
+#define FORGED_MAX_PASSES (2 + FORGED_WINDOW + 8 + 1)
+
+static void
+count_open (GstE2eeKeyRing * ring, GstE2eeCodec codec, const guint8 * frame,
+    gsize len, GstE2eeFrameResult want, guint64 * derivations, guint64 * passes)
+{
+  guint8 *copy = g_memdup2 (frame, len);
+  guint64 d0, p0, d1, p1;
+  gsize out = 0;
+
+  _gst_e2ee_key_get_counters (&d0, &p0);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, codec, FORGED_WINDOW,
+          copy, len, NULL, &out, NULL), want);
+  _gst_e2ee_key_get_counters (&d1, &p1);
+  *derivations = d1 - d0;
+  *passes = p1 - p0;
+  g_free (copy);
+}
+
+GST_START_TEST (test_forged_frame_cost)
+{
+  GError *err = NULL;
+  GstE2eeKey *key = gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT,
+      "correct horse battery staple", &err);
+  GstE2eeKey *old = gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT,
+      "an older passphrase", &err);
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+  guint8 forged[1000 + GST_E2EE_JFRAME_TRAILER_SIZE], *h264, *frame;
+  static const gchar *h264_header =
+      /* SPS and PPS three times, so the receiver has several headers to
+       * try; the slice's NAL unit header and one byte */
+      "0000000167640016acd9405005bb0110000003001000000303c8f162d960"
+      "0000000168ebe3cb22c0"
+      "0000000167640016acd9405005bb0110000003001000000303c8f162d960"
+      "0000000168ebe3cb22c0"
+      "0000000167640016acd9405005bb0110000003001000000303c8f162d960"
+      "0000000168ebe3cb22c0" "0000000165b8";
+  GBytes *hb = hex (h264_header);
+  gsize hlen, h264_len, len, out = 0, i;
+  const guint8 *hd = g_bytes_get_data (hb, &hlen);
+  guint64 d, p;
+  guint n = 0;
+  GstE2eeKey *sender;
+
+  fail_unless (key != NULL && old != NULL);
+  gst_e2ee_key_ring_set_key (ring, 0, old);
+  gst_e2ee_key_ring_set_key (ring, 0, key);
+
+  /* an Opus frame, random body, KID 0 */
+  fail_unless (gst_e2ee_random_bytes (forged, sizeof (forged)));
+  forged[sizeof (forged) - 2] = GST_E2EE_IV_SIZE;
+  forged[sizeof (forged) - 1] = 0;
+
+  /* the first forged frame derives the window (2 PBKDF2 runs a step) */
+  count_open (ring, GST_E2EE_CODEC_AUDIO, forged, sizeof (forged),
+      GST_E2EE_FRAME_AUTH_FAILED, &d, &p);
+  fail_unless (d <= 2 * FORGED_WINDOW, "%" G_GUINT64_FORMAT, d);
+  fail_unless (p <= FORGED_MAX_PASSES, "%" G_GUINT64_FORMAT, p);
+
+  /* later ones derive nothing: the steps are cached in the key */
+  for (i = 0; i < 3; i++) {
+    forged[0] ^= 1;
+    count_open (ring, GST_E2EE_CODEC_AUDIO, forged, sizeof (forged),
+        GST_E2EE_FRAME_AUTH_FAILED, &d, &p);
+    fail_unless_equals_uint64 (d, 0);
+    /* current, previous and 8 ratchets, one pass each, and a restore */
+    fail_unless (p <= FORGED_MAX_PASSES, "%" G_GUINT64_FORMAT, p);
+    fail_unless_equals_uint64 (p, 2 + FORGED_WINDOW + 1);
+  }
+
+  /* an H.264 frame with three headers to try and both readings of the
+   * trailer (it ends in 0c 0c: KID 12, or a KID 0 cut by the payloader),
+   * KIDs 0 and 12 both holding keys with a previous key: without a cap
+   * that is 3 headers x 10 keys x 2 readings */
+  gst_e2ee_key_ring_set_key (ring, 12, old);
+  gst_e2ee_key_ring_set_key (ring, 12, key);
+  h264_len = hlen + 4000 + GST_E2EE_JFRAME_TRAILER_SIZE - 1;
+  h264 = g_malloc (h264_len);
+  memcpy (h264, hd, hlen);
+  fail_unless (gst_e2ee_random_bytes (h264 + hlen, h264_len - hlen));
+  /* no zero bytes: nothing to unescape, no start code */
+  for (i = hlen; i < h264_len; i++)
+    h264[i] |= 0x10;
+  h264[h264_len - 2] = GST_E2EE_IV_SIZE;
+  h264[h264_len - 1] = GST_E2EE_IV_SIZE;
+  for (i = 0; i < 3; i++) {
+    h264[h264_len - 20] ^= 1;
+    count_open (ring, GST_E2EE_CODEC_H264, h264, h264_len,
+        GST_E2EE_FRAME_AUTH_FAILED, &d, &p);
+    fail_unless_equals_uint64 (d, 0);
+    fail_unless (p <= FORGED_MAX_PASSES, "%" G_GUINT64_FORMAT, p);
+  }
+
+  /* the cap and the cache cost genuine frames nothing: one sealed three
+   * ratchet steps ahead opens with no derivation, in two passes for the
+   * current key (decrypted in place and put back), one for each other key
+   * tried (the previous one and three ratchets, verified only) and one to
+   * decrypt */
+  sender = ratchet_n (key, 3);
+  frame = make_frame (sender, 0, GST_E2EE_CODEC_AUDIO, 0x78, 500, &len, NULL);
+  count_open (ring, GST_E2EE_CODEC_AUDIO, frame, len, GST_E2EE_FRAME_OK, &d,
+      &p);
+  fail_unless_equals_uint64 (d, 0);
+  fail_unless_equals_uint64 (p, 2 + 1 + 3 + 1);
+  g_free (frame);
+  frame = make_frame (sender, 0, GST_E2EE_CODEC_AUDIO, 0x78, 500, &len, NULL);
+  fail_unless_equals_int (gst_e2ee_jframe_open (ring, GST_E2EE_CODEC_AUDIO,
+          FORGED_WINDOW, frame, len, NULL, &out, &n), GST_E2EE_FRAME_OK);
+  fail_unless_equals_int (n, 0);
+  g_free (frame);
+
+  g_free (h264);
+  g_bytes_unref (hb);
+  gst_e2ee_key_unref (sender);
+  gst_e2ee_key_unref (key);
+  gst_e2ee_key_unref (old);
+  gst_e2ee_key_ring_unref (ring);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_clear_header_rules)
 {
   guint8 key_frame[20] = { 0x50, }, delta[20] = { 0x51, };
@@ -885,6 +1014,7 @@ core_suite (void)
   tcase_add_test (tc, test_seal_into_fixed);
   tcase_add_test (tc, test_ratchet_window);
   tcase_add_test (tc, test_previous_key);
+  tcase_add_test (tc, test_forged_frame_cost);
   tcase_add_test (tc, test_clear_header_rules);
   tcase_add_test (tc, test_iv_source);
   return s;
