@@ -605,9 +605,62 @@ copies_remain (const guint8 * frame, const GstE2eeNalUnit * u, guint n,
   return TRUE;
 }
 
+static gboolean
+same_unit (const guint8 * frame, const GstE2eeNalUnit * a,
+    const GstE2eeNalUnit * b)
+{
+  gsize len = a->end - a->start;
+
+  return b->end - b->start == len
+      && memcmp (frame + a->start, frame + b->start, len) == 0;
+}
+
+/* Whether the copies in @mask, a run just before the slice, leave the
+ * decoder where the authenticated units (those outside @mask and
+ * @removed, the slice excluded) leave it. A parameter set replaces the one
+ * of its type with the same id; a copy of an authenticated unit U, coming
+ * after all of them, would bring U back over a later unit of its type with
+ * U's id (an older SPS over a newer one). Ids are not parsed: for each copy
+ * of U, every authenticated unit of U's type after U's last authenticated
+ * occurrence must be copied again after it in the run, so the last word on
+ * each id is the authenticated one. The copies rtph264pay and rtph265pay
+ * insert (every parameter set they hold, in order of type) pass. */
+static gboolean
+copies_harmless (const guint8 * frame, const GstE2eeNalUnit * u, guint n,
+    guint32 mask, guint32 removed)
+{
+  guint32 kept = ~(mask | removed);
+  guint i, j, k, m;
+
+  for (i = 0; i + 1 < n; i++) {
+    gint last = -1;
+
+    if (!(mask & (1u << i)))
+      continue;
+    for (j = 0; j + 1 < n; j++)
+      if ((kept & (1u << j)) && same_unit (frame, &u[i], &u[j]))
+        last = (gint) j;
+    if (last < 0)
+      return FALSE;
+    for (k = last + 1; k + 1 < n; k++) {
+      gboolean again = FALSE;
+
+      if (!(kept & (1u << k)) || u[k].type != u[i].type)
+        continue;
+      for (m = i + 1; m + 1 < n && !again; m++)
+        again = (mask & (1u << m)) && same_unit (frame, &u[k], &u[m]);
+      if (!again)
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 /* The largest run of parameter sets from unit @first going forwards
- * (@step 1) or backwards (@step -1) whose removal, with the units of
- * @removed, leaves a copy of each; 0 if there is none. */
+ * (@step 1, a run at the start of the header) or backwards (@step -1, a
+ * run before the slice) whose removal, with the units of @removed, leaves a
+ * copy of each (and, before the slice, leaves the decoder where the rest
+ * leaves it: copies_harmless()); 0 if there is none. */
 static guint32
 duplicate_run (GstE2eeCodec codec, const guint8 * frame,
     const GstE2eeNalUnit * u, guint n, gint first, gint step, guint32 removed)
@@ -624,7 +677,8 @@ duplicate_run (GstE2eeCodec codec, const guint8 * frame,
 
     for (m = 0; m < k; m++)
       mask |= 1u << (first + step * (gint) m);
-    if (copies_remain (frame, u, n, mask | removed))
+    if (copies_remain (frame, u, n, mask | removed)
+        && (step > 0 || copies_harmless (frame, u, n, mask, removed)))
       return mask;
   }
   return 0;
@@ -637,10 +691,15 @@ duplicate_run (GstE2eeCodec codec, const guint8 * frame,
  * before each IDR slice; neither happens to the sender's header. Those
  * copies are not authenticated, so besides the header as it came the
  * receiver tries it without a leading run, without the run before the
- * slice, and without both (each run as long as copies remain); only copies
- * of parameter sets that are themselves in the header qualify, so nothing unauthenticated reaches the
- * decoder but duplicates. Returns scratch memory holding the candidates,
- * or NULL if there are none.
+ * slice, and without both (each run as long as copies remain). Only
+ * copies of parameter sets that are themselves in the header qualify, and
+ * before the slice only copies that change nothing the header set
+ * (copies_harmless()); at the start, copies are overridden by the
+ * authenticated units that follow. So nothing unauthenticated reaches the
+ * decoder but duplicates that leave it as the sender's header would, and
+ * the header's units themselves (content and order, start codes included)
+ * are all authenticated. Returns scratch memory holding the candidates, or
+ * NULL if there are none.
  */
 static guint8 *
 add_nal_candidates (GstE2eeCodec codec, const guint8 * frame, gsize h,

@@ -812,6 +812,101 @@ GST_START_TEST (test_h264_added_parameter_sets)
 
 GST_END_TEST;
 
+/* Issue 12, item 8: copies the payloader or depayloader may add are
+ * tolerated only where they change nothing. The sender's header holds two
+ * different SPS with the same id (the later one is in force); a copy of the
+ * earlier one put before the slice would make the slice decode against it,
+ * so it must not authenticate, nor any reordering of the copies; copies
+ * that repeat the header's last word on each id (what rtph264pay inserts),
+ * and copies in front of the header (rtph264depay's sprop-parameter-sets,
+ * overridden by what follows) still do. */
+#define SLICE264 "00000001658884002100000301fffe000003000002ab"
+#define VPS265 "0000000140010c01ffff016000000300900000030000030078959809"
+#define SPS265 "0000000142010101600000030090000003000003007805a002008020" \
+    "1659659a4932bc05a80808082000000300200000030321"
+#define OTHER_SPS265 "0000000142010101600000030090000003000003007805a002008020" \
+    "1659659a4932bc05a80808082000000300200000030323"
+#define PPS265 "000000014401c172b46240"
+#define SLICE265 "000000012601af0840f7d5c76b0000030100ff"
+
+GST_START_TEST (test_parameter_set_copies_pinned)
+{
+  static const struct
+  {
+    GstE2eeCodec codec;
+    const gchar *au, *prefix, *insert;
+    gboolean ok;
+  } cases[] = {
+    /* an older SPS copied after the newer one: refused */
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, NULL, SPS, FALSE},
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, NULL, SPS PPS, FALSE},
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, SPS PPS, SPS, FALSE},
+    /* reordered copies: refused */
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, NULL,
+        OTHER_SPS SPS PPS, FALSE},
+    /* copies that end on the header's own last word: accepted */
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, NULL,
+        OTHER_SPS PPS, TRUE},
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, NULL,
+        SPS OTHER_SPS PPS, TRUE},
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, NULL, PPS, TRUE},
+    /* copies in front: overridden by the header, accepted */
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, OTHER_SPS, NULL, TRUE},
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, SPS PPS, NULL, TRUE},
+    {GST_E2EE_CODEC_H264, SPS OTHER_SPS PPS SLICE264, SPS PPS,
+        OTHER_SPS PPS, TRUE},
+    /* the same for H.265 (VPS, SPS, PPS) */
+    {GST_E2EE_CODEC_H265, VPS265 SPS265 OTHER_SPS265 PPS265 SLICE265, NULL,
+        SPS265, FALSE},
+    {GST_E2EE_CODEC_H265, VPS265 SPS265 OTHER_SPS265 PPS265 SLICE265, NULL,
+        OTHER_SPS265 SPS265 PPS265, FALSE},
+    {GST_E2EE_CODEC_H265, VPS265 SPS265 OTHER_SPS265 PPS265 SLICE265, NULL,
+        VPS265 OTHER_SPS265 PPS265, TRUE},
+    {GST_E2EE_CODEC_H265, VPS265 SPS265 OTHER_SPS265 PPS265 SLICE265,
+        VPS265 SPS265 PPS265, NULL, TRUE},
+  };
+  GstE2eeKeyRing *ring = make_ring (0);
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstE2eeFrameResult res;
+    gsize au_len, len, h, rlen, out_len = 0;
+    guint8 *au = hex_dup (cases[i].au, &au_len);
+    guint8 *sealed = seal (cases[i].codec, 0, iv_one, au, au_len, &len);
+    guint8 *rx, *out;
+
+    h = gst_e2ee_codec_clear_size (cases[i].codec, sealed, len);
+    fail_unless (h > 6);
+    /* as sent, it opens */
+    out = open_copy (ring, cases[i].codec, sealed, len, &out_len, &res);
+    fail_unless (res == GST_E2EE_FRAME_OK, "case %u: %d", (guint) i, res);
+    assert_mem (out, out_len, au, au_len);
+    g_free (out);
+
+    rx = add_parameter_sets (sealed, len, h, cases[i].prefix,
+        cases[i].insert, &rlen);
+    out = open_copy (ring, cases[i].codec, rx, rlen, &out_len, &res);
+    if (cases[i].ok) {
+      gsize rh = rlen - (len - h);
+
+      fail_unless (res == GST_E2EE_FRAME_OK, "case %u: %d", (guint) i, res);
+      /* the copies stay, and the rest is the sender's frame */
+      assert_mem (out, rh, rx, rh);
+      assert_mem (out + rh, out_len - rh, au + h, au_len - h);
+    } else {
+      fail_unless (res == GST_E2EE_FRAME_AUTH_FAILED, "case %u: %d",
+          (guint) i, res);
+    }
+    g_free (out);
+    g_free (rx);
+    g_free (sealed);
+    g_free (au);
+  }
+  gst_e2ee_key_ring_unref (ring);
+}
+
+GST_END_TEST;
+
 /* ---- AV1 ---- */
 
 /* temporal delimiter, sequence header (4 bytes of payload), frame OBU
@@ -1023,6 +1118,7 @@ codecs_suite (void)
   tcase_add_test (tc, test_h264_slice_less);
   tcase_add_test (tc, test_h264_no_space);
   tcase_add_test (tc, test_h264_added_parameter_sets);
+  tcase_add_test (tc, test_parameter_set_copies_pinned);
   tcase_add_test (tc, test_av1_seal_open);
   tcase_add_test (tc, test_av1_size_fields);
   tcase_add_test (tc, test_av1_bad_input);
