@@ -658,6 +658,24 @@ gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self)
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 }
 
+/*
+ * Drops @buf (returns GST_BASE_TRANSFORM_FLOW_DROPPED for the subclass to
+ * return) and tells downstream that nothing comes for the time it covered,
+ * with a GAP event: a sink then prerolls and an aggregator or muxer stops
+ * waiting for this stream, as for any GStreamer element that drops. Without
+ * a timestamp there is nothing to tell. Streaming thread.
+ */
+GstFlowReturn
+gst_e2ee_base_transform_drop (GstE2eeBaseTransform * self, GstBuffer * buf)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
+        gst_event_new_gap (pts, GST_BUFFER_DURATION (buf)));
+  return GST_BASE_TRANSFORM_FLOW_DROPPED;
+}
+
 /* Whether @mem may be written where it is: not shared with another buffer
  * and not read-only (a sub-buffer's memory). Mapping it for writing then
  * copies nothing. */

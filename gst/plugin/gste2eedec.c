@@ -515,11 +515,11 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
 
     gst_buffer_resize (outbuf, 0, size);
     if (!gst_buffer_map (outbuf, &out, GST_MAP_WRITE))
-      return GST_BASE_TRANSFORM_FLOW_DROPPED;
+      return gst_e2ee_base_transform_drop (base, inbuf);
     gst_buffer_extract (inbuf, 0, out.data, size);
     gst_buffer_unmap (outbuf, &out);
   }
-  return passthrough ? GST_FLOW_OK : GST_BASE_TRANSFORM_FLOW_DROPPED;
+  return passthrough ? GST_FLOW_OK : gst_e2ee_base_transform_drop (base, inbuf);
 }
 
 static void

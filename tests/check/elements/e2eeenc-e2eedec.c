@@ -375,6 +375,101 @@ GST_START_TEST (test_decrypt_failures)
 
 GST_END_TEST;
 
+/* The GAP events the harness's sink received, in order, as
+ * (timestamp, duration) pairs. */
+static GArray *
+pull_gaps (GstHarness * h)
+{
+  GArray *gaps = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  GstEvent *ev;
+
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP) {
+      GstClockTime ts, dur;
+
+      gst_event_parse_gap (ev, &ts, &dur);
+      g_array_append_val (gaps, ts);
+      g_array_append_val (gaps, dur);
+    }
+    gst_event_unref (ev);
+  }
+  return gaps;
+}
+
+static GstBuffer *
+timed (GstBuffer * buf, GstClockTime pts, GstClockTime duration)
+{
+  GST_BUFFER_PTS (buf) = pts;
+  GST_BUFFER_DURATION (buf) = duration;
+  return buf;
+}
+
+GST_START_TEST (test_drop_sends_gap)
+{
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, NULL);
+  GstBuffer *good = encrypt_one (OPUS_CAPS, KEY_A, 0, frame (200, 0x78, 1));
+  GstBuffer *wrong = encrypt_one (OPUS_CAPS, KEY_B, 0, frame (200, 0x78, 2));
+  GstBuffer *out;
+  GArray *gaps;
+
+  g_array_unref (pull_gaps (dec));
+  /* auth-failed, missing-key, too short: each leaves a gap of its time */
+  fail_unless_equals_int (gst_harness_push (dec, timed (gst_buffer_copy
+              (wrong), 3 * GST_SECOND, 20 * GST_MSECOND)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (dec, timed (frame (10, 0x78, 3),
+              3 * GST_SECOND + 20 * GST_MSECOND, 20 * GST_MSECOND)),
+      GST_FLOW_OK);
+  /* no duration: a gap of unknown length; no timestamp: nothing to say */
+  fail_unless_equals_int (gst_harness_push (dec, timed (gst_buffer_copy
+              (wrong), 4 * GST_SECOND, GST_CLOCK_TIME_NONE)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (dec, timed (gst_buffer_copy
+              (wrong), GST_CLOCK_TIME_NONE, 20 * GST_MSECOND)), GST_FLOW_OK);
+  gaps = pull_gaps (dec);
+  fail_unless_equals_int (gaps->len, 6);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 0),
+      3 * GST_SECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 1),
+      20 * GST_MSECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 2),
+      3 * GST_SECOND + 20 * GST_MSECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 3),
+      20 * GST_MSECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 4),
+      4 * GST_SECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 5),
+      GST_CLOCK_TIME_NONE);
+  g_array_unref (gaps);
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 0);
+
+  /* a frame that decrypts is no gap */
+  out = push_pull (dec, timed (good, 5 * GST_SECOND, 20 * GST_MSECOND));
+  fail_unless (out != NULL);
+  gst_buffer_unref (out);
+  gaps = pull_gaps (dec);
+  fail_unless_equals_int (gaps->len, 0);
+  g_array_unref (gaps);
+
+  /* the encryptor without a key */
+  g_array_unref (pull_gaps (enc));
+  fail_unless_equals_int (gst_harness_push (enc, timed (frame (50, 0x78, 4),
+              7 * GST_SECOND, 20 * GST_MSECOND)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_received (enc), 0);
+  gaps = pull_gaps (enc);
+  fail_unless_equals_int (gaps->len, 2);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 0),
+      7 * GST_SECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 1),
+      20 * GST_MSECOND);
+  g_array_unref (gaps);
+
+  gst_buffer_unref (wrong);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 /* What a depayloader hands over for a frame that came in one packet: a
  * sub-buffer of the packet, its memory shared and so read-only. */
 static GstBuffer *
@@ -1063,6 +1158,7 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_allow_unencrypted);
   tcase_add_test (tc, test_decrypt_failures);
   tcase_add_test (tc, test_passthrough);
+  tcase_add_test (tc, test_drop_sends_gap);
   tcase_add_test (tc, test_decrypt_without_copies);
   tcase_add_test (tc, test_decrypt_read_only_h264);
   tcase_add_test (tc, test_trailer_in_padding);
