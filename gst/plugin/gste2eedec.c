@@ -33,7 +33,9 @@
  * Frames that cannot be decrypted never reach the decoder, unless
  * #GstE2eeDec:on-failure is passthrough, which shows what an eavesdropper
  * without the key sees. When decryption works again after failures, the
- * element asks upstream for a key frame, so the picture recovers at once.
+ * element asks upstream for a key frame, so the picture recovers at once;
+ * at most one request per #GstE2eeDec:min-force-key-unit-interval, so
+ * packet loss does not turn into a storm of key frames.
  *
  * Frames are decrypted in place when their memory may be written (a frame
  * a depayloader reassembled from several packets; e2eeenc's output, whose
@@ -74,12 +76,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_e2ee_dec_debug);
 #define DEFAULT_RATCHET_WINDOW 8
 #define MAX_RATCHET_WINDOW 64
 #define DEFAULT_ON_FAILURE GST_E2EE_DEC_ON_FAILURE_DROP
+#define DEFAULT_MIN_FORCE_KEY_UNIT_INTERVAL GST_SECOND
 
 enum
 {
   PROP_RATCHET_WINDOW = GST_E2EE_BASE_TRANSFORM_PROP_LAST,
   PROP_ON_FAILURE,
   PROP_PARTICIPANT,
+  PROP_MIN_FORCE_KEY_UNIT_INTERVAL,
 };
 
 struct _GstE2eeDec
@@ -97,6 +101,19 @@ struct _GstE2eeDec
   /* GST_E2EE_BASE_TRANSFORM_LOCK; whose keys, with a key manager (NULL:
    * the only remote participant) */
   gchar *participant;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; running time between two key-frame
+   * requests (0: no limit, GST_CLOCK_TIME_NONE: never ask) */
+  GstClockTime min_force_key_unit_interval;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; key-frame requests that the interval
+   * held back (the count in stats) */
+  guint64 key_frame_requests_suppressed;
+
+  /* streaming thread only (and start): a key frame is wanted, but the
+   * last request was too recent; running time of that request and of the
+   * frame being decrypted */
+  gboolean key_frame_pending;
+  GstClockTime last_key_frame_request;
+  GstClockTime frame_running_time;
 
   /* streaming thread only: the frame being decrypted, and the output
    * buffers for frames that cannot be decrypted in place */
@@ -148,26 +165,73 @@ G_DEFINE_TYPE_WITH_CODE (GstE2eeDec, gst_e2ee_dec, GST_TYPE_E2EE_BASE_TRANSFORM,
 GST_ELEMENT_REGISTER_DEFINE (e2eedec, "e2eedec", GST_RANK_NONE,
     GST_TYPE_E2EE_DEC);
 
+/*
+ * Sends the pending key-frame request if the last one was at least
+ * min-force-key-unit-interval earlier, in running time (the frames' time,
+ * not the machine's: the same stream gives the same requests however busy
+ * the machine is). Streaming thread, on a frame that decrypted.
+ */
+static void
+send_key_frame_request (GstE2eeDec * self)
+{
+  GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (self);
+  GstClockTime now = self->frame_running_time;
+  GstClockTime last = self->last_key_frame_request;
+  GstClockTime interval;
+  GstEvent *event;
+  gboolean allowed;
+
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
+  interval = self->min_force_key_unit_interval;
+  /* as GstVideoDecoder: without a running time there is nothing to limit
+   * by; after a jump back in time (a new segment) the limit restarts */
+  allowed = interval == 0 || !GST_CLOCK_TIME_IS_VALID (now)
+      || (GST_CLOCK_TIME_IS_VALID (interval)
+      && (!GST_CLOCK_TIME_IS_VALID (last) || now < last
+          || now - last >= interval));
+  if (allowed)
+    gst_e2ee_base_transform_stats (base)->key_frame_requests++;
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+
+  if (!allowed)
+    return;
+  self->key_frame_pending = FALSE;
+  self->last_key_frame_request = now;
+  GST_DEBUG_OBJECT (self, "requesting a key frame");
+  event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+      TRUE, 0);
+  gst_pad_push_event (GST_BASE_TRANSFORM_SINK_PAD (self), event);
+}
+
+/*
+ * Decryption recovered, or a new key arrived after failures: the decoder
+ * needs a key frame. It is asked for at once, or, if the last request was
+ * too recent, once min-force-key-unit-interval has passed, unless a key
+ * frame came through meanwhile. A loss every few frames (H.264 access units
+ * with a slice missing) so costs at most one key frame per interval.
+ * Streaming thread.
+ */
 static void
 request_key_frame (GstE2eeDec * self)
 {
   GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (self);
-  GstE2eeCodec codec;
-  GstEvent *event;
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
-  codec = gst_e2ee_base_transform_get_codec_locked (base);
-  if (codec == GST_E2EE_CODEC_AUDIO) {
+  if (gst_e2ee_base_transform_get_codec_locked (base) == GST_E2EE_CODEC_AUDIO) {
     GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return;
   }
-  gst_e2ee_base_transform_stats (base)->key_frame_requests++;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
-  GST_DEBUG_OBJECT (self, "decryption recovered, requesting a key frame");
-  event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-      TRUE, 0);
-  gst_pad_push_event (GST_BASE_TRANSFORM_SINK_PAD (self), event);
+  self->key_frame_pending = TRUE;
+  send_key_frame_request (self);
+  if (self->key_frame_pending) {
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
+    self->key_frame_requests_suppressed++;
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+    GST_LOG_OBJECT (self, "key-frame request held back: the last one was "
+        "less than min-force-key-unit-interval ago");
+  }
 }
 
 static void
@@ -303,6 +367,10 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
   GstFlowReturn ret;
   gsize size, region;
 
+  /* before begin_frame: a new key may ask for a key frame */
+  self->frame_running_time = trans->segment.format == GST_FORMAT_TIME ?
+      gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (inbuf)) : GST_CLOCK_TIME_NONE;
   if (!gst_e2ee_base_transform_begin_frame (base, inbuf, &self->frame_codec,
           &self->frame_index))
     return GST_FLOW_ERROR;
@@ -498,8 +566,13 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
 
   if (res == GST_E2EE_FRAME_OK) {
     trim_buffer (outbuf, out_offset, out_size);
+    if (self->key_frame_pending
+        && !GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DELTA_UNIT))
+      self->key_frame_pending = FALSE;
     if (recovered)
       request_key_frame (self);
+    else if (self->key_frame_pending)
+      send_key_frame_request (self);
     GST_LOG_OBJECT (self, "decrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
         " bytes (%u ratchets%s)", size, out_size, n_ratchets,
         inbuf == outbuf ? "" : ", out of place");
@@ -529,7 +602,9 @@ gst_e2ee_dec_add_stats (GstE2eeBaseTransform * base, GstStructure * s)
 
   gst_structure_set (s,
       "passthrough", G_TYPE_UINT64, stats->passthrough,
-      "key-frame-requests", G_TYPE_UINT64, stats->key_frame_requests, NULL);
+      "key-frame-requests", G_TYPE_UINT64, stats->key_frame_requests,
+      "key-frame-requests-suppressed", G_TYPE_UINT64,
+      GST_E2EE_DEC (base)->key_frame_requests_suppressed, NULL);
 }
 
 static gboolean
@@ -539,7 +614,10 @@ gst_e2ee_dec_start (GstBaseTransform * trans)
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
   self->failing = FALSE;
+  self->key_frame_requests_suppressed = 0;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+  self->key_frame_pending = FALSE;
+  self->last_key_frame_request = GST_CLOCK_TIME_NONE;
 
   return GST_BASE_TRANSFORM_CLASS (parent_class)->start (trans);
 }
@@ -580,6 +658,11 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       gst_e2ee_base_transform_resubscribe (GST_E2EE_BASE_TRANSFORM (self));
       break;
+    case PROP_MIN_FORCE_KEY_UNIT_INTERVAL:
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
+      self->min_force_key_unit_interval = g_value_get_uint64 (value);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+      break;
     default:
       G_OBJECT_CLASS (parent_class)->set_property (object, prop_id, value,
           pspec);
@@ -605,6 +688,11 @@ gst_e2ee_dec_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_PARTICIPANT:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_string (value, self->participant);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+      break;
+    case PROP_MIN_FORCE_KEY_UNIT_INTERVAL:
+      GST_E2EE_BASE_TRANSFORM_LOCK (self);
+      g_value_set_uint64 (value, self->min_force_key_unit_interval);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
     default:
@@ -689,6 +777,30 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
           NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstE2eeDec:min-force-key-unit-interval:
+   *
+   * Minimum time between two key-frame requests to upstream, in running
+   * time (nanoseconds), as GstVideoDecoder's property of the same name: 0
+   * asks on every recovery, GST_CLOCK_TIME_NONE never asks. A request held
+   * back is sent when the interval has passed, unless a key frame arrived
+   * meanwhile, and is counted in key-frame-requests-suppressed. The default,
+   * one second, bounds the key frames that packet loss makes the sender
+   * produce to one a second (at most 3.3 % of the frames at 30 frames a
+   * second) while a broken picture still recovers within about a second
+   * and a round trip. Running time, not the wall clock, so that the same
+   * stream gives the same requests however loaded the machine is.
+   */
+  g_object_class_install_property (gobject_class,
+      PROP_MIN_FORCE_KEY_UNIT_INTERVAL,
+      g_param_spec_uint64 ("min-force-key-unit-interval",
+          "Minimum force key unit interval",
+          "Minimum running time between key-frame requests in nanoseconds "
+          "(0: no limit, 18446744073709551615: never ask)", 0, G_MAXUINT64,
+          DEFAULT_MIN_FORCE_KEY_UNIT_INTERVAL,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -704,6 +816,8 @@ gst_e2ee_dec_init (GstE2eeDec * self)
 {
   self->ratchet_window = DEFAULT_RATCHET_WINDOW;
   self->on_failure = DEFAULT_ON_FAILURE;
+  self->min_force_key_unit_interval = DEFAULT_MIN_FORCE_KEY_UNIT_INTERVAL;
+  self->last_key_frame_request = GST_CLOCK_TIME_NONE;
   /* in place when the frame's memory may be written, else into a buffer
    * of our pool (gst_e2ee_dec_prepare_output_buffer) */
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), FALSE);

@@ -991,6 +991,98 @@ GST_START_TEST (test_key_frame_request_on_new_key)
 
 GST_END_TEST;
 
+/* A copy of @f at @ms milliseconds, a delta frame unless @key. */
+static GstBuffer *
+at (GstBuffer * f, guint ms, gboolean key)
+{
+  GstBuffer *b = timed (gst_buffer_copy (f), ms * GST_MSECOND,
+      33 * GST_MSECOND);
+
+  if (key)
+    GST_BUFFER_FLAG_UNSET (b, GST_BUFFER_FLAG_DELTA_UNIT);
+  else
+    GST_BUFFER_FLAG_SET (b, GST_BUFFER_FLAG_DELTA_UNIT);
+  return b;
+}
+
+static void
+push_expect (GstHarness * h, GstBuffer * b, gboolean decrypts)
+{
+  fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+  if (decrypts)
+    gst_buffer_unref (gst_harness_pull (h));
+}
+
+GST_START_TEST (test_key_frame_request_rate_limit)
+{
+  GstHarness *dec = harness ("e2eedec", VP8_CAPS, KEY_A);
+  GstBuffer *good = encrypt_one (VP8_CAPS, KEY_A, 0, frame (300, 0x51, 1));
+  GstBuffer *bad = encrypt_one (VP8_CAPS, KEY_B, 0, frame (300, 0x51, 2));
+  guint64 interval;
+  guint i;
+
+  g_object_get (dec->element, "min-force-key-unit-interval", &interval, NULL);
+  fail_unless_equals_uint64 (interval, GST_SECOND);
+  count_key_unit_requests (dec);
+
+  /* a loss, then decryption recovers: one request */
+  push_expect (dec, at (good, 0, FALSE), TRUE);
+  push_expect (dec, at (bad, 100, FALSE), FALSE);
+  push_expect (dec, at (good, 133, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 1);
+
+  /* more losses within the second (in running time): held back */
+  for (i = 0; i < 10; i++) {
+    push_expect (dec, at (bad, 166 + i * 66, FALSE), FALSE);
+    push_expect (dec, at (good, 200 + i * 66, FALSE), TRUE);
+  }
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 1);
+  fail_unless_equals_uint64 (stat (dec->element,
+          "key-frame-requests-suppressed"), 10);
+
+  /* still within the second: nothing; once it has passed, the request
+   * held back goes, once */
+  push_expect (dec, at (good, 1100, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  push_expect (dec, at (good, 1133, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 1);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 2);
+
+  /* a request held back is dropped when a key frame comes meanwhile */
+  push_expect (dec, at (bad, 1200, FALSE), FALSE);
+  push_expect (dec, at (good, 1233, FALSE), TRUE);
+  fail_unless_equals_uint64 (stat (dec->element,
+          "key-frame-requests-suppressed"), 11);
+  push_expect (dec, at (good, 1266, TRUE), TRUE);
+  push_expect (dec, at (good, 4000, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 2);
+
+  /* 0: every recovery asks, as before the limit */
+  g_object_set (dec->element, "min-force-key-unit-interval", (guint64) 0, NULL);
+  for (i = 0; i < 5; i++) {
+    push_expect (dec, at (bad, 5000 + i * 66, FALSE), FALSE);
+    push_expect (dec, at (good, 5033 + i * 66, FALSE), TRUE);
+  }
+  fail_unless_equals_int (count_key_unit_requests (dec), 5);
+  /* GST_CLOCK_TIME_NONE: never */
+  g_object_set (dec->element, "min-force-key-unit-interval",
+      GST_CLOCK_TIME_NONE, NULL);
+  for (i = 0; i < 5; i++) {
+    push_expect (dec, at (bad, 9000 + i * 2000, FALSE), FALSE);
+    push_expect (dec, at (good, 9033 + i * 2000, FALSE), TRUE);
+  }
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 7);
+
+  gst_buffer_unref (good);
+  gst_buffer_unref (bad);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ratchet_counted)
 {
   GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
@@ -1168,6 +1260,7 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_key_rotation_in_playing);
   tcase_add_test (tc, test_key_frame_request_on_recovery);
   tcase_add_test (tc, test_key_frame_request_on_new_key);
+  tcase_add_test (tc, test_key_frame_request_rate_limit);
   tcase_add_test (tc, test_ratchet_counted);
   tcase_add_test (tc, test_passphrase);
   tcase_add_test (tc, test_iv_and_kid_on_wire);
