@@ -57,6 +57,12 @@ typedef struct
   GstE2eeKdf kdf;
   /* GST_E2EE_BASE_TRANSFORM_LOCK */
   guint key_index;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; written by the streaming thread only:
+   * the index under which the key built from the properties went into the
+   * ring, from the same snapshot as the key. Frames name this index, not
+   * key_index, which may already be a newer one whose key is not built
+   * yet (its slot then holds the key of 16 indexes earlier). */
+  guint installed_index;
   /* GST_E2EE_BASE_TRANSFORM_LOCK; the key properties changed since the
    * ring was filled from them */
   gboolean dirty;
@@ -413,7 +419,11 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * The index of the key set through #GstE2eeBaseTransform:key. The sender
    * writes index % 16 (its key-ring slot) into every frame's trailer; the
    * receiver keeps keys of other indexes, so a sender can move to a new
-   * index without losing frames in flight.
+   * index without losing frames in flight. Each frame names the index its
+   * key was set with: a frame that races a change of key and key-index
+   * goes under the old key and index, the new ones, or, between the two
+   * property changes, the key with the index it was set under; never
+   * under a key the slot held before.
    */
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX,
@@ -488,6 +498,7 @@ gst_e2ee_base_transform_init (GstE2eeBaseTransform * self)
 
   priv->kdf = DEFAULT_KDF;
   priv->key_index = DEFAULT_KEY_INDEX;
+  priv->installed_index = DEFAULT_KEY_INDEX;
   priv->ring = gst_e2ee_key_ring_new (GST_E2EE_KEY_RING_DEFAULT_SIZE);
 
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
@@ -566,6 +577,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   }
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
+  priv->installed_index = index;
   if (priv->cookie == cookie)
     priv->dirty = FALSE;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
@@ -608,7 +620,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     priv->stats.frames_in++;
     priv->stats.bytes_in += gst_buffer_get_size (buf);
     *codec = priv->codec;
-    *key_index = priv->key_index;
+    *key_index = priv->installed_index;
     GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return TRUE;
   }
@@ -634,7 +646,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   priv->stats.frames_in++;
   priv->stats.bytes_in += gst_buffer_get_size (buf);
   *codec = priv->codec;
-  *key_index = managed ? manager_index : priv->key_index;
+  *key_index = managed ? manager_index : priv->installed_index;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
   return TRUE;
 }

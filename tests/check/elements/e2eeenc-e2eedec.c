@@ -915,6 +915,156 @@ GST_START_TEST (test_key_rotation_in_playing)
 
 GST_END_TEST;
 
+#define ROTATIONS 3000
+
+typedef struct
+{
+  GstElement *enc;
+  GstBuffer **keys;
+  /* atomic: rotations done (key and key-index both set), rotations whose
+   * key is set, frames pushed, and whether the pusher is done */
+  gint done;
+  gint keyed;
+  gint pushing;
+  gint pushed;
+  gint stop;
+} Rotator;
+
+static gpointer
+rotate_keys (gpointer data)
+{
+  Rotator *r = data;
+  guint i, spin;
+  gint sink = 0;
+
+  /* as an application rotates: the new key, then its index; one rotation
+   * per frame, the frame pushed between the two changes, so that the
+   * index changes while the frame is on its way */
+  for (i = 1; i < ROTATIONS && !g_atomic_int_get (&r->stop); i++) {
+    while ((guint) g_atomic_int_get (&r->pushed) < i
+        && !g_atomic_int_get (&r->stop))
+      g_thread_yield ();
+    g_object_set (r->enc, "key", r->keys[i], NULL);
+    g_atomic_int_set (&r->keyed, i);
+    /* the index changes at a point of the frame's way that differs from
+     * one rotation to the next (spins, not time: any speed will do) */
+    while ((guint) g_atomic_int_get (&r->pushing) < i
+        && !g_atomic_int_get (&r->stop));
+    for (spin = 0; spin < (i % 64) * 20; spin++)
+      g_atomic_int_inc (&sink);
+    g_object_set (r->enc, "key-index", i, NULL);
+    g_atomic_int_set (&r->done, i);
+  }
+  return NULL;
+}
+
+/* Which of keys[lo..hi] sealed @sealed (-1: none). */
+static gint
+sealing_key (GstBuffer * sealed, GstE2eeKey ** keys, gint lo, gint hi)
+{
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (16);
+  GstMapInfo map;
+  guint8 *scratch;
+  gint j, found = -1;
+  gsize body;
+
+  gst_buffer_map (sealed, &map, GST_MAP_READ);
+  body = map.size - 30;
+  scratch = g_malloc (body);
+  for (j = MAX (lo, 0); j <= hi && j < ROTATIONS && found < 0; j++) {
+    gst_e2ee_key_ring_clear (ring);
+    /* at the slot the frame names, whatever j's own index */
+    gst_e2ee_key_ring_set_key (ring, map.data[map.size - 1], keys[j]);
+    if (gst_e2ee_jframe_open_split (ring, GST_E2EE_CODEC_AUDIO, 0, map.data,
+            scratch, body, map.data + body, NULL) == GST_E2EE_FRAME_OK)
+      found = j;
+  }
+  g_free (scratch);
+  gst_buffer_unmap (sealed, &map);
+  gst_e2ee_key_ring_unref (ring);
+  return found;
+}
+
+/* One thread rotates key and key-index as fast as it can while frames are
+ * sealed: each frame is sealed under a pair that the properties held, the
+ * key of index i under KID i % 16 (or, between the two property changes,
+ * the new key under the previous index), never under the key its slot
+ * held 16 indexes earlier, and never dropped. */
+GST_START_TEST (test_key_and_index_change_together)
+{
+  GstHarness *enc = gst_harness_new ("e2eeenc");
+  GstE2eeKey **keys = g_new0 (GstE2eeKey *, ROTATIONS);
+  Rotator r = { enc->element, g_new0 (GstBuffer *, ROTATIONS), 0, 0, 0, 0,
+    0
+  };
+  GThread *thread;
+  guint i, n = 0, stale = 0, wrong_kid = 0, dropped = 0;
+
+  for (i = 0; i < ROTATIONS; i++) {
+    guint8 material[32] = { 0, };
+
+    material[0] = i & 0xff;
+    material[1] = i >> 8;
+    material[31] = 0x5a;
+    r.keys[i] = gst_buffer_new_memdup (material, sizeof (material));
+    keys[i] = gst_e2ee_key_new (GST_E2EE_KDF_JITSI, material, 32, NULL);
+  }
+  g_object_set (enc->element, "key", r.keys[0], "key-index", 0, NULL);
+  gst_harness_set_src_caps_str (enc, OPUS_CAPS);
+
+  thread = g_thread_new ("rotate", rotate_keys, &r);
+  while (g_atomic_int_get (&r.done) < ROTATIONS - 1) {
+    gint before = g_atomic_int_get (&r.done), after, j;
+    GstBuffer *out;
+    guint kid;
+
+    g_atomic_int_inc (&r.pushed);
+    while ((guint) g_atomic_int_get (&r.keyed) < n + 1
+        && g_atomic_int_get (&r.done) < ROTATIONS - 1)
+      g_thread_yield ();
+    g_atomic_int_set (&r.pushing, n + 1);
+    fail_unless_equals_int (gst_harness_push (enc, frame (60, 0x78, n)),
+        GST_FLOW_OK);
+    after = g_atomic_int_get (&r.done);
+    out = gst_harness_try_pull (enc);
+    n++;
+    if (!out) {
+      /* its index's key not built yet */
+      dropped++;
+      continue;
+    }
+    j = sealing_key (out, keys, before - 1, after + 1);
+    if (j < 0)
+      j = sealing_key (out, keys, 0, after + 1);
+    fail_unless (j >= 0, "frame %u: under no key of indexes 0..%d", n - 1,
+        after + 1);
+    kid = 0;
+    gst_buffer_extract (out, gst_buffer_get_size (out) - 1, &kid, 1);
+    /* the key set when the frame came, or a newer one */
+    if (j < before)
+      stale++;
+    if (kid != (guint) j % 16 && kid != (guint) (j + 15) % 16)
+      wrong_kid++;
+    gst_buffer_unref (out);
+  }
+  g_atomic_int_set (&r.stop, 1);
+  g_thread_join (thread);
+  fail_unless (stale == 0 && dropped == 0
+      && wrong_kid == 0,
+      "of %u frames, %u sealed under a stale key, %u dropped, %u under "
+      "another index", n, stale, dropped, wrong_kid);
+
+  for (i = 0; i < ROTATIONS; i++) {
+    gst_buffer_unref (r.keys[i]);
+    gst_e2ee_key_unref (keys[i]);
+  }
+  g_free (r.keys);
+  g_free (keys);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
 static guint
 count_key_unit_requests (GstHarness * h)
 {
@@ -1258,6 +1408,7 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_configuration_errors);
   tcase_add_test (tc, test_bad_key_in_playing);
   tcase_add_test (tc, test_key_rotation_in_playing);
+  tcase_add_test (tc, test_key_and_index_change_together);
   tcase_add_test (tc, test_key_frame_request_on_recovery);
   tcase_add_test (tc, test_key_frame_request_on_new_key);
   tcase_add_test (tc, test_key_frame_request_rate_limit);
