@@ -41,8 +41,9 @@
  * a depayloader reassembled from several packets; e2eeenc's output, whose
  * trailer memory is dropped). A depayloader's sub-buffer of the received
  * packet is read-only: its plaintext is written, in the same single pass,
- * into a buffer from the element's own pool. Either way no frame costs an
- * allocation in steady state.
+ * into a buffer from the element's own pool, sized by the frames that
+ * authenticated. Either way no frame costs an allocation in steady state.
+ * Frames over #GstE2eeDec:max-frame-size are dropped unread.
  *
  * H.264 and H.265 frames are unescaped, and copies of parameter sets that
  * rtph264pay/rtph265pay (config-interval) or the depayloaders (the caps'
@@ -77,6 +78,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_e2ee_dec_debug);
 #define MAX_RATCHET_WINDOW 64
 #define DEFAULT_ON_FAILURE GST_E2EE_DEC_ON_FAILURE_DROP
 #define DEFAULT_MIN_FORCE_KEY_UNIT_INTERVAL GST_SECOND
+#define DEFAULT_MAX_FRAME_SIZE (16 * 1024 * 1024)
+#define MIN_MAX_FRAME_SIZE 1024
+/* the output pool's buffers: at first, and never less */
+#define POOL_INITIAL_SIZE (16 * 1024)
+#define POOL_MIN_SIZE 4096
+/* frames out of the pool over which the largest one that authenticated
+ * decides whether the pool shrinks */
+#define POOL_WINDOW 300
 
 enum
 {
@@ -84,6 +93,7 @@ enum
   PROP_ON_FAILURE,
   PROP_PARTICIPANT,
   PROP_MIN_FORCE_KEY_UNIT_INTERVAL,
+  PROP_MAX_FRAME_SIZE,
 };
 
 struct _GstE2eeDec
@@ -92,6 +102,8 @@ struct _GstE2eeDec
 
   /* atomic: read once per frame */
   guint ratchet_window;
+  /* atomic: read once per frame; larger frames are dropped unread */
+  guint max_frame_size;
 
   /* GST_E2EE_BASE_TRANSFORM_LOCK */
   GstE2eeDecOnFailure on_failure;
@@ -107,6 +119,8 @@ struct _GstE2eeDec
   /* GST_E2EE_BASE_TRANSFORM_LOCK; key-frame requests that the interval
    * held back (the count in stats) */
   guint64 key_frame_requests_suppressed;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; frames over max-frame-size */
+  guint64 oversized;
 
   /* streaming thread only (and start): a key frame is wanted, but the
    * last request was too recent; running time of that request and of the
@@ -119,8 +133,16 @@ struct _GstE2eeDec
    * buffers for frames that cannot be decrypted in place */
   GstE2eeCodec frame_codec;
   guint frame_index;
+  gboolean frame_oversized;
   GstBufferPool *pool;
   gsize pool_size;
+  /* the pool's buffer size that authenticated frames call for: the pool
+   * is made again at this size before the next frame that needs it */
+  gsize pool_wanted;
+  /* the largest authenticated frame of the current window, and how many
+   * frames the window holds */
+  gsize window_max;
+  guint window_frames;
 };
 
 /* H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
@@ -316,19 +338,28 @@ unmap_region (GstBuffer * buf, GstMapInfo * map)
     gst_buffer_unmap (buf, map);
 }
 
-/* An output buffer of at least @size bytes from the element's pool, which
- * grows with the largest frame seen: in steady state no allocation. */
+static gsize
+round_to_page (gsize size)
+{
+  return (size + 4095) & ~(gsize) 4095;
+}
+
+/*
+ * An output buffer of at least @size bytes. From the element's pool when
+ * the frame fits its buffers: in steady state no allocation. A frame
+ * larger than any that authenticated so far gets a buffer of its own,
+ * freed with it, for an unauthenticated frame must not decide how large
+ * the buffers of every later frame are; the pool grows once such a frame
+ * authenticates (pool_note_authenticated()).
+ */
 static GstFlowReturn
 acquire_output (GstE2eeDec * self, gsize size, GstBuffer ** outbuf)
 {
-  if (!self->pool || size > self->pool_size) {
-    gsize pool_size = MAX (size, 2 * self->pool_size);
+  if (!self->pool || self->pool_wanted != self->pool_size) {
+    gsize pool_size = MAX (self->pool_wanted, POOL_MIN_SIZE);
     GstBufferPool *pool;
     GstStructure *config;
 
-    pool_size = (pool_size + 4095) & ~(gsize) 4095;
-    if (pool_size > G_MAXUINT)
-      return GST_FLOW_ERROR;
     pool = gst_buffer_pool_new ();
     config = gst_buffer_pool_get_config (pool);
     gst_buffer_pool_config_set_params (config, NULL, (guint) pool_size, 0, 0);
@@ -345,9 +376,34 @@ acquire_output (GstE2eeDec * self, gsize size, GstBuffer ** outbuf)
       gst_object_unref (self->pool);
     }
     self->pool = pool;
-    self->pool_size = pool_size;
+    self->pool_size = self->pool_wanted = pool_size;
+  }
+  if (size > self->pool_size) {
+    *outbuf = gst_buffer_new_allocate (NULL, size, NULL);
+    return *outbuf ? GST_FLOW_OK : GST_FLOW_ERROR;
   }
   return gst_buffer_pool_acquire_buffer (self->pool, outbuf, NULL);
+}
+
+/*
+ * A frame of @size bytes decrypted out of place authenticated: the pool
+ * grows to take such frames, and shrinks when no frame of a window of
+ * POOL_WINDOW came near its buffers' size (a large key frame long ago),
+ * so what it holds follows the authenticated stream. Streaming thread.
+ */
+static void
+pool_note_authenticated (GstE2eeDec * self, gsize size)
+{
+  self->window_max = MAX (self->window_max, size);
+  if (size > self->pool_size)
+    self->pool_wanted = round_to_page (MAX (size, 2 * self->pool_size));
+  if (++self->window_frames < POOL_WINDOW)
+    return;
+  if (self->window_max < self->pool_size / 4)
+    self->pool_wanted = MAX (round_to_page (2 * self->window_max),
+        POOL_MIN_SIZE);
+  self->window_max = 0;
+  self->window_frames = 0;
 }
 
 /*
@@ -376,6 +432,13 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
     return GST_FLOW_ERROR;
 
   size = gst_buffer_get_size (inbuf);
+  /* dropped unread in transform(): nothing allocated for it */
+  self->frame_oversized =
+      size > (gsize) (guint) g_atomic_int_get (&self->max_frame_size);
+  if (self->frame_oversized) {
+    *outbuf = inbuf;
+    return GST_FLOW_OK;
+  }
   if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     region = size >= GST_E2EE_JFRAME_TRAILER_SIZE ?
         size - GST_E2EE_JFRAME_TRAILER_SIZE : 0;
@@ -521,6 +584,26 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
 
   window = (guint) g_atomic_int_get (&self->ratchet_window);
 
+  if (self->frame_oversized) {
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
+    self->oversized++;
+    self->failing = TRUE;
+    passthrough = self->on_failure == GST_E2EE_DEC_ON_FAILURE_PASSTHROUGH;
+    if (passthrough) {
+      stats->passthrough++;
+      stats->frames_out++;
+      stats->bytes_out += size;
+    } else {
+      stats->dropped++;
+    }
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+    GST_DEBUG_OBJECT (self, "%" G_GSIZE_FORMAT "-byte frame over "
+        "max-frame-size%s", size, passthrough ? ", passed through" :
+        ", dropped");
+    return passthrough ? GST_FLOW_OK : gst_e2ee_base_transform_drop (base,
+        inbuf);
+  }
+
   if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     res = open_fixed (self, ring, window, inbuf, outbuf, size, &out_size,
         &n_ratchets);
@@ -565,6 +648,8 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
   if (res == GST_E2EE_FRAME_OK) {
+    if (outbuf != inbuf)
+      pool_note_authenticated (self, size);
     trim_buffer (outbuf, out_offset, out_size);
     if (self->key_frame_pending
         && !GST_BUFFER_FLAG_IS_SET (inbuf, GST_BUFFER_FLAG_DELTA_UNIT))
@@ -604,7 +689,8 @@ gst_e2ee_dec_add_stats (GstE2eeBaseTransform * base, GstStructure * s)
       "passthrough", G_TYPE_UINT64, stats->passthrough,
       "key-frame-requests", G_TYPE_UINT64, stats->key_frame_requests,
       "key-frame-requests-suppressed", G_TYPE_UINT64,
-      GST_E2EE_DEC (base)->key_frame_requests_suppressed, NULL);
+      GST_E2EE_DEC (base)->key_frame_requests_suppressed,
+      "oversized", G_TYPE_UINT64, GST_E2EE_DEC (base)->oversized, NULL);
 }
 
 static gboolean
@@ -615,7 +701,11 @@ gst_e2ee_dec_start (GstBaseTransform * trans)
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
   self->failing = FALSE;
   self->key_frame_requests_suppressed = 0;
+  self->oversized = 0;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+  self->pool_wanted = POOL_INITIAL_SIZE;
+  self->window_max = 0;
+  self->window_frames = 0;
   self->key_frame_pending = FALSE;
   self->last_key_frame_request = GST_CLOCK_TIME_NONE;
 
@@ -663,6 +753,9 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
       self->min_force_key_unit_interval = g_value_get_uint64 (value);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
+    case PROP_MAX_FRAME_SIZE:
+      g_atomic_int_set (&self->max_frame_size, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_CLASS (parent_class)->set_property (object, prop_id, value,
           pspec);
@@ -694,6 +787,9 @@ gst_e2ee_dec_get_property (GObject * object, guint prop_id, GValue * value,
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_uint64 (value, self->min_force_key_unit_interval);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+      break;
+    case PROP_MAX_FRAME_SIZE:
+      g_value_set_uint (value, g_atomic_int_get (&self->max_frame_size));
       break;
     default:
       G_OBJECT_CLASS (parent_class)->get_property (object, prop_id, value,
@@ -801,6 +897,26 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstE2eeDec:max-frame-size:
+   *
+   * The largest frame, in bytes, the element takes: larger ones are
+   * dropped (or passed through, with on-failure=passthrough) unread and
+   * counted in the oversized counter of stats. It bounds what whoever feeds
+   * the depayloader can make the element allocate for one frame. Frames
+   * that cannot be decrypted in place are decrypted into buffers of a pool
+   * sized by the frames that authenticated, which shrinks when they get
+   * smaller; a larger frame gets a buffer of its own. The default, 16 MiB,
+   * is far above the frames of a real-time call (the key frames of a 4K
+   * stream at 50 Mbit/s take a few MiB).
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_FRAME_SIZE,
+      g_param_spec_uint ("max-frame-size", "Maximum frame size",
+          "Largest frame in bytes; larger ones are dropped unread",
+          MIN_MAX_FRAME_SIZE, G_MAXINT, DEFAULT_MAX_FRAME_SIZE,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -817,6 +933,8 @@ gst_e2ee_dec_init (GstE2eeDec * self)
   self->ratchet_window = DEFAULT_RATCHET_WINDOW;
   self->on_failure = DEFAULT_ON_FAILURE;
   self->min_force_key_unit_interval = DEFAULT_MIN_FORCE_KEY_UNIT_INTERVAL;
+  self->max_frame_size = DEFAULT_MAX_FRAME_SIZE;
+  self->pool_wanted = POOL_INITIAL_SIZE;
   self->last_key_frame_request = GST_CLOCK_TIME_NONE;
   /* in place when the frame's memory may be written, else into a buffer
    * of our pool (gst_e2ee_dec_prepare_output_buffer) */

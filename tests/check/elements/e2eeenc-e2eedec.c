@@ -496,6 +496,102 @@ packet_payload (GstBuffer * frame, GstBuffer ** packet)
   return sub;
 }
 
+/* The bytes the output frame's memory holds, not its size. */
+static gsize
+out_maxsize (GstBuffer * b)
+{
+  gsize offset, maxsize;
+
+  gst_buffer_get_sizes (b, &offset, &maxsize);
+  return maxsize;
+}
+
+static GstBuffer *
+sealed_read_only (GstHarness * enc, gsize size, guint seed)
+{
+  GstBuffer *sealed = push_pull (enc, frame (size, 0x78, seed));
+  GstBuffer *packet, *sub;
+
+  sub = packet_payload (sealed, &packet);
+  gst_buffer_unref (sealed);
+  gst_buffer_unref (packet);
+  return sub;
+}
+
+/* A large frame that does not authenticate leaves no trace in the output
+ * buffers; a large one that does is followed by small buffers again once
+ * the frames are small; a frame over max-frame-size is dropped unread. */
+GST_START_TEST (test_output_pool_follows_authenticated_frames)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  GstBuffer *junk, *packet, *out;
+  guint i;
+
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc, 200,
+              1)), GST_FLOW_OK);
+  out = gst_harness_pull (dec);
+  fail_unless (out_maxsize (out) < 64 * 1024);
+  gst_buffer_unref (out);
+
+  /* 8 MiB of junk, read-only, with a trailer naming slot 0 */
+  packet = gst_buffer_new_allocate (NULL, 12 + 8 * 1024 * 1024, NULL);
+  gst_buffer_memset (packet, 0, 0x42, 12 + 8 * 1024 * 1024);
+  gst_buffer_memset (packet, 12 + 8 * 1024 * 1024 - 2, 12, 1);
+  gst_buffer_memset (packet, 12 + 8 * 1024 * 1024 - 1, 0, 1);
+  junk = gst_buffer_copy_region (packet, GST_BUFFER_COPY_ALL, 12, -1);
+  gst_buffer_unref (packet);
+  fail_unless (GST_MEMORY_IS_READONLY (gst_buffer_peek_memory (junk, 0)));
+  fail_unless_equals_int (gst_harness_push (dec, junk), GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 1);
+  for (i = 0; i < 3; i++) {
+    fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+                200, 2 + i)), GST_FLOW_OK);
+    out = gst_harness_pull (dec);
+    fail_unless (out_maxsize (out) < 64 * 1024,
+        "a %" G_GSIZE_FORMAT "-byte buffer for a 200-byte frame",
+        out_maxsize (out));
+    gst_buffer_unref (out);
+  }
+
+  /* an authenticated 2 MiB frame: the pool grows for such frames, then
+   * shrinks after a window of small ones */
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              2 * 1024 * 1024, 10)), GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (dec));
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              200, 11)), GST_FLOW_OK);
+  out = gst_harness_pull (dec);
+  fail_unless (out_maxsize (out) >= 2 * 1024 * 1024);
+  gst_buffer_unref (out);
+  for (i = 0; i < 700; i++) {
+    fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+                200, 12 + i)), GST_FLOW_OK);
+    out = gst_harness_pull (dec);
+    if (i == 699)
+      fail_unless (out_maxsize (out) < 64 * 1024,
+          "a %" G_GSIZE_FORMAT "-byte buffer for a 200-byte frame",
+          out_maxsize (out));
+    gst_buffer_unref (out);
+  }
+
+  /* over max-frame-size: dropped unread, a gap downstream */
+  g_object_set (dec->element, "max-frame-size", 64 * 1024, NULL);
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              100 * 1024, 800)), GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "oversized"), 1);
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 1);
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              60 * 1024, 801)), GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (dec));
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 707);
+
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 /* e2eedec writes no frame it may not write, copies no frame it may, and
  * takes the output for read-only frames from a pool: checked by where the
  * bytes end up. */
@@ -1402,6 +1498,7 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_passthrough);
   tcase_add_test (tc, test_drop_sends_gap);
   tcase_add_test (tc, test_decrypt_without_copies);
+  tcase_add_test (tc, test_output_pool_follows_authenticated_frames);
   tcase_add_test (tc, test_decrypt_read_only_h264);
   tcase_add_test (tc, test_trailer_in_padding);
   tcase_add_test (tc, test_encrypt_shared_frame);
