@@ -521,6 +521,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   GstE2eeKdf kdf;
   guint index, cookie;
   GstE2eeKey *key = NULL;
+  const gchar *bad_passphrase = NULL;
   GError *err = NULL;
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
@@ -545,6 +546,13 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
       OPENSSL_cleanse (material, material_len);
     g_free (material);
   } else if (passphrase) {
+    /* say what is wrong with it, not only that kdf must be livekit */
+    if (kdf != GST_E2EE_KDF_LIVEKIT)
+      bad_passphrase = _("A passphrase can only be used with kdf=livekit.");
+    else if (*passphrase == '\0')
+      bad_passphrase = _("The passphrase is empty.");
+    else if (!g_utf8_validate (passphrase, -1, NULL))
+      bad_passphrase = _("The passphrase is not valid UTF-8 text.");
     key = gst_e2ee_key_new_from_passphrase (kdf, passphrase, &err);
     OPENSSL_cleanse (passphrase, strlen (passphrase));
   } else {
@@ -559,8 +567,8 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           (_("The key must be 16 or 32 bytes long.")), ("%s", err->message));
     } else if (g_error_matches (err, GST_E2EE_ERROR, GST_E2EE_ERROR_PASSPHRASE)) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          (_("A passphrase can only be used with kdf=livekit.")),
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", bad_passphrase ?
+              bad_passphrase : _("The passphrase cannot be used.")),
           ("%s", err->message));
     } else {
       GST_ELEMENT_ERROR (self, LIBRARY, INIT,

@@ -920,6 +920,125 @@ GST_START_TEST (test_configuration_errors)
 
 GST_END_TEST;
 
+/* The text of the one error message on @bus. */
+static gchar *
+error_text (GstBus * bus)
+{
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  GError *err = NULL;
+  gchar *text;
+
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS));
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  return text;
+}
+
+/* An unusable passphrase is refused with what is wrong with it. */
+GST_START_TEST (test_passphrase_errors)
+{
+  static const struct
+  {
+    GstE2eeKdf kdf;
+    const gchar *passphrase;
+    const gchar *says;
+  } cases[] = {
+    {GST_E2EE_KDF_LIVEKIT, "", "empty"},
+    {GST_E2EE_KDF_LIVEKIT, "caf\xe9", "UTF-8"},
+    {GST_E2EE_KDF_LIVEKIT, "\xff\xfe", "UTF-8"},
+    {GST_E2EE_KDF_JITSI, "correct horse", "kdf=livekit"},
+  };
+  static const gchar *factories[] = { "e2eeenc", "e2eedec" };
+  guint i, f;
+
+  for (f = 0; f < G_N_ELEMENTS (factories); f++) {
+    for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+      GstHarness *h = gst_harness_new (factories[f]);
+      GstBus *bus = gst_bus_new ();
+      GstBuffer *sealed = NULL;
+      gchar *text;
+
+      gst_element_set_bus (h->element, bus);
+      g_object_set (h->element, "kdf", cases[i].kdf, "passphrase",
+          cases[i].passphrase, NULL);
+      /* refused when the element starts */
+      gst_harness_set_src_caps_str (h, OPUS_CAPS);
+      if (f == 1)
+        sealed = encrypt_one (OPUS_CAPS, KEY_A, 0, frame (50, 0x78, 1));
+      gst_harness_push (h, sealed ? sealed : frame (50, 0x78, 1));
+      fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+      text = error_text (bus);
+      fail_unless (strstr (text, cases[i].says) != NULL, "%s, case %u: %s",
+          factories[f], i, text);
+      if (cases[i].kdf == GST_E2EE_KDF_LIVEKIT)
+        fail_if (strstr (text, "kdf=livekit") != NULL, "%s, case %u: %s",
+            factories[f], i, text);
+      g_free (text);
+      gst_element_set_bus (h->element, NULL);
+      gst_object_unref (bus);
+      gst_harness_teardown (h);
+    }
+  }
+}
+
+GST_END_TEST;
+
+static void
+collect_key_lines (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  GPtrArray *lines = user_data;
+  const gchar *text = gst_debug_message_get (message);
+
+  if (text && strstr (text, KEY_B))
+    g_ptr_array_add (lines, g_strdup_printf ("%s %s %s:%d",
+            level == GST_LEVEL_INFO ? "INFO" : level < GST_LEVEL_INFO ?
+            "WARNING-OR-WORSE" : "DEBUG-OR-FINER",
+            gst_debug_category_get_name (category), file, line));
+}
+
+/* A key on a gst-launch line reaches the log only where docs/security.md
+ * says: GStreamer's parser (GST_PIPELINE at INFO, with its DEBUG lines);
+ * nothing of the elements logs it. */
+GST_START_TEST (test_launch_line_key_in_log)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  GstDebugLevel saved = gst_debug_get_default_threshold ();
+  GstMessage *msg;
+  guint i;
+
+  gst_debug_add_log_function (collect_key_lines, lines, NULL);
+  /* DEBUG: the hygiene test covers every level for keys set through the
+   * API */
+  gst_debug_set_default_threshold (GST_LEVEL_DEBUG);
+  msg = run_until_error ("audiotestsrc num-buffers=5 ! opusenc ! "
+      "e2eeenc key=" KEY_B " ! e2eedec key=" KEY_B " ! fakesink");
+  gst_debug_set_default_threshold (saved);
+  gst_debug_remove_log_function (collect_key_lines);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  fail_unless (lines->len > 0, "the parser's log was not seen");
+  for (i = 0; i < lines->len; i++) {
+    const gchar *l = g_ptr_array_index (lines, i);
+
+    fail_unless (strstr (l, "gstparse.c") || strstr (l, "parse.l")
+        || strstr (l, "types.h"), "the key in the log: %s", l);
+    fail_if (g_str_has_prefix (l, "WARNING-OR-WORSE"), "%s", l);
+    if (g_str_has_prefix (l, "INFO"))
+      fail_unless (strstr (l, "INFO GST_PIPELINE ")
+          && strstr (l, "gstparse.c"), "%s", l);
+  }
+  g_ptr_array_unref (lines);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_key_in_playing)
 {
   GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
@@ -1017,40 +1136,64 @@ typedef struct
 {
   GstElement *enc;
   GstBuffer **keys;
+  GThread *pusher;
   /* atomic: rotations done (key and key-index both set), rotations whose
-   * key is set, frames pushed, and whether the pusher is done */
+   * key is set, the rotation whose key a frame installed, frames pushed
+   * through, whether the pusher is done, and the times a frame waited in
+   * the window */
   gint done;
   gint keyed;
-  gint pushing;
-  gint pushed;
+  gint installed;
+  gint pulled;
   gint stop;
+  gint windows;
 } Rotator;
+
+/* Runs on the pusher's thread when e2eeenc has installed the key built
+ * from its properties and before it seals the frame: the setter changes
+ * key-index in that window, every rotation. */
+static void
+hold_frame_in_window (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  Rotator *r = user_data;
+  const gchar *text;
+  gint k;
+
+  if (g_thread_self () != r->pusher
+      || strcmp (gst_debug_category_get_name (category), "e2eebase") != 0)
+    return;
+  text = gst_debug_message_get (message);
+  if (!text || !g_str_has_prefix (text, "installed key"))
+    return;
+  k = g_atomic_int_get (&r->keyed);
+  g_atomic_int_set (&r->installed, k);
+  g_atomic_int_inc (&r->windows);
+  while (g_atomic_int_get (&r->done) < k && !g_atomic_int_get (&r->stop))
+    g_thread_yield ();
+}
 
 static gpointer
 rotate_keys (gpointer data)
 {
   Rotator *r = data;
-  guint i, spin;
-  gint sink = 0;
+  guint i;
 
-  /* as an application rotates: the new key, then its index; one rotation
-   * per frame, the frame pushed between the two changes, so that the
-   * index changes while the frame is on its way */
+  /* as an application rotates: the new key, then its index, one
+   * rotation per frame, the index changed while the frame is on its way
+   * (or, should the window not be seen, after it) */
   for (i = 1; i < ROTATIONS && !g_atomic_int_get (&r->stop); i++) {
-    while ((guint) g_atomic_int_get (&r->pushed) < i
-        && !g_atomic_int_get (&r->stop))
-      g_thread_yield ();
     g_object_set (r->enc, "key", r->keys[i], NULL);
     g_atomic_int_set (&r->keyed, i);
-    /* the index changes at a point of the frame's way that differs from
-     * one rotation to the next (spins, not time: any speed will do) */
-    while ((guint) g_atomic_int_get (&r->pushing) < i
-        && !g_atomic_int_get (&r->stop));
-    for (spin = 0; spin < (i % 64) * 20; spin++)
-      g_atomic_int_inc (&sink);
+    while ((guint) g_atomic_int_get (&r->installed) < i
+        && (guint) g_atomic_int_get (&r->pulled) < i
+        && !g_atomic_int_get (&r->stop))
+      g_thread_yield ();
     g_object_set (r->enc, "key-index", i, NULL);
     g_atomic_int_set (&r->done, i);
   }
+  g_atomic_int_set (&r->done, ROTATIONS);
   return NULL;
 }
 
@@ -1081,19 +1224,19 @@ sealing_key (GstBuffer * sealed, GstE2eeKey ** keys, gint lo, gint hi)
   return found;
 }
 
-/* One thread rotates key and key-index as fast as it can while frames are
- * sealed: each frame is sealed under a pair that the properties held, the
- * key of index i under KID i % 16 (or, between the two property changes,
- * the new key under the previous index), never under the key its slot
- * held 16 indexes earlier, and never dropped. */
+/* One thread rotates key and key-index while another seals frames, the
+ * index changing right after the frame's key was installed: each frame is
+ * sealed under a pair the properties held, the key of index i under KID
+ * i % 16 (or, between the two property changes, the new key under the
+ * previous index), never under the key its slot held 16 indexes earlier,
+ * and never dropped. */
 GST_START_TEST (test_key_and_index_change_together)
 {
   GstHarness *enc = gst_harness_new ("e2eeenc");
   GstE2eeKey **keys = g_new0 (GstE2eeKey *, ROTATIONS);
-  Rotator r = { enc->element, g_new0 (GstBuffer *, ROTATIONS), 0, 0, 0, 0,
-    0
-  };
+  Rotator r = { enc->element, g_new0 (GstBuffer *, ROTATIONS), NULL, };
   GThread *thread;
+  gboolean had_default;
   guint i, n = 0, stale = 0, wrong_kid = 0, dropped = 0;
 
   for (i = 0; i < ROTATIONS; i++) {
@@ -1108,19 +1251,23 @@ GST_START_TEST (test_key_and_index_change_together)
   g_object_set (enc->element, "key", r.keys[0], "key-index", 0, NULL);
   gst_harness_set_src_caps_str (enc, OPUS_CAPS);
 
+  r.pusher = g_thread_self ();
+  had_default = gst_debug_remove_log_function (gst_debug_log_default) > 0;
+  gst_debug_add_log_function (hold_frame_in_window, &r, NULL);
+  gst_debug_set_threshold_for_name ("e2eebase", GST_LEVEL_INFO);
+
   thread = g_thread_new ("rotate", rotate_keys, &r);
-  while (g_atomic_int_get (&r.done) < ROTATIONS - 1) {
+  while (g_atomic_int_get (&r.done) < ROTATIONS) {
     gint before = g_atomic_int_get (&r.done), after, j;
     GstBuffer *out;
     guint kid;
 
-    g_atomic_int_inc (&r.pushed);
     while ((guint) g_atomic_int_get (&r.keyed) < n + 1
-        && g_atomic_int_get (&r.done) < ROTATIONS - 1)
+        && g_atomic_int_get (&r.done) < ROTATIONS)
       g_thread_yield ();
-    g_atomic_int_set (&r.pushing, n + 1);
     fail_unless_equals_int (gst_harness_push (enc, frame (60, 0x78, n)),
         GST_FLOW_OK);
+    g_atomic_int_set (&r.pulled, n + 1);
     after = g_atomic_int_get (&r.done);
     out = gst_harness_try_pull (enc);
     n++;
@@ -1145,8 +1292,15 @@ GST_START_TEST (test_key_and_index_change_together)
   }
   g_atomic_int_set (&r.stop, 1);
   g_thread_join (thread);
-  fail_unless (stale == 0 && dropped == 0
-      && wrong_kid == 0,
+  gst_debug_unset_threshold_for_name ("e2eebase");
+  gst_debug_remove_log_function (hold_frame_in_window);
+  if (had_default)
+    gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+
+  /* the window was seen: the test raced what it means to */
+  fail_unless (g_atomic_int_get (&r.windows) > ROTATIONS / 2,
+      "only %d windows", g_atomic_int_get (&r.windows));
+  fail_unless (stale == 0 && dropped == 0 && wrong_kid == 0,
       "of %u frames, %u sealed under a stale key, %u dropped, %u under "
       "another index", n, stale, dropped, wrong_kid);
 
@@ -1503,6 +1657,8 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_trailer_in_padding);
   tcase_add_test (tc, test_encrypt_shared_frame);
   tcase_add_test (tc, test_configuration_errors);
+  tcase_add_test (tc, test_passphrase_errors);
+  tcase_add_test (tc, test_launch_line_key_in_log);
   tcase_add_test (tc, test_bad_key_in_playing);
   tcase_add_test (tc, test_key_rotation_in_playing);
   tcase_add_test (tc, test_key_and_index_change_together);
