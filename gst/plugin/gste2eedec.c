@@ -395,8 +395,10 @@ static void
 pool_note_authenticated (GstE2eeDec * self, gsize size)
 {
   self->window_max = MAX (self->window_max, size);
+  /* doubling, within max-frame-size: the buffer size stays a guint */
   if (size > self->pool_size)
-    self->pool_wanted = round_to_page (MAX (size, 2 * self->pool_size));
+    self->pool_wanted = round_to_page (MAX (size, MIN (2 * self->pool_size,
+                (gsize) (guint) g_atomic_int_get (&self->max_frame_size))));
   if (++self->window_frames < POOL_WINDOW)
     return;
   if (self->window_max < self->pool_size / 4)
