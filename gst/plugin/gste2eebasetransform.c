@@ -57,6 +57,12 @@ typedef struct
   GstE2eeKdf kdf;
   /* GST_E2EE_BASE_TRANSFORM_LOCK */
   guint key_index;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; written by the streaming thread only:
+   * the index under which the key built from the properties went into the
+   * ring, from the same snapshot as the key. Frames name this index, not
+   * key_index, which may already be a newer one whose key is not built
+   * yet (its slot then holds the key of 16 indexes earlier). */
+  guint installed_index;
   /* GST_E2EE_BASE_TRANSFORM_LOCK; the key properties changed since the
    * ring was filled from them */
   gboolean dirty;
@@ -413,7 +419,11 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * The index of the key set through #GstE2eeBaseTransform:key. The sender
    * writes index % 16 (its key-ring slot) into every frame's trailer; the
    * receiver keeps keys of other indexes, so a sender can move to a new
-   * index without losing frames in flight.
+   * index without losing frames in flight. Each frame names the index its
+   * key was set with: a frame that races a change of key and key-index
+   * goes under the old key and index, the new ones, or, between the two
+   * property changes, the key with the index it was set under; never
+   * under a key the slot held before.
    */
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_KEY_INDEX,
@@ -488,6 +498,7 @@ gst_e2ee_base_transform_init (GstE2eeBaseTransform * self)
 
   priv->kdf = DEFAULT_KDF;
   priv->key_index = DEFAULT_KEY_INDEX;
+  priv->installed_index = DEFAULT_KEY_INDEX;
   priv->ring = gst_e2ee_key_ring_new (GST_E2EE_KEY_RING_DEFAULT_SIZE);
 
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
@@ -510,6 +521,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   GstE2eeKdf kdf;
   guint index, cookie;
   GstE2eeKey *key = NULL;
+  const gchar *bad_passphrase = NULL;
   GError *err = NULL;
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
@@ -534,6 +546,13 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
       OPENSSL_cleanse (material, material_len);
     g_free (material);
   } else if (passphrase) {
+    /* say what is wrong with it, not only that kdf must be livekit */
+    if (kdf != GST_E2EE_KDF_LIVEKIT)
+      bad_passphrase = _("A passphrase can only be used with kdf=livekit.");
+    else if (*passphrase == '\0')
+      bad_passphrase = _("The passphrase is empty.");
+    else if (!g_utf8_validate (passphrase, -1, NULL))
+      bad_passphrase = _("The passphrase is not valid UTF-8 text.");
     key = gst_e2ee_key_new_from_passphrase (kdf, passphrase, &err);
     OPENSSL_cleanse (passphrase, strlen (passphrase));
   } else {
@@ -548,8 +567,8 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           (_("The key must be 16 or 32 bytes long.")), ("%s", err->message));
     } else if (g_error_matches (err, GST_E2EE_ERROR, GST_E2EE_ERROR_PASSPHRASE)) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          (_("A passphrase can only be used with kdf=livekit.")),
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", bad_passphrase ?
+              bad_passphrase : _("The passphrase cannot be used.")),
           ("%s", err->message));
     } else {
       GST_ELEMENT_ERROR (self, LIBRARY, INIT,
@@ -566,6 +585,7 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   }
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
+  priv->installed_index = index;
   if (priv->cookie == cookie)
     priv->dirty = FALSE;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
@@ -608,7 +628,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     priv->stats.frames_in++;
     priv->stats.bytes_in += gst_buffer_get_size (buf);
     *codec = priv->codec;
-    *key_index = priv->key_index;
+    *key_index = priv->installed_index;
     GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return TRUE;
   }
@@ -634,7 +654,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   priv->stats.frames_in++;
   priv->stats.bytes_in += gst_buffer_get_size (buf);
   *codec = priv->codec;
-  *key_index = managed ? manager_index : priv->key_index;
+  *key_index = managed ? manager_index : priv->installed_index;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
   return TRUE;
 }
@@ -656,6 +676,24 @@ gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self)
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
   priv->resubscribe = TRUE;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+}
+
+/*
+ * Drops @buf (returns GST_BASE_TRANSFORM_FLOW_DROPPED for the subclass to
+ * return) and tells downstream that nothing comes for the time it covered,
+ * with a GAP event: a sink then prerolls and an aggregator or muxer stops
+ * waiting for this stream, as for any GStreamer element that drops. Without
+ * a timestamp there is nothing to tell. Streaming thread.
+ */
+GstFlowReturn
+gst_e2ee_base_transform_drop (GstE2eeBaseTransform * self, GstBuffer * buf)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
+        gst_event_new_gap (pts, GST_BUFFER_DURATION (buf)));
+  return GST_BASE_TRANSFORM_FLOW_DROPPED;
 }
 
 /* Whether @mem may be written where it is: not shared with another buffer

@@ -117,6 +117,9 @@ void gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self);
 GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform *
     self);
 
+GstFlowReturn gst_e2ee_base_transform_drop (GstE2eeBaseTransform * self,
+    GstBuffer * buf);
+
 gboolean gst_e2ee_base_transform_memory_writable (GstMemory * mem);
 
 G_END_DECLS

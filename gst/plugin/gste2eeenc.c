@@ -147,7 +147,7 @@ gst_e2ee_enc_start (GstBaseTransform * trans)
 }
 
 static GstFlowReturn
-drop_without_key (GstE2eeEnc * self, gsize size)
+drop_without_key (GstE2eeEnc * self, GstBuffer * buf, gsize size)
 {
   GstE2eeStats *stats = gst_e2ee_base_transform_stats (GST_E2EE_BASE_TRANSFORM
       (self));
@@ -177,7 +177,7 @@ drop_without_key (GstE2eeEnc * self, gsize size)
         ("set the key, passphrase or key-manager property, or "
             "allow-unencrypted=true"));
   GST_LOG_OBJECT (self, "no key, frame dropped");
-  return GST_BASE_TRANSFORM_FLOW_DROPPED;
+  return gst_e2ee_base_transform_drop (GST_E2EE_BASE_TRANSFORM (self), buf);
 }
 
 /* Seals into new memory that replaces the frame's (H.264, H.265, AV1; any
@@ -246,7 +246,7 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
     GST_DEBUG_OBJECT (self, "%" G_GSIZE_FORMAT "-byte %s frame dropped: %s",
         size, gst_e2ee_codec_to_string (codec),
         gst_e2ee_frame_result_to_string (res));
-    return GST_BASE_TRANSFORM_FLOW_DROPPED;
+    return gst_e2ee_base_transform_drop (GST_E2EE_BASE_TRANSFORM (self), buf);
   }
   GST_ELEMENT_ERROR (self, LIBRARY, ENCODE, (_("Encryption failed.")),
       ("%s", gst_e2ee_frame_result_to_string (res)));
@@ -306,7 +306,7 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   key = gst_e2ee_key_ring_get_key (ring, index);
   if (!key)
-    return drop_without_key (self, size);
+    return drop_without_key (self, buf, size);
 
   /* a frame whose memory is shared (a tee upstream: GstBaseTransform gave
    * us a buffer of our own around the same memory) is sealed into new

@@ -375,6 +375,101 @@ GST_START_TEST (test_decrypt_failures)
 
 GST_END_TEST;
 
+/* The GAP events the harness's sink received, in order, as
+ * (timestamp, duration) pairs. */
+static GArray *
+pull_gaps (GstHarness * h)
+{
+  GArray *gaps = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  GstEvent *ev;
+
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP) {
+      GstClockTime ts, dur;
+
+      gst_event_parse_gap (ev, &ts, &dur);
+      g_array_append_val (gaps, ts);
+      g_array_append_val (gaps, dur);
+    }
+    gst_event_unref (ev);
+  }
+  return gaps;
+}
+
+static GstBuffer *
+timed (GstBuffer * buf, GstClockTime pts, GstClockTime duration)
+{
+  GST_BUFFER_PTS (buf) = pts;
+  GST_BUFFER_DURATION (buf) = duration;
+  return buf;
+}
+
+GST_START_TEST (test_drop_sends_gap)
+{
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, NULL);
+  GstBuffer *good = encrypt_one (OPUS_CAPS, KEY_A, 0, frame (200, 0x78, 1));
+  GstBuffer *wrong = encrypt_one (OPUS_CAPS, KEY_B, 0, frame (200, 0x78, 2));
+  GstBuffer *out;
+  GArray *gaps;
+
+  g_array_unref (pull_gaps (dec));
+  /* auth-failed, missing-key, too short: each leaves a gap of its time */
+  fail_unless_equals_int (gst_harness_push (dec, timed (gst_buffer_copy
+              (wrong), 3 * GST_SECOND, 20 * GST_MSECOND)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (dec, timed (frame (10, 0x78, 3),
+              3 * GST_SECOND + 20 * GST_MSECOND, 20 * GST_MSECOND)),
+      GST_FLOW_OK);
+  /* no duration: a gap of unknown length; no timestamp: nothing to say */
+  fail_unless_equals_int (gst_harness_push (dec, timed (gst_buffer_copy
+              (wrong), 4 * GST_SECOND, GST_CLOCK_TIME_NONE)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (dec, timed (gst_buffer_copy
+              (wrong), GST_CLOCK_TIME_NONE, 20 * GST_MSECOND)), GST_FLOW_OK);
+  gaps = pull_gaps (dec);
+  fail_unless_equals_int (gaps->len, 6);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 0),
+      3 * GST_SECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 1),
+      20 * GST_MSECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 2),
+      3 * GST_SECOND + 20 * GST_MSECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 3),
+      20 * GST_MSECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 4),
+      4 * GST_SECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 5),
+      GST_CLOCK_TIME_NONE);
+  g_array_unref (gaps);
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 0);
+
+  /* a frame that decrypts is no gap */
+  out = push_pull (dec, timed (good, 5 * GST_SECOND, 20 * GST_MSECOND));
+  fail_unless (out != NULL);
+  gst_buffer_unref (out);
+  gaps = pull_gaps (dec);
+  fail_unless_equals_int (gaps->len, 0);
+  g_array_unref (gaps);
+
+  /* the encryptor without a key */
+  g_array_unref (pull_gaps (enc));
+  fail_unless_equals_int (gst_harness_push (enc, timed (frame (50, 0x78, 4),
+              7 * GST_SECOND, 20 * GST_MSECOND)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_received (enc), 0);
+  gaps = pull_gaps (enc);
+  fail_unless_equals_int (gaps->len, 2);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 0),
+      7 * GST_SECOND);
+  fail_unless_equals_uint64 (g_array_index (gaps, GstClockTime, 1),
+      20 * GST_MSECOND);
+  g_array_unref (gaps);
+
+  gst_buffer_unref (wrong);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 /* What a depayloader hands over for a frame that came in one packet: a
  * sub-buffer of the packet, its memory shared and so read-only. */
 static GstBuffer *
@@ -400,6 +495,102 @@ packet_payload (GstBuffer * frame, GstBuffer ** packet)
   fail_unless (GST_MEMORY_IS_READONLY (gst_buffer_peek_memory (sub, 0)));
   return sub;
 }
+
+/* The bytes the output frame's memory holds, not its size. */
+static gsize
+out_maxsize (GstBuffer * b)
+{
+  gsize offset, maxsize;
+
+  gst_buffer_get_sizes (b, &offset, &maxsize);
+  return maxsize;
+}
+
+static GstBuffer *
+sealed_read_only (GstHarness * enc, gsize size, guint seed)
+{
+  GstBuffer *sealed = push_pull (enc, frame (size, 0x78, seed));
+  GstBuffer *packet, *sub;
+
+  sub = packet_payload (sealed, &packet);
+  gst_buffer_unref (sealed);
+  gst_buffer_unref (packet);
+  return sub;
+}
+
+/* A large frame that does not authenticate leaves no trace in the output
+ * buffers; a large one that does is followed by small buffers again once
+ * the frames are small; a frame over max-frame-size is dropped unread. */
+GST_START_TEST (test_output_pool_follows_authenticated_frames)
+{
+  GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
+  GstHarness *dec = harness ("e2eedec", OPUS_CAPS, KEY_A);
+  GstBuffer *junk, *packet, *out;
+  guint i;
+
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc, 200,
+              1)), GST_FLOW_OK);
+  out = gst_harness_pull (dec);
+  fail_unless (out_maxsize (out) < 64 * 1024);
+  gst_buffer_unref (out);
+
+  /* 8 MiB of junk, read-only, with a trailer naming slot 0 */
+  packet = gst_buffer_new_allocate (NULL, 12 + 8 * 1024 * 1024, NULL);
+  gst_buffer_memset (packet, 0, 0x42, 12 + 8 * 1024 * 1024);
+  gst_buffer_memset (packet, 12 + 8 * 1024 * 1024 - 2, 12, 1);
+  gst_buffer_memset (packet, 12 + 8 * 1024 * 1024 - 1, 0, 1);
+  junk = gst_buffer_copy_region (packet, GST_BUFFER_COPY_ALL, 12, -1);
+  gst_buffer_unref (packet);
+  fail_unless (GST_MEMORY_IS_READONLY (gst_buffer_peek_memory (junk, 0)));
+  fail_unless_equals_int (gst_harness_push (dec, junk), GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 1);
+  for (i = 0; i < 3; i++) {
+    fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+                200, 2 + i)), GST_FLOW_OK);
+    out = gst_harness_pull (dec);
+    fail_unless (out_maxsize (out) < 64 * 1024,
+        "a %" G_GSIZE_FORMAT "-byte buffer for a 200-byte frame",
+        out_maxsize (out));
+    gst_buffer_unref (out);
+  }
+
+  /* an authenticated 2 MiB frame: the pool grows for such frames, then
+   * shrinks after a window of small ones */
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              2 * 1024 * 1024, 10)), GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (dec));
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              200, 11)), GST_FLOW_OK);
+  out = gst_harness_pull (dec);
+  fail_unless (out_maxsize (out) >= 2 * 1024 * 1024);
+  gst_buffer_unref (out);
+  for (i = 0; i < 700; i++) {
+    fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+                200, 12 + i)), GST_FLOW_OK);
+    out = gst_harness_pull (dec);
+    if (i == 699)
+      fail_unless (out_maxsize (out) < 64 * 1024,
+          "a %" G_GSIZE_FORMAT "-byte buffer for a 200-byte frame",
+          out_maxsize (out));
+    gst_buffer_unref (out);
+  }
+
+  /* over max-frame-size: dropped unread, a gap downstream */
+  g_object_set (dec->element, "max-frame-size", 64 * 1024, NULL);
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              100 * 1024, 800)), GST_FLOW_OK);
+  fail_unless_equals_uint64 (stat (dec->element, "oversized"), 1);
+  fail_unless_equals_uint64 (stat (dec->element, "auth-failed"), 1);
+  fail_unless_equals_int (gst_harness_push (dec, sealed_read_only (enc,
+              60 * 1024, 801)), GST_FLOW_OK);
+  gst_buffer_unref (gst_harness_pull (dec));
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 707);
+
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
 
 /* e2eedec writes no frame it may not write, copies no frame it may, and
  * takes the output for read-only frames from a pool: checked by where the
@@ -729,6 +920,125 @@ GST_START_TEST (test_configuration_errors)
 
 GST_END_TEST;
 
+/* The text of the one error message on @bus. */
+static gchar *
+error_text (GstBus * bus)
+{
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  GError *err = NULL;
+  gchar *text;
+
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS));
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  return text;
+}
+
+/* An unusable passphrase is refused with what is wrong with it. */
+GST_START_TEST (test_passphrase_errors)
+{
+  static const struct
+  {
+    GstE2eeKdf kdf;
+    const gchar *passphrase;
+    const gchar *says;
+  } cases[] = {
+    {GST_E2EE_KDF_LIVEKIT, "", "empty"},
+    {GST_E2EE_KDF_LIVEKIT, "caf\xe9", "UTF-8"},
+    {GST_E2EE_KDF_LIVEKIT, "\xff\xfe", "UTF-8"},
+    {GST_E2EE_KDF_JITSI, "correct horse", "kdf=livekit"},
+  };
+  static const gchar *factories[] = { "e2eeenc", "e2eedec" };
+  guint i, f;
+
+  for (f = 0; f < G_N_ELEMENTS (factories); f++) {
+    for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+      GstHarness *h = gst_harness_new (factories[f]);
+      GstBus *bus = gst_bus_new ();
+      GstBuffer *sealed = NULL;
+      gchar *text;
+
+      gst_element_set_bus (h->element, bus);
+      g_object_set (h->element, "kdf", cases[i].kdf, "passphrase",
+          cases[i].passphrase, NULL);
+      /* refused when the element starts */
+      gst_harness_set_src_caps_str (h, OPUS_CAPS);
+      if (f == 1)
+        sealed = encrypt_one (OPUS_CAPS, KEY_A, 0, frame (50, 0x78, 1));
+      gst_harness_push (h, sealed ? sealed : frame (50, 0x78, 1));
+      fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+      text = error_text (bus);
+      fail_unless (strstr (text, cases[i].says) != NULL, "%s, case %u: %s",
+          factories[f], i, text);
+      if (cases[i].kdf == GST_E2EE_KDF_LIVEKIT)
+        fail_if (strstr (text, "kdf=livekit") != NULL, "%s, case %u: %s",
+            factories[f], i, text);
+      g_free (text);
+      gst_element_set_bus (h->element, NULL);
+      gst_object_unref (bus);
+      gst_harness_teardown (h);
+    }
+  }
+}
+
+GST_END_TEST;
+
+static void
+collect_key_lines (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  GPtrArray *lines = user_data;
+  const gchar *text = gst_debug_message_get (message);
+
+  if (text && strstr (text, KEY_B))
+    g_ptr_array_add (lines, g_strdup_printf ("%s %s %s:%d",
+            level == GST_LEVEL_INFO ? "INFO" : level < GST_LEVEL_INFO ?
+            "WARNING-OR-WORSE" : "DEBUG-OR-FINER",
+            gst_debug_category_get_name (category), file, line));
+}
+
+/* A key on a gst-launch line reaches the log only where docs/security.md
+ * says: GStreamer's parser (GST_PIPELINE at INFO, with its DEBUG lines);
+ * nothing of the elements logs it. */
+GST_START_TEST (test_launch_line_key_in_log)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  GstDebugLevel saved = gst_debug_get_default_threshold ();
+  GstMessage *msg;
+  guint i;
+
+  gst_debug_add_log_function (collect_key_lines, lines, NULL);
+  /* DEBUG: the hygiene test covers every level for keys set through the
+   * API */
+  gst_debug_set_default_threshold (GST_LEVEL_DEBUG);
+  msg = run_until_error ("audiotestsrc num-buffers=5 ! opusenc ! "
+      "e2eeenc key=" KEY_B " ! e2eedec key=" KEY_B " ! fakesink");
+  gst_debug_set_default_threshold (saved);
+  gst_debug_remove_log_function (collect_key_lines);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  fail_unless (lines->len > 0, "the parser's log was not seen");
+  for (i = 0; i < lines->len; i++) {
+    const gchar *l = g_ptr_array_index (lines, i);
+
+    fail_unless (strstr (l, "gstparse.c") || strstr (l, "parse.l")
+        || strstr (l, "types.h"), "the key in the log: %s", l);
+    fail_if (g_str_has_prefix (l, "WARNING-OR-WORSE"), "%s", l);
+    if (g_str_has_prefix (l, "INFO"))
+      fail_unless (strstr (l, "INFO GST_PIPELINE ")
+          && strstr (l, "gstparse.c"), "%s", l);
+  }
+  g_ptr_array_unref (lines);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_key_in_playing)
 {
   GstHarness *enc = harness ("e2eeenc", OPUS_CAPS, KEY_A);
@@ -820,6 +1130,191 @@ GST_START_TEST (test_key_rotation_in_playing)
 
 GST_END_TEST;
 
+#define ROTATIONS 3000
+
+typedef struct
+{
+  GstElement *enc;
+  GstBuffer **keys;
+  GThread *pusher;
+  /* atomic: rotations done (key and key-index both set), rotations whose
+   * key is set, the rotation whose key a frame installed, frames pushed
+   * through, whether the pusher is done, and the times a frame waited in
+   * the window */
+  gint done;
+  gint keyed;
+  gint installed;
+  gint pulled;
+  gint stop;
+  gint windows;
+} Rotator;
+
+/* Runs on the pusher's thread when e2eeenc has installed the key built
+ * from its properties and before it seals the frame: the setter changes
+ * key-index in that window, every rotation. */
+static void
+hold_frame_in_window (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  Rotator *r = user_data;
+  const gchar *text;
+  gint k;
+
+  if (g_thread_self () != r->pusher
+      || strcmp (gst_debug_category_get_name (category), "e2eebase") != 0)
+    return;
+  text = gst_debug_message_get (message);
+  if (!text || !g_str_has_prefix (text, "installed key"))
+    return;
+  k = g_atomic_int_get (&r->keyed);
+  g_atomic_int_set (&r->installed, k);
+  g_atomic_int_inc (&r->windows);
+  while (g_atomic_int_get (&r->done) < k && !g_atomic_int_get (&r->stop))
+    g_thread_yield ();
+}
+
+static gpointer
+rotate_keys (gpointer data)
+{
+  Rotator *r = data;
+  guint i;
+
+  /* as an application rotates: the new key, then its index, one
+   * rotation per frame, the index changed while the frame is on its way
+   * (or, should the window not be seen, after it) */
+  for (i = 1; i < ROTATIONS && !g_atomic_int_get (&r->stop); i++) {
+    g_object_set (r->enc, "key", r->keys[i], NULL);
+    g_atomic_int_set (&r->keyed, i);
+    while ((guint) g_atomic_int_get (&r->installed) < i
+        && (guint) g_atomic_int_get (&r->pulled) < i
+        && !g_atomic_int_get (&r->stop))
+      g_thread_yield ();
+    g_object_set (r->enc, "key-index", i, NULL);
+    g_atomic_int_set (&r->done, i);
+  }
+  g_atomic_int_set (&r->done, ROTATIONS);
+  return NULL;
+}
+
+/* Which of keys[lo..hi] sealed @sealed (-1: none). */
+static gint
+sealing_key (GstBuffer * sealed, GstE2eeKey ** keys, gint lo, gint hi)
+{
+  GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (16);
+  GstMapInfo map;
+  guint8 *scratch;
+  gint j, found = -1;
+  gsize body;
+
+  gst_buffer_map (sealed, &map, GST_MAP_READ);
+  body = map.size - 30;
+  scratch = g_malloc (body);
+  for (j = MAX (lo, 0); j <= hi && j < ROTATIONS && found < 0; j++) {
+    gst_e2ee_key_ring_clear (ring);
+    /* at the slot the frame names, whatever j's own index */
+    gst_e2ee_key_ring_set_key (ring, map.data[map.size - 1], keys[j]);
+    if (gst_e2ee_jframe_open_split (ring, GST_E2EE_CODEC_AUDIO, 0, map.data,
+            scratch, body, map.data + body, NULL) == GST_E2EE_FRAME_OK)
+      found = j;
+  }
+  g_free (scratch);
+  gst_buffer_unmap (sealed, &map);
+  gst_e2ee_key_ring_unref (ring);
+  return found;
+}
+
+/* One thread rotates key and key-index while another seals frames, the
+ * index changing right after the frame's key was installed: each frame is
+ * sealed under a pair the properties held, the key of index i under KID
+ * i % 16 (or, between the two property changes, the new key under the
+ * previous index), never under the key its slot held 16 indexes earlier,
+ * and never dropped. */
+GST_START_TEST (test_key_and_index_change_together)
+{
+  GstHarness *enc = gst_harness_new ("e2eeenc");
+  GstE2eeKey **keys = g_new0 (GstE2eeKey *, ROTATIONS);
+  Rotator r = { enc->element, g_new0 (GstBuffer *, ROTATIONS), NULL, };
+  GThread *thread;
+  gboolean had_default;
+  guint i, n = 0, stale = 0, wrong_kid = 0, dropped = 0;
+
+  for (i = 0; i < ROTATIONS; i++) {
+    guint8 material[32] = { 0, };
+
+    material[0] = i & 0xff;
+    material[1] = i >> 8;
+    material[31] = 0x5a;
+    r.keys[i] = gst_buffer_new_memdup (material, sizeof (material));
+    keys[i] = gst_e2ee_key_new (GST_E2EE_KDF_JITSI, material, 32, NULL);
+  }
+  g_object_set (enc->element, "key", r.keys[0], "key-index", 0, NULL);
+  gst_harness_set_src_caps_str (enc, OPUS_CAPS);
+
+  r.pusher = g_thread_self ();
+  had_default = gst_debug_remove_log_function (gst_debug_log_default) > 0;
+  gst_debug_add_log_function (hold_frame_in_window, &r, NULL);
+  gst_debug_set_threshold_for_name ("e2eebase", GST_LEVEL_INFO);
+
+  thread = g_thread_new ("rotate", rotate_keys, &r);
+  while (g_atomic_int_get (&r.done) < ROTATIONS) {
+    gint before = g_atomic_int_get (&r.done), after, j;
+    GstBuffer *out;
+    guint kid;
+
+    while ((guint) g_atomic_int_get (&r.keyed) < n + 1
+        && g_atomic_int_get (&r.done) < ROTATIONS)
+      g_thread_yield ();
+    fail_unless_equals_int (gst_harness_push (enc, frame (60, 0x78, n)),
+        GST_FLOW_OK);
+    g_atomic_int_set (&r.pulled, n + 1);
+    after = g_atomic_int_get (&r.done);
+    out = gst_harness_try_pull (enc);
+    n++;
+    if (!out) {
+      /* its index's key not built yet */
+      dropped++;
+      continue;
+    }
+    j = sealing_key (out, keys, before - 1, after + 1);
+    if (j < 0)
+      j = sealing_key (out, keys, 0, after + 1);
+    fail_unless (j >= 0, "frame %u: under no key of indexes 0..%d", n - 1,
+        after + 1);
+    kid = 0;
+    gst_buffer_extract (out, gst_buffer_get_size (out) - 1, &kid, 1);
+    /* the key set when the frame came, or a newer one */
+    if (j < before)
+      stale++;
+    if (kid != (guint) j % 16 && kid != (guint) (j + 15) % 16)
+      wrong_kid++;
+    gst_buffer_unref (out);
+  }
+  g_atomic_int_set (&r.stop, 1);
+  g_thread_join (thread);
+  gst_debug_unset_threshold_for_name ("e2eebase");
+  gst_debug_remove_log_function (hold_frame_in_window);
+  if (had_default)
+    gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+
+  /* the window was seen: the test raced what it means to */
+  fail_unless (g_atomic_int_get (&r.windows) > ROTATIONS / 2,
+      "only %d windows", g_atomic_int_get (&r.windows));
+  fail_unless (stale == 0 && dropped == 0 && wrong_kid == 0,
+      "of %u frames, %u sealed under a stale key, %u dropped, %u under "
+      "another index", n, stale, dropped, wrong_kid);
+
+  for (i = 0; i < ROTATIONS; i++) {
+    gst_buffer_unref (r.keys[i]);
+    gst_e2ee_key_unref (keys[i]);
+  }
+  g_free (r.keys);
+  g_free (keys);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
 static guint
 count_key_unit_requests (GstHarness * h)
 {
@@ -891,6 +1386,98 @@ GST_START_TEST (test_key_frame_request_on_new_key)
   out = push_pull (dec, encrypt_one (OPUS_CAPS, KEY_A, 0, frame (30, 0x78, 2)));
   gst_buffer_unref (out);
   fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+/* A copy of @f at @ms milliseconds, a delta frame unless @key. */
+static GstBuffer *
+at (GstBuffer * f, guint ms, gboolean key)
+{
+  GstBuffer *b = timed (gst_buffer_copy (f), ms * GST_MSECOND,
+      33 * GST_MSECOND);
+
+  if (key)
+    GST_BUFFER_FLAG_UNSET (b, GST_BUFFER_FLAG_DELTA_UNIT);
+  else
+    GST_BUFFER_FLAG_SET (b, GST_BUFFER_FLAG_DELTA_UNIT);
+  return b;
+}
+
+static void
+push_expect (GstHarness * h, GstBuffer * b, gboolean decrypts)
+{
+  fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+  if (decrypts)
+    gst_buffer_unref (gst_harness_pull (h));
+}
+
+GST_START_TEST (test_key_frame_request_rate_limit)
+{
+  GstHarness *dec = harness ("e2eedec", VP8_CAPS, KEY_A);
+  GstBuffer *good = encrypt_one (VP8_CAPS, KEY_A, 0, frame (300, 0x51, 1));
+  GstBuffer *bad = encrypt_one (VP8_CAPS, KEY_B, 0, frame (300, 0x51, 2));
+  guint64 interval;
+  guint i;
+
+  g_object_get (dec->element, "min-force-key-unit-interval", &interval, NULL);
+  fail_unless_equals_uint64 (interval, GST_SECOND);
+  count_key_unit_requests (dec);
+
+  /* a loss, then decryption recovers: one request */
+  push_expect (dec, at (good, 0, FALSE), TRUE);
+  push_expect (dec, at (bad, 100, FALSE), FALSE);
+  push_expect (dec, at (good, 133, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 1);
+
+  /* more losses within the second (in running time): held back */
+  for (i = 0; i < 10; i++) {
+    push_expect (dec, at (bad, 166 + i * 66, FALSE), FALSE);
+    push_expect (dec, at (good, 200 + i * 66, FALSE), TRUE);
+  }
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 1);
+  fail_unless_equals_uint64 (stat (dec->element,
+          "key-frame-requests-suppressed"), 10);
+
+  /* still within the second: nothing; once it has passed, the request
+   * held back goes, once */
+  push_expect (dec, at (good, 1100, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  push_expect (dec, at (good, 1133, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 1);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 2);
+
+  /* a request held back is dropped when a key frame comes meanwhile */
+  push_expect (dec, at (bad, 1200, FALSE), FALSE);
+  push_expect (dec, at (good, 1233, FALSE), TRUE);
+  fail_unless_equals_uint64 (stat (dec->element,
+          "key-frame-requests-suppressed"), 11);
+  push_expect (dec, at (good, 1266, TRUE), TRUE);
+  push_expect (dec, at (good, 4000, FALSE), TRUE);
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 2);
+
+  /* 0: every recovery asks, as before the limit */
+  g_object_set (dec->element, "min-force-key-unit-interval", (guint64) 0, NULL);
+  for (i = 0; i < 5; i++) {
+    push_expect (dec, at (bad, 5000 + i * 66, FALSE), FALSE);
+    push_expect (dec, at (good, 5033 + i * 66, FALSE), TRUE);
+  }
+  fail_unless_equals_int (count_key_unit_requests (dec), 5);
+  /* GST_CLOCK_TIME_NONE: never */
+  g_object_set (dec->element, "min-force-key-unit-interval",
+      GST_CLOCK_TIME_NONE, NULL);
+  for (i = 0; i < 5; i++) {
+    push_expect (dec, at (bad, 9000 + i * 2000, FALSE), FALSE);
+    push_expect (dec, at (good, 9033 + i * 2000, FALSE), TRUE);
+  }
+  fail_unless_equals_int (count_key_unit_requests (dec), 0);
+  fail_unless_equals_uint64 (stat (dec->element, "key-frame-requests"), 7);
+
+  gst_buffer_unref (good);
+  gst_buffer_unref (bad);
   gst_harness_teardown (dec);
 }
 
@@ -1063,15 +1650,21 @@ e2ee_elements_suite (void)
   tcase_add_test (tc, test_allow_unencrypted);
   tcase_add_test (tc, test_decrypt_failures);
   tcase_add_test (tc, test_passthrough);
+  tcase_add_test (tc, test_drop_sends_gap);
   tcase_add_test (tc, test_decrypt_without_copies);
+  tcase_add_test (tc, test_output_pool_follows_authenticated_frames);
   tcase_add_test (tc, test_decrypt_read_only_h264);
   tcase_add_test (tc, test_trailer_in_padding);
   tcase_add_test (tc, test_encrypt_shared_frame);
   tcase_add_test (tc, test_configuration_errors);
+  tcase_add_test (tc, test_passphrase_errors);
+  tcase_add_test (tc, test_launch_line_key_in_log);
   tcase_add_test (tc, test_bad_key_in_playing);
   tcase_add_test (tc, test_key_rotation_in_playing);
+  tcase_add_test (tc, test_key_and_index_change_together);
   tcase_add_test (tc, test_key_frame_request_on_recovery);
   tcase_add_test (tc, test_key_frame_request_on_new_key);
+  tcase_add_test (tc, test_key_frame_request_rate_limit);
   tcase_add_test (tc, test_ratchet_counted);
   tcase_add_test (tc, test_passphrase);
   tcase_add_test (tc, test_iv_and_kid_on_wire);

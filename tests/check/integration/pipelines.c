@@ -169,6 +169,40 @@ GST_START_TEST (test_opus_wrong_key)
 
 GST_END_TEST;
 
+/* One sender, two receivers behind a tee, one without the key: the
+ * receiver that drops everything must not hold up the pipeline (its sink
+ * prerolls on the gaps), and the other still gets every frame. */
+GST_START_TEST (test_tee_one_receiver_without_key)
+{
+  GstElement *pipe;
+  Recorder *sent, *good, *none;
+  GError *err = NULL;
+
+  pipe = gst_parse_launch ("audiotestsrc num-buffers=300 ! opusenc ! "
+      "e2eeenc name=enc key=" KEY_A " ! tee name=u "
+      "u. ! queue ! e2eedec name=good key=" KEY_A " ! fakesink sync=false "
+      "u. ! queue ! e2eedec name=other key=" KEY_B " ! fakesink sync=false",
+      &err);
+  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+  sent = record (pipe, "enc", "src");
+  good = record (pipe, "good", "src");
+  none = record (pipe, "other", "src");
+
+  run_to_eos (pipe, 60);
+  fail_unless (sent->frames->len >= 300);
+  fail_unless_equals_int (good->frames->len, sent->frames->len);
+  fail_unless_equals_int (none->frames->len, 0);
+  fail_unless_equals_uint64 (get_stat (pipe, "other", "auth-failed"),
+      sent->frames->len);
+
+  recorder_free (sent);
+  recorder_free (good);
+  recorder_free (none);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 static Suite *
 pipelines_suite (void)
 {
@@ -181,6 +215,7 @@ pipelines_suite (void)
   tcase_add_test (tc, test_vp8_wrong_key);
   tcase_add_test (tc, test_opus_bit_exact);
   tcase_add_test (tc, test_opus_wrong_key);
+  tcase_add_test (tc, test_tee_one_receiver_without_key);
   return s;
 }
 
