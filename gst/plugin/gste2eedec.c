@@ -838,8 +838,11 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
    *
    * How many ratchet steps past its current key the element tries on a
    * frame that does not authenticate (8 in the web clients). 0 turns the
-   * ratchet off. Each step costs a key derivation on the streaming thread,
-   * and a PBKDF2 one (passphrase keys) is slow.
+   * ratchet off. Each step costs a key derivation on the streaming thread
+   * the first time a key needs it (PBKDF2 for passphrase keys is slow); the
+   * derived keys are kept, so a forged frame costs no derivation after
+   * that, and the attempts per frame are capped at ratchet-window + 10
+   * (docs/security.md).
    */
   g_object_class_install_property (gobject_class, PROP_RATCHET_WINDOW,
       g_param_spec_uint ("ratchet-window", "Ratchet window",
