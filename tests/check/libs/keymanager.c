@@ -345,6 +345,67 @@ GST_START_TEST (test_sas)
 
 GST_END_TEST;
 
+static void
+on_error_count (GstE2eeKeyManager * m, GError * err, const gchar * debug,
+    gint * count)
+{
+  g_atomic_int_inc (count);
+}
+
+/* Issue 12, item 4: SAS messages travel in plain JSON. After a completed
+ * SAS, sas-starts forged in the verified participant's name (one, then a
+ * second that breaks the first) must not un-verify it; the broken attempt
+ * is posted as an error. A SAS the user does compare and reject does
+ * un-verify it, loudly. */
+GST_START_TEST (test_sas_forged_start)
+{
+  SasSeen seen = { 0, };
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
+  gint errors = 0;
+
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  run_sas (&seen, TRUE);
+  g_signal_connect (a, "error", G_CALLBACK (on_error_count), &errors);
+  g_atomic_int_set (&seen.verified[0], 0);
+
+  gst_e2ee_key_manager_receive_message (a, "{\"type\":\"olm\","
+      "\"from\":\"bob\",\"to\":\"alice\",\"olm\":{\"type\":\"sas-start\","
+      "\"data\":{\"transactionId\":\"forged-1\"}}}");
+  km_settle ();
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), 0);
+
+  gst_e2ee_key_manager_receive_message (a, "{\"type\":\"olm\","
+      "\"from\":\"bob\",\"to\":\"alice\",\"olm\":{\"type\":\"sas-start\","
+      "\"data\":{\"transactionId\":\"forged-2\"}}}");
+  km_settle ();
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), 0);
+  fail_unless (g_atomic_int_get (&errors) >= 1);
+
+  /* a real new SAS that the user rejects: unverified, and said so */
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  seen.codes[0] = seen.codes[1] = NULL;
+  gst_e2ee_key_manager_start_sas (a, "bob");
+  km_settle ();
+  fail_unless (seen.codes[0] && seen.codes[1], "no SAS codes");
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  gst_e2ee_key_manager_confirm_sas (a, "bob", FALSE);
+  km_settle ();
+  fail_if (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), -1);
+
+  g_signal_handlers_disconnect_by_func (a, on_error_count, &errors);
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
 /* A router that swaps alice's ed25519 key in her hello to bob for another
  * (valid) key: the olm session still works (curve25519 intact), so only the
  * SAS can tell. */
@@ -628,6 +689,7 @@ keymanager_suite (void)
   tcase_add_test (tc, test_subscription);
   tcase_add_test (tc, test_sas);
   tcase_add_test (tc, test_sas_tampered_identity);
+  tcase_add_test (tc, test_sas_forged_start);
   tcase_add_test (tc, test_state_file);
   tcase_add_test (tc, test_bad_messages);
   tcase_add_test (tc, test_context);
