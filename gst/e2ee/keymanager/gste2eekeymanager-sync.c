@@ -68,6 +68,10 @@ gst_e2ee_key_manager_new_context (GstE2eeKeyManager * manager)
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
 
+  /* an element is about to use it (e2eekeymanager asks for one when it
+   * goes to READY): its state file is read now, and a problem with it
+   * reaches the bus before the pipeline runs */
+  _gst_e2ee_km_use_state (manager);
   context = gst_context_new (GST_E2EE_KEY_MANAGER_CONTEXT_TYPE, TRUE);
   gst_structure_set (gst_context_writable_structure (context),
       "key-manager", GST_TYPE_E2EE_KEY_MANAGER, manager, NULL);
@@ -134,6 +138,7 @@ subscription_new (GstE2eeKeyManager * manager, GstE2eeKeyRing * ring,
 {
   GstE2eeKeySubscription *sub = g_new0 (GstE2eeKeySubscription, 1);
 
+  _gst_e2ee_km_use_state (manager);
   sub->refcount = 1;
   sub->manager = gst_object_ref (manager);
   sub->ring = gst_e2ee_key_ring_ref (ring);
