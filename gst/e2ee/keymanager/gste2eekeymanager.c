@@ -410,28 +410,40 @@ _gst_e2ee_km_queue_problem (GstE2eeKeyManager * self, gboolean error,
   q->debug = g_strdup (debug);
 }
 
-static gboolean
-do_flush_queued (gpointer data)
-{
-  _gst_e2ee_km_flush_queued (data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Loads the state file if it was set and not loaded yet: the first use of
- * the manager (an element asking for it, a property that depends on the
+ * the manager (an element using it, a property that depends on the
  * identity, any work for its thread). What the load has to say (an
- * unreadable state, a state that cannot be saved) is emitted from the
- * manager's thread. Any thread, lock not held. */
+ * unreadable state, a state that cannot be saved) is emitted on the
+ * calling thread, as a setter would, without starting the manager's
+ * thread. Any thread, lock not held. */
 void
 _gst_e2ee_km_use_state (GstE2eeKeyManager * self)
 {
-  gboolean queued;
+  GQueue problems = G_QUEUE_INIT;
+  Queued *q;
 
   GST_E2EE_KEY_MANAGER_LOCK (self);
-  queued = _gst_e2ee_km_load_pending_state_locked (self);
+  if (_gst_e2ee_km_load_pending_state_locked (self)) {
+    GList *l = self->queued.head;
+
+    while (l) {
+      GList *next = l->next;
+
+      q = l->data;
+      if (q->kind == QUEUED_PROBLEM) {
+        g_queue_delete_link (&self->queued, l);
+        g_queue_push_tail (&problems, q);
+      }
+      l = next;
+    }
+  }
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
-  if (queued)
-    _gst_e2ee_km_invoke (self, do_flush_queued, self, NULL);
+
+  while ((q = g_queue_pop_head (&problems))) {
+    emit_problem (self, q->flag ? SIGNAL_ERROR : SIGNAL_WARNING,
+        (gint) q->index, g_strdup (q->text), q->debug);
+    queued_free (q);
+  }
 }
 
 static JsonNode *
