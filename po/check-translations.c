@@ -142,6 +142,8 @@ GST_START_TEST (test_key_manager_error_is_translated)
   km = gst_bin_get_by_name (GST_BIN (pipeline), "km");
   bus = gst_element_get_bus (pipeline);
   g_object_set (km, "state-file", path, NULL);
+  /* the state is read on first use: when the element goes to READY */
+  gst_element_set_state (pipeline, GST_STATE_READY);
 
   msg = gst_bus_poll (bus, GST_MESSAGE_ERROR, 5 * GST_SECOND);
   fail_unless (msg != NULL, "no error message on the bus");
@@ -159,6 +161,7 @@ GST_START_TEST (test_key_manager_error_is_translated)
   gst_message_unref (msg);
   gst_object_unref (bus);
   gst_object_unref (km);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (pipeline);
   g_unlink (path);
   key_path = g_strconcat (path, ".key", NULL);

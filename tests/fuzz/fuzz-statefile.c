@@ -91,6 +91,9 @@ load_manager (const guint8 * data, gsize size)
     g_error ("cannot write %s", path);
   manager = gst_object_ref_sink (gst_e2ee_key_manager_new (NULL));
   g_object_set (manager, "state-key", state_key, "state-file", path, NULL);
+  /* the state is loaded on first use; this does not start the manager's
+   * thread */
+  g_strfreev (gst_e2ee_key_manager_list_participants (manager));
   gst_object_unref (manager);
 }
 

@@ -49,7 +49,10 @@ gchar *fuzz_tmp_dir (void);
 
 /* A key manager ("alice") and a peer ("bob") with a real olm account that
  * has said hello and completed the olm handshake with it, so that what the
- * peer encrypts reaches the manager's key-info parser. */
+ * peer encrypts reaches the manager's key-info parser. There is one
+ * manager (and so one protocol thread) for the whole run: a new peer
+ * finds it with no participant, as fuzz_peer_free() left it. One peer at a
+ * time. */
 typedef struct
 {
   GstE2eeKeyManager *manager;

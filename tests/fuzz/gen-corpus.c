@@ -323,6 +323,8 @@ gen_state (void)
   m = peer->manager;
   g_object_set (m, "state-key", key, "state-file", path, NULL);
   gst_buffer_unref (key);
+  /* the state is loaded (here: written) on first use */
+  g_strfreev (gst_e2ee_key_manager_list_participants (m));
   if (!g_file_get_contents (path, &contents, &len, NULL))
     g_error ("no state written");
   put ("statefile", "file", 0, (const guint8 *) contents, len);

@@ -161,6 +161,9 @@ typedef enum
   QUEUED_SIGNAL_VERIFIED,
   QUEUED_ERROR,
   QUEUED_WARNING,
+  /* ::error (flag TRUE) or ::warning about the manager itself: text is
+   * the message, debug the details, index the GST_RESOURCE_ERROR code */
+  QUEUED_PROBLEM,
 } QueuedKind;
 
 /* Something to do once the lock is released: a message to send, a signal
@@ -174,6 +177,7 @@ typedef struct
   guint index;
   gboolean flag;
   gchar **emoji;
+  gchar *debug;
 } Queued;
 
 #define GST_E2EE_KEY_MANAGER_LOCK(m) g_mutex_lock (&(m)->lock)
@@ -201,6 +205,11 @@ struct _GstE2eeKeyManager
   /* the participant limit was reached and the application told so */
   gboolean limit_warned;
   gchar *state_file;
+  /* state-file was set and is loaded on first use, once every property
+   * (state-key included) had its chance to be set, whatever their order */
+  gboolean state_pending;
+  /* the last save failed and the application was told */
+  gboolean state_save_failed;
   /* a session changed since the state was last saved */
   gboolean state_dirty;
 
@@ -259,7 +268,12 @@ void _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self);
 void _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
     gpointer data, GDestroyNotify notify);
 
+void _gst_e2ee_km_queue_problem (GstE2eeKeyManager * self, gboolean error,
+    gint code, gchar * message, const gchar * debug);
+void _gst_e2ee_km_use_state (GstE2eeKeyManager * self);
+
 /* gste2eekeymanager-state.c */
+gboolean _gst_e2ee_km_load_pending_state_locked (GstE2eeKeyManager * self);
 void _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self);
 gboolean _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
     gboolean keep_local_id, GError ** error);

@@ -52,16 +52,29 @@ _gst_e2ee_km_sas_free (SasState * sas)
   g_free (sas);
 }
 
+/* A SAS failed: always posted as an error. SAS messages travel in plain
+ * JSON, so anyone on the path can start one in a participant's name or
+ * break one under way: a participant verified earlier stays verified
+ * unless the user took part in this one (compared the codes: confirmed
+ * them, or said they differ), and only then is ::participant-verified
+ * emitted with %FALSE. */
 static void
-sas_fail_locked (GstE2eeKeyManager * self, Participant * p, const gchar * why)
+sas_fail_locked (GstE2eeKeyManager * self, Participant * p, const gchar * why,
+    gboolean user_compared)
 {
-  GST_WARNING_OBJECT (self, "SAS with %s failed: %s", p->id, why);
+  gboolean decisive = !p->verified || user_compared
+      || (p->sas && p->sas->confirmed);
+
+  GST_WARNING_OBJECT (self, "SAS with %s failed: %s%s", p->id, why,
+      decisive ? "" : " (it stays verified: the codes were not compared)");
   _gst_e2ee_km_sas_free (p->sas);
   p->sas = NULL;
-  p->verified = FALSE;
   _gst_e2ee_km_error_locked (self, p,
       g_strdup_printf (_("verification failed: %s"), why));
-  _gst_e2ee_km_queue (self, QUEUED_SIGNAL_VERIFIED, p->id, NULL);
+  if (decisive) {
+    p->verified = FALSE;
+    _gst_e2ee_km_queue (self, QUEUED_SIGNAL_VERIFIED, p->id, NULL);
+  }
 }
 
 static SasState *
@@ -108,7 +121,7 @@ _gst_e2ee_km_start_sas_locked (GstE2eeKeyManager * self, Participant * p)
   p->sas->initiator = TRUE;
   p->sas->start_json = g_strdup_printf ("{\"transactionId\":\"%s\"}",
       p->sas->transaction_id);
-  p->verified = FALSE;
+  /* a verified participant stays so until this one ends (sas_fail_locked) */
   _gst_e2ee_km_send_locked (self, p, "sas-start",
       _gst_e2ee_km_object_node (sas_data (p->sas)));
 }
@@ -149,13 +162,14 @@ _gst_e2ee_km_handle_sas_start (GstE2eeKeyManager * self, Participant * p,
     return;
   }
   if (p->sas) {
-    sas_fail_locked (self, p, "a second verification started");
+    sas_fail_locked (self, p, "a second verification started", FALSE);
     return;
   }
   p->sas = sas_new (self, txn);
   if (!p->sas)
     return;
-  p->verified = FALSE;
+  /* anyone can send a sas-start: it does not undo a verification (see
+   * sas_fail_locked) */
   /* the commitment covers the start message as the initiator wrote it */
   start_json = json_to_string (data_node, FALSE);
   p->sas->start_json = start_json;
@@ -221,7 +235,7 @@ _gst_e2ee_km_handle_sas_key (GstE2eeKeyManager * self, Participant * p,
     gchar *c;
 
     if (!p->sas->commitment) {
-      sas_fail_locked (self, p, "key before commitment");
+      sas_fail_locked (self, p, "key before commitment", FALSE);
       return;
     }
     c = commitment (their_key, p->sas->start_json);
@@ -229,14 +243,14 @@ _gst_e2ee_km_handle_sas_key (GstE2eeKeyManager * self, Participant * p,
       g_free (c);
       _gst_e2ee_km_send_error_locked (self, p,
           "OlmAdapter commitments mismatched");
-      sas_fail_locked (self, p, "commitment mismatch");
+      sas_fail_locked (self, p, "commitment mismatch", FALSE);
       return;
     }
     g_free (c);
   }
   if (!gst_e2ee_olm_sas_set_their_key (p->sas->sas, their_key, &err)) {
     g_error_free (err);
-    sas_fail_locked (self, p, "unusable SAS key");
+    sas_fail_locked (self, p, "unusable SAS key", FALSE);
     return;
   }
   pubkey = gst_e2ee_olm_sas_get_pubkey (p->sas->sas);
@@ -249,7 +263,7 @@ _gst_e2ee_km_handle_sas_key (GstE2eeKeyManager * self, Participant * p,
   if (!gst_e2ee_olm_sas_generate_bytes (p->sas->sas, info, bytes,
           sizeof (bytes))) {
     g_free (info);
-    sas_fail_locked (self, p, "could not derive the codes");
+    sas_fail_locked (self, p, "could not derive the codes", FALSE);
     return;
   }
   g_free (info);
@@ -389,7 +403,7 @@ _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
     g_free (expect);
     g_list_free (members);
     g_free (base);
-    sas_fail_locked (self, p, "key list MAC mismatch");
+    sas_fail_locked (self, p, "key list MAC mismatch", FALSE);
     return;
   }
   g_free (expect);
@@ -410,7 +424,7 @@ _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
     if (!key || !theirs) {
       g_list_free (members);
       g_free (base);
-      sas_fail_locked (self, p, "unknown key in MAC");
+      sas_fail_locked (self, p, "unknown key in MAC", FALSE);
       return;
     }
     info = g_strconcat (base, key_id, NULL);
@@ -421,14 +435,14 @@ _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
     if (!ok) {
       g_list_free (members);
       g_free (base);
-      sas_fail_locked (self, p, "identity key MAC mismatch");
+      sas_fail_locked (self, p, "identity key MAC mismatch", FALSE);
       return;
     }
   }
   g_list_free (members);
   g_free (base);
   if (!have_ed || !have_cu) {
-    sas_fail_locked (self, p, "MAC does not cover both identity keys");
+    sas_fail_locked (self, p, "MAC does not cover both identity keys", FALSE);
     return;
   }
   p->sas->their_mac_ok = TRUE;
@@ -444,7 +458,7 @@ _gst_e2ee_km_confirm_sas_locked (GstE2eeKeyManager * self, Participant * p,
     return;
   }
   if (!matches) {
-    sas_fail_locked (self, p, "the codes do not match");
+    sas_fail_locked (self, p, "the codes do not match", TRUE);
     return;
   }
   p->sas->confirmed = TRUE;

@@ -53,6 +53,51 @@ ensure_state_key_locked (GstE2eeKeyManager * self, GError ** error)
   return ok;
 }
 
+/* A save failed: the identity would be lost at the next start. Told once,
+ * until a save works again (saves follow every session change). Takes
+ * @err. */
+static void
+save_failed_locked (GstE2eeKeyManager * self, GError * err)
+{
+  GST_WARNING_OBJECT (self, "state not saved: %s", err->message);
+  if (!self->state_save_failed) {
+    self->state_save_failed = TRUE;
+    _gst_e2ee_km_queue_problem (self, TRUE, GST_RESOURCE_ERROR_OPEN_WRITE,
+        g_strdup_printf (_("Could not save the key manager state to %s."),
+            self->state_file), err->message);
+  }
+  g_error_free (err);
+}
+
+/* Loads the state file set by state-file, once (see set_state_file):
+ * a state that cannot be read is never overwritten (state-file is
+ * forgotten), and the application is told through ::error. Returns TRUE
+ * if something was queued to be emitted. With the lock. */
+gboolean
+_gst_e2ee_km_load_pending_state_locked (GstE2eeKeyManager * self)
+{
+  guint queued = g_queue_get_length (&self->queued);
+  GError *err = NULL;
+
+  if (!self->state_pending)
+    return FALSE;
+  self->state_pending = FALSE;
+  if (_gst_e2ee_km_load_state_locked (self, self->explicit_id, &err)) {
+    /* a first start writes the new identity at once */
+    _gst_e2ee_km_save_state_locked (self);
+  } else {
+    gchar *path = self->state_file;
+
+    self->state_file = NULL;
+    _gst_e2ee_km_queue_problem (self, TRUE, GST_RESOURCE_ERROR_OPEN_READ,
+        g_strdup_printf (_("Could not restore the key manager state from "
+                "%s."), path), err->message);
+    g_error_free (err);
+    g_free (path);
+  }
+  return g_queue_get_length (&self->queued) != queued;
+}
+
 void
 _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self)
 {
@@ -63,11 +108,13 @@ _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self)
   gchar *json, *pickle;
   GError *err = NULL;
 
-  if (!self->state_file || !_gst_e2ee_km_account_locked (self))
+  /* never loaded (the manager was not used): nothing to save, and a
+   * state we have not read is never overwritten */
+  if (!self->state_file || self->state_pending
+      || !_gst_e2ee_km_account_locked (self))
     return;
   if (!ensure_state_key_locked (self, &err)) {
-    GST_WARNING_OBJECT (self, "state not saved: %s", err->message);
-    g_error_free (err);
+    save_failed_locked (self, err);
     return;
   }
 
@@ -114,10 +161,10 @@ _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self)
   g_object_unref (b);
 
   if (!gst_e2ee_state_file_write (self->state_file, self->state_key, json,
-          strlen (json), &err)) {
-    GST_WARNING_OBJECT (self, "state not saved: %s", err->message);
-    g_error_free (err);
-  }
+          strlen (json), &err))
+    save_failed_locked (self, err);
+  else
+    self->state_save_failed = FALSE;
   OPENSSL_cleanse (json, strlen (json));
   g_free (json);
 }

@@ -68,6 +68,10 @@ gst_e2ee_key_manager_new_context (GstE2eeKeyManager * manager)
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
 
+  /* an element is about to use it (e2eekeymanager asks for one when it
+   * goes to READY): its state file is read now, and a problem with it
+   * reaches the bus before the pipeline runs */
+  _gst_e2ee_km_use_state (manager);
   context = gst_context_new (GST_E2EE_KEY_MANAGER_CONTEXT_TYPE, TRUE);
   gst_structure_set (gst_context_writable_structure (context),
       "key-manager", GST_TYPE_E2EE_KEY_MANAGER, manager, NULL);
@@ -134,6 +138,7 @@ subscription_new (GstE2eeKeyManager * manager, GstE2eeKeyRing * ring,
 {
   GstE2eeKeySubscription *sub = g_new0 (GstE2eeKeySubscription, 1);
 
+  _gst_e2ee_km_use_state (manager);
   sub->refcount = 1;
   sub->manager = gst_object_ref (manager);
   sub->ring = gst_e2ee_key_ring_ref (ring);
@@ -171,7 +176,8 @@ gst_e2ee_key_subscription_new_local (GstE2eeKeyManager * manager,
  * gst_e2ee_key_subscription_new_remote:
  * @manager: a key manager
  * @participant: (nullable): whose keys, by participant id; %NULL for the
- *   only remote participant (none while there are several)
+ *   only remote participant that authenticated and sent keys (none while
+ *   there are several; once chosen, it is kept while it stays in the call)
  * @ring: the ring to keep the keys in, of %GST_E2EE_KEY_RING_DEFAULT_SIZE
  *   slots (the web clients' size)
  *
@@ -292,8 +298,23 @@ update_local (GstE2eeKeySubscription * sub)
   return TRUE;
 }
 
+/* Whether @p counts towards "the only remote participant": it proved it
+ * holds its olm session (a message from it decrypted there) and gave us a
+ * key. A hello costs nothing to forge (no session, no crypto, any router
+ * can send one) and auto-admit lets its id join: counting such ids would
+ * let one message make the choice ambiguous and turn media off. */
+static gboolean
+is_authenticated_sender (Participant * p)
+{
+  return p->joined && p->confirmed && p->last_index >= 0;
+}
+
 /* The participant whose keys to take: the one asked for, or the only one
- * in the call. Call with the manager lock held. */
+ * in the call. The only one, once chosen, is kept while it stays in the
+ * call: another participant that authenticates and sends keys later does
+ * not take its place, nor make the choice ambiguous (an application that
+ * receives several participants names the one it wants with
+ * "participant"). Call with the manager lock held. */
 static Participant *
 resolve_locked (GstE2eeKeySubscription * sub)
 {
@@ -308,11 +329,14 @@ resolve_locked (GstE2eeKeySubscription * sub)
     guint n = 0;
 
     g_hash_table_iter_init (&iter, manager->participants);
-    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & q))
-      if (q->joined) {
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & q)) {
+      if (sub->uid != 0 && q->uid == sub->uid && q->joined)
+        return q;
+      if (is_authenticated_sender (q)) {
         p = q;
         n++;
       }
+    }
     if (n != 1)
       p = NULL;
   }

@@ -181,6 +181,8 @@ alive_unref (struct _KmAlive *a)
 typedef struct
 {
   struct _KmAlive *alive;
+  /* valid while alive is set */
+  GstE2eeKeyManager *self;
   GSourceFunc func;
   gpointer data;
   GDestroyNotify notify;
@@ -193,6 +195,8 @@ invocation_dispatch (gpointer data)
 
   if (!g_atomic_int_get (&inv->alive->alive))
     return G_SOURCE_REMOVE;
+  /* whatever the work, the state file is loaded first */
+  _gst_e2ee_km_use_state (inv->self);
   return inv->func (inv->data);
 }
 
@@ -237,6 +241,7 @@ _gst_e2ee_km_invoke (GstE2eeKeyManager * self, GSourceFunc func,
   inv = g_new (Invocation, 1);
 
   inv->alive = alive_ref (self->alive);
+  inv->self = self;
   inv->func = func;
   inv->data = data;
   inv->notify = notify;
@@ -251,6 +256,8 @@ _gst_e2ee_km_account_locked (GstE2eeKeyManager * self)
 {
   GError *err = NULL;
 
+  /* the identity may be in the state file */
+  _gst_e2ee_km_load_pending_state_locked (self);
   if (self->account)
     return self->account;
   self->account = gst_e2ee_olm_account_new (&err);
@@ -282,6 +289,7 @@ queued_free (Queued * q)
   }
   g_free (q->participant);
   g_strfreev (q->emoji);
+  g_free (q->debug);
   g_free (q);
 }
 
@@ -377,10 +385,65 @@ _gst_e2ee_km_flush_queued (GstE2eeKeyManager * self)
         emit_problem (self, SIGNAL_WARNING, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
             g_strdup_printf (_("End-to-end encryption: %s"), q->text), NULL);
         break;
+      case QUEUED_PROBLEM:
+        emit_problem (self, q->flag ? SIGNAL_ERROR : SIGNAL_WARNING,
+            (gint) q->index, g_strdup (q->text), q->debug);
+        break;
     }
     queued_free (q);
   }
   gst_object_unref (self);
+}
+
+/* Queues ::error or ::warning about the manager itself. Takes @message.
+ * With the lock. */
+void
+_gst_e2ee_km_queue_problem (GstE2eeKeyManager * self, gboolean error,
+    gint code, gchar * message, const gchar * debug)
+{
+  Queued *q;
+
+  _gst_e2ee_km_queue (self, QUEUED_PROBLEM, NULL, message);
+  q = g_queue_peek_tail (&self->queued);
+  q->flag = error;
+  q->index = (guint) code;
+  q->debug = g_strdup (debug);
+}
+
+/* Loads the state file if it was set and not loaded yet: the first use of
+ * the manager (an element using it, a property that depends on the
+ * identity, any work for its thread). What the load has to say (an
+ * unreadable state, a state that cannot be saved) is emitted on the
+ * calling thread, as a setter would, without starting the manager's
+ * thread. Any thread, lock not held. */
+void
+_gst_e2ee_km_use_state (GstE2eeKeyManager * self)
+{
+  GQueue problems = G_QUEUE_INIT;
+  Queued *q;
+
+  GST_E2EE_KEY_MANAGER_LOCK (self);
+  if (_gst_e2ee_km_load_pending_state_locked (self)) {
+    GList *l = self->queued.head;
+
+    while (l) {
+      GList *next = l->next;
+
+      q = l->data;
+      if (q->kind == QUEUED_PROBLEM) {
+        g_queue_delete_link (&self->queued, l);
+        g_queue_push_tail (&problems, q);
+      }
+      l = next;
+    }
+  }
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
+
+  while ((q = g_queue_pop_head (&problems))) {
+    emit_problem (self, q->flag ? SIGNAL_ERROR : SIGNAL_WARNING,
+        (gint) q->index, g_strdup (q->text), q->debug);
+    queued_free (q);
+  }
 }
 
 static JsonNode *
@@ -746,6 +809,8 @@ gst_e2ee_key_manager_dup_local_id (GstE2eeKeyManager * manager)
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
 
+  /* the state file may have it */
+  _gst_e2ee_km_use_state (manager);
   GST_E2EE_KEY_MANAGER_LOCK (manager);
   id = g_strdup (manager->local_id);
   GST_E2EE_KEY_MANAGER_UNLOCK (manager);
@@ -970,6 +1035,7 @@ gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
 
+  _gst_e2ee_km_use_state (manager);
   GST_E2EE_KEY_MANAGER_LOCK (manager);
   p = g_hash_table_lookup (manager->participants, participant);
   ret = p && p->verified;
@@ -996,6 +1062,7 @@ gst_e2ee_key_manager_list_participants (GstE2eeKeyManager * manager)
 
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), NULL);
 
+  _gst_e2ee_km_use_state (manager);
   GST_E2EE_KEY_MANAGER_LOCK (manager);
   g_hash_table_iter_init (&iter, manager->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p))
@@ -1075,35 +1142,19 @@ make_stats (GstE2eeKeyManager * self)
   return s;
 }
 
+/* Only remembers @path: the state is loaded on first use
+ * (_gst_e2ee_km_use_state), when every property had its chance to be set,
+ * so that state-key after state-file (as on a gst-launch line) reads and
+ * writes the state under state-key, as state-key before it does. */
 static void
-set_state_file (GstE2eeKeyManager * self, const gchar * path,
-    gboolean explicit_id)
+set_state_file (GstE2eeKeyManager * self, const gchar * path)
 {
-  GError *err = NULL;
-  gboolean ok;
-
   GST_E2EE_KEY_MANAGER_LOCK (self);
   g_free (self->state_file);
   self->state_file = g_strdup (path);
-  if (!path) {
-    GST_E2EE_KEY_MANAGER_UNLOCK (self);
-    return;
-  }
-  ok = _gst_e2ee_km_load_state_locked (self, explicit_id, &err);
-  if (ok)
-    _gst_e2ee_km_save_state_locked (self);
-  else {
-    /* never overwrite a state we could not read */
-    g_clear_pointer (&self->state_file, g_free);
-  }
+  self->state_pending = path != NULL;
+  self->state_save_failed = FALSE;
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
-
-  if (!ok) {
-    emit_problem (self, SIGNAL_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
-        g_strdup_printf (_("Could not restore the key manager state from "
-                "%s."), path), err->message);
-    g_error_free (err);
-  }
 }
 
 static void
@@ -1133,7 +1184,7 @@ gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
       break;
     }
     case PROP_STATE_FILE:
-      set_state_file (self, g_value_get_string (value), self->explicit_id);
+      set_state_file (self, g_value_get_string (value));
       break;
     case PROP_STATE_KEY:{
       GstBuffer *buf = g_value_get_boxed (value);
@@ -1144,6 +1195,10 @@ gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
         if (map.size == sizeof (self->state_key)) {
           memcpy (self->state_key, map.data, map.size);
           self->have_state_key = TRUE;
+          /* a state already loaded is written under the new key from the
+           * next save on (the next start must give this key) */
+          if (self->state_file && !self->state_pending)
+            self->state_dirty = TRUE;
         } else {
           GST_WARNING_OBJECT (self, "state-key must be 32 bytes; ignored");
         }
@@ -1233,6 +1288,7 @@ gst_e2ee_key_manager_get_property (GObject * object, guint prop_id,
       GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_CURVE25519:
+      _gst_e2ee_km_use_state (self);
       GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_string (value,
           gst_e2ee_olm_account_get_curve25519 (_gst_e2ee_km_account_locked
@@ -1240,6 +1296,7 @@ gst_e2ee_key_manager_get_property (GObject * object, guint prop_id,
       GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_ED25519:
+      _gst_e2ee_km_use_state (self);
       GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_string (value,
           gst_e2ee_olm_account_get_ed25519 (_gst_e2ee_km_account_locked
@@ -1396,8 +1453,13 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * Where to keep the olm account and sessions, encrypted (AES-256-GCM)
    * and written atomically, so a restarted bot keeps its identity. The key
    * is #GstE2eeKeyManager:state-key, or else a random key kept in a file
-   * of its own next to it (`<state-file>.key`, mode 0600). Setting it loads
-   * an existing state.
+   * of its own next to it (`<state-file>.key`, mode 0600, owned by this
+   * user, not a symbolic link). An existing state is loaded on first use
+   * (an element using the manager, the identity keys or local id read, any
+   * message or action), not when the property is set, so the order of
+   * state-file and state-key does not matter. A state that cannot be read
+   * (another key, tampered, not a regular file) or saved (a missing or
+   * read-only directory) is reported through ::error.
    *
    * Since: 0.1
    */
@@ -1409,8 +1471,9 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
   /**
    * GstE2eeKeyManager:state-key:
    *
-   * 32 bytes that encrypt the state file; set before
-   * #GstE2eeKeyManager:state-file. Write-only.
+   * 32 bytes that encrypt the state file, instead of a key file; before or
+   * after #GstE2eeKeyManager:state-file. Set once a state was loaded, the
+   * state is saved under it from then on. Write-only.
    *
    * Since: 0.1
    */

@@ -37,8 +37,10 @@
  * state or the new one, never a mix. They are created with mode 0600.
  *
  * The key file holds the 32 raw key bytes. It is created from the CSPRNG
- * when missing, and refused when its size is wrong or when group or others
- * have any access to it.
+ * when missing, and refused when it is not a regular file (a symbolic link
+ * included), is not owned by the process's user, its size is wrong, or
+ * group or others have any access to it. The state file is read only if it
+ * is a regular file of at most 16 MiB.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -182,6 +184,89 @@ gst_e2ee_state_file_write (const gchar * path, const guint8 * key,
   return ok;
 }
 
+/* The state of 100 participants is a few hundred KiB. */
+#define MAX_STATE_FILE_SIZE (16 * 1024 * 1024)
+
+static void
+set_errno_error (GError ** error, int err, const gchar * what,
+    const gchar * path)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+      "%s %s: %s", what, path, g_strerror (err));
+}
+
+/* Reads up to @len bytes; gives how many in *got. */
+static gboolean
+read_all (int fd, guint8 * buf, gsize len, gsize * got)
+{
+  *got = 0;
+  while (*got < len) {
+    gssize n = read (fd, buf + *got, len - *got);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return FALSE;
+    if (n == 0)
+      break;
+    *got += n;
+  }
+  return TRUE;
+}
+
+/* The bytes of the state file at @path. Only a regular file, of a bounded
+ * size, is read: a FIFO, a device (/dev/zero) or a socket there would block
+ * the caller (which holds the manager's lock) or read without end. Opened
+ * non-blocking, so that opening a FIFO does not wait for a writer, then
+ * checked with fstat(). */
+static gchar *
+read_state_bytes (const gchar * path, gsize * len, GError ** error)
+{
+  struct stat st;
+  gchar *data = NULL;
+  gsize got = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0) {
+    set_errno_error (error, errno, "cannot open state file", path);
+    return NULL;
+  }
+  if (fstat (fd, &st) != 0) {
+    set_errno_error (error, errno, "cannot stat state file", path);
+    goto out;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_STATE,
+        "state file %s is not a regular file", path);
+    goto out;
+  }
+  if (st.st_size > MAX_STATE_FILE_SIZE) {
+    g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_STATE,
+        "state file %s has %" G_GINT64_FORMAT " bytes, more than a state "
+        "can have", path, (gint64) st.st_size);
+    goto out;
+  }
+  /* one byte more than fstat() said, to see a file that grew meanwhile */
+  data = g_malloc ((gsize) st.st_size + 1);
+  if (!read_all (fd, (guint8 *) data, (gsize) st.st_size + 1, &got)) {
+    set_errno_error (error, errno, "cannot read state file", path);
+    g_clear_pointer (&data, g_free);
+    goto out;
+  }
+  if (got != (gsize) st.st_size) {
+    g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_STATE,
+        "state file %s changed while it was read", path);
+    g_clear_pointer (&data, g_free);
+    goto out;
+  }
+  *len = got;
+
+out:
+  g_close (fd, NULL);
+  return data;
+}
+
 /**
  * gst_e2ee_state_file_read:
  * @path: the state file
@@ -206,7 +291,8 @@ gst_e2ee_state_file_read (const gchar * path, const guint8 * key, gsize * len,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  if (!g_file_get_contents (path, &data, &dlen, error))
+  data = read_state_bytes (path, &dlen, error);
+  if (!data)
     return NULL;
 
   if (dlen < STATE_MAGIC_LEN || memcmp (data, STATE_MAGIC,
@@ -270,14 +356,6 @@ typedef enum
   KEY_FILE_ERROR,
 } KeyFileResult;
 
-static void
-set_errno_error (GError ** error, int err, const gchar * what,
-    const gchar * path)
-{
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
-      "%s %s: %s", what, path, g_strerror (err));
-}
-
 static gboolean
 write_all (int fd, const guint8 * buf, gsize len)
 {
@@ -294,25 +372,6 @@ write_all (int fd, const guint8 * buf, gsize len)
   return TRUE;
 }
 
-/* Reads up to @len bytes; gives how many in *got. */
-static gboolean
-read_all (int fd, guint8 * buf, gsize len, gsize * got)
-{
-  *got = 0;
-  while (*got < len) {
-    gssize n = read (fd, buf + *got, len - *got);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return FALSE;
-    if (n == 0)
-      break;
-    *got += n;
-  }
-  return TRUE;
-}
-
 static KeyFileResult
 read_key_file (const gchar * path, guint8 * key, GError ** error)
 {
@@ -322,11 +381,19 @@ read_key_file (const gchar * path, guint8 * key, GError ** error)
   int fd, err;
   KeyFileResult res = KEY_FILE_ERROR;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  /* not through a symbolic link (whoever can write the directory could
+   * point it at a key of theirs), and without waiting for a FIFO's writer */
+  fd = g_open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+      O_NOCTTY, 0);
   if (fd < 0) {
     err = errno;
     if (err == ENOENT)
       return KEY_FILE_MISSING;
+    if (err == ELOOP) {
+      g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_STATE,
+          "key file %s is a symbolic link; it must be a regular file", path);
+      return KEY_FILE_ERROR;
+    }
     set_errno_error (error, err, "cannot open key file", path);
     return KEY_FILE_ERROR;
   }
@@ -338,6 +405,14 @@ read_key_file (const gchar * path, guint8 * key, GError ** error)
   if (!S_ISREG (st.st_mode)) {
     g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_STATE,
         "key file %s is not a regular file", path);
+    goto out;
+  }
+  /* a key another user made (in a directory that user can write) is a
+   * key that user knows */
+  if (st.st_uid != geteuid ()) {
+    g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_STATE,
+        "key file %s belongs to user %u, not to this process's user %u",
+        path, (guint) st.st_uid, (guint) geteuid ());
     goto out;
   }
   /* like ssh with private keys: whoever can read it can read the state,
@@ -471,7 +546,8 @@ out:
  * new key from the CSPRNG and creates @key_path with it (mode 0600,
  * atomically, never over a file another process created meanwhile).
  *
- * Refuses (%GST_E2EE_ERROR_STATE) a key file that is not a regular file, is
+ * Refuses (%GST_E2EE_ERROR_STATE) a key file that is not a regular file (or
+ * is a symbolic link), is not owned by the process's effective user, is
  * not exactly 32 bytes long, or gives group or others any access.
  *
  * Returns: %TRUE if @key holds the key; wipe it after use

@@ -638,6 +638,8 @@ hygiene_run (Hygiene * h, gboolean watch_free)
   state_key = gst_buffer_new_memdup (h->state_key, sizeof (h->state_key));
   g_object_set (a, "state-key", state_key, "state-file", h->state_path, NULL);
   g_object_set (b, "state-file", h->bob_state_path, NULL);
+  /* the state (and bob's key file) is made on first use */
+  g_strfreev (gst_e2ee_key_manager_list_participants (b));
   {
     gchar *key_path = g_strconcat (h->bob_state_path, ".key", NULL);
     gchar *key;

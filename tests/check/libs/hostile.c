@@ -942,6 +942,83 @@ GST_START_TEST (test_impersonation)
 
 GST_END_TEST;
 
+/* Issue 12, item 2: an e2eedec without "participant" takes the only
+ * remote participant. A hello from a new id (no session, no crypto: any
+ * router can send one, and auto-admit lets the id join) must not make
+ * that choice ambiguous and turn media off. A second participant that
+ * does authenticate and send keys does not replace the chosen one either;
+ * when the chosen one leaves, its keys go and the only one left is taken. */
+GST_START_TEST (test_forged_hello_default_participant)
+{
+  GstE2eeKeyManager *a, *b;
+  GstHarness *enc, *dec, *dec2, *menc;
+  GstBuffer *f;
+  Peer *stranger, *mallory;
+  guint i;
+
+  hostile_init ();
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  enc = km_enc_for (b);
+  dec = km_dec_for (a, NULL);
+  for (i = 1; i <= 10; i++) {
+    f = km_encrypt (enc, i);
+    fail_unless (km_decrypts (dec, f, i), "frame %u before the hello", i);
+    gst_buffer_unref (f);
+  }
+
+  /* one forged hello from a stranger, who never answers */
+  stranger = peer_new ("zed", a);
+  stranger->respond = FALSE;
+  peer_hello (stranger, NULL);
+  km_settle ();
+  fail_unless (km_has_participant (a, "zed"));
+  for (i = 11; i <= 20; i++) {
+    f = km_encrypt (enc, i);
+    fail_unless (km_decrypts (dec, f, i), "frame %u after a forged hello", i);
+    gst_buffer_unref (f);
+  }
+  /* a decryptor made now makes the same choice */
+  dec2 = km_dec_for (a, NULL);
+  f = km_encrypt (enc, 21);
+  fail_unless (km_decrypts (dec2, f, 21));
+  gst_buffer_unref (f);
+  gst_harness_teardown (dec2);
+
+  /* a second participant that authenticates and sends a key: the running
+   * decryptor keeps bob; a new one has two to choose from and takes none */
+  mallory = peer_joined ("mallory", a);
+  km_settle ();
+  fail_unless (km_key_works (a, "mallory", mallory->key, 0, 22));
+  f = km_encrypt (enc, 23);
+  fail_unless (km_decrypts (dec, f, 23));
+  dec2 = km_dec_for (a, NULL);
+  fail_if (km_decrypts (dec2, f, 23));
+  gst_buffer_unref (f);
+  gst_harness_teardown (dec2);
+
+  /* bob leaves: his keys go at once, and mallory is now the only one */
+  f = km_encrypt (enc, 24);
+  gst_e2ee_key_manager_remove_participant (a, "bob");
+  km_settle ();
+  fail_if (km_decrypts (dec, f, 24));
+  gst_buffer_unref (f);
+  menc = km_enc_with_key (mallory->key, 0);
+  f = km_encrypt (menc, 25);
+  fail_unless (km_decrypts (dec, f, 25));
+  gst_buffer_unref (f);
+
+  gst_harness_teardown (menc);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
 /* Hellos from a thousand ids: at most max-participants participants
  * (default 100), the rest counted and one warning; the application's own
  * add-participant still works. */
@@ -1046,6 +1123,7 @@ hostile_suite (void)
   tcase_add_test (tc, test_half_open);
   tcase_add_test (tc, test_impersonation);
   tcase_add_test (tc, test_participant_cap);
+  tcase_add_test (tc, test_forged_hello_default_participant);
   return s;
 }
 

@@ -29,6 +29,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 GST_START_TEST (test_two_parties)
 {
@@ -345,6 +347,67 @@ GST_START_TEST (test_sas)
 
 GST_END_TEST;
 
+static void
+on_error_count (GstE2eeKeyManager * m, GError * err, const gchar * debug,
+    gint * count)
+{
+  g_atomic_int_inc (count);
+}
+
+/* Issue 12, item 4: SAS messages travel in plain JSON. After a completed
+ * SAS, sas-starts forged in the verified participant's name (one, then a
+ * second that breaks the first) must not un-verify it; the broken attempt
+ * is posted as an error. A SAS the user does compare and reject does
+ * un-verify it, loudly. */
+GST_START_TEST (test_sas_forged_start)
+{
+  SasSeen seen = { 0, };
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
+  gint errors = 0;
+
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  run_sas (&seen, TRUE);
+  g_signal_connect (a, "error", G_CALLBACK (on_error_count), &errors);
+  g_atomic_int_set (&seen.verified[0], 0);
+
+  gst_e2ee_key_manager_receive_message (a, "{\"type\":\"olm\","
+      "\"from\":\"bob\",\"to\":\"alice\",\"olm\":{\"type\":\"sas-start\","
+      "\"data\":{\"transactionId\":\"forged-1\"}}}");
+  km_settle ();
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), 0);
+
+  gst_e2ee_key_manager_receive_message (a, "{\"type\":\"olm\","
+      "\"from\":\"bob\",\"to\":\"alice\",\"olm\":{\"type\":\"sas-start\","
+      "\"data\":{\"transactionId\":\"forged-2\"}}}");
+  km_settle ();
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), 0);
+  fail_unless (g_atomic_int_get (&errors) >= 1);
+
+  /* a real new SAS that the user rejects: unverified, and said so */
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  seen.codes[0] = seen.codes[1] = NULL;
+  gst_e2ee_key_manager_start_sas (a, "bob");
+  km_settle ();
+  fail_unless (seen.codes[0] && seen.codes[1], "no SAS codes");
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  gst_e2ee_key_manager_confirm_sas (a, "bob", FALSE);
+  km_settle ();
+  fail_if (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), -1);
+
+  g_signal_handlers_disconnect_by_func (a, on_error_count, &errors);
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
 /* A router that swaps alice's ed25519 key in her hello to bob for another
  * (valid) key: the olm session still works (curve25519 intact), so only the
  * SAS can tell. */
@@ -455,6 +518,221 @@ GST_START_TEST (test_state_file)
   g_free (path);
   g_free (key_path);
   g_free (dir);
+}
+
+GST_END_TEST;
+
+/* --- issue 12, item 5: the state file --- */
+
+static const guint8 test_state_key[32] = { 's', 't', 'a', 't', 'e', 0x42 };
+
+static void
+on_state_error (GstE2eeKeyManager * m, GError * err, const gchar * debug,
+    gint * count)
+{
+  g_atomic_int_inc (count);
+}
+
+/* One "run" of a bot: a manager with @path as its state file (and the
+ * state key, set before or after it, if @with_key), used (its identity
+ * read), then gone. Returns its curve25519 key; *errors counts ::error. */
+static gchar *
+state_run (const gchar * path, gboolean with_key, gboolean key_first,
+    gint * errors)
+{
+  GstE2eeKeyManager *m = gst_object_ref_sink (gst_e2ee_key_manager_new ("bot"));
+  GstBuffer *key = gst_buffer_new_memdup (test_state_key,
+      sizeof (test_state_key));
+  gchar *curve = NULL;
+
+  *errors = 0;
+  g_signal_connect (m, "error", G_CALLBACK (on_state_error), errors);
+  if (!with_key)
+    g_object_set (m, "state-file", path, NULL);
+  else if (key_first)
+    g_object_set (m, "state-key", key, "state-file", path, NULL);
+  else
+    g_object_set (m, "state-file", path, "state-key", key, NULL);
+  g_object_get (m, "curve25519-key", &curve, NULL);
+  /* what the use of the state had to say is emitted by now */
+  gst_e2ee_key_manager_flush (m);
+  gst_object_unref (m);
+  gst_buffer_unref (key);
+  fail_unless (curve != NULL);
+  return curve;
+}
+
+static void
+remove_dir (gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d))) {
+    gchar *f = g_build_filename (dir, name, NULL);
+
+    g_unlink (f);
+    g_free (f);
+  }
+  if (d)
+    g_dir_close (d);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+/* (a) state-key set after state-file, as on a gst-launch line, and before
+ * it: two runs in each order keep the same identity, with no error. */
+GST_START_TEST (test_state_key_order)
+{
+  gboolean key_first;
+
+  for (key_first = FALSE; key_first <= TRUE; key_first++) {
+    gchar *dir = g_dir_make_tmp ("e2ee-state-XXXXXX", NULL);
+    gchar *path = g_build_filename (dir, "bot.state", NULL);
+    gchar *curve1, *curve2, *curve3;
+    gint errors;
+
+    curve1 = state_run (path, TRUE, key_first, &errors);
+    fail_unless_equals_int (errors, 0);
+    curve2 = state_run (path, TRUE, key_first, &errors);
+    fail_unless_equals_int (errors, 0);
+    fail_unless_equals_string (curve1, curve2);
+    /* and in the other order too: the same state, under the same key */
+    curve3 = state_run (path, TRUE, !key_first, &errors);
+    fail_unless_equals_int (errors, 0);
+    fail_unless_equals_string (curve1, curve3);
+    g_free (curve1);
+    g_free (curve2);
+    g_free (curve3);
+    g_free (path);
+    remove_dir (dir);
+  }
+}
+
+GST_END_TEST;
+
+/* (b) a state file that cannot be written (its directory is missing, or is
+ * a file): ::error, posted on the bus by the e2eekeymanager element. */
+GST_START_TEST (test_state_unwritable)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-state-XXXXXX", NULL);
+  gchar *missing = g_build_filename (dir, "missing", "bot.state", NULL);
+  gchar *file = g_build_filename (dir, "file", NULL);
+  gchar *under_file = g_build_filename (file, "bot.state", NULL);
+  GstE2eeKeyManager *m;
+  GstElement *element;
+  GstBus *bus;
+  GstBuffer *key;
+  GstMessage *msg;
+  gchar *curve;
+  gint errors;
+
+  curve = state_run (missing, TRUE, FALSE, &errors);
+  fail_unless_equals_int (errors, 1);
+  g_free (curve);
+  fail_unless (g_file_set_contents (file, "x", 1, NULL));
+  curve = state_run (under_file, TRUE, TRUE, &errors);
+  fail_unless_equals_int (errors, 1);
+  g_free (curve);
+
+  /* in a pipeline: on the bus when the element goes to READY */
+  m = gst_object_ref_sink (gst_e2ee_key_manager_new ("bot"));
+  key = gst_buffer_new_memdup (test_state_key, sizeof (test_state_key));
+  g_object_set (m, "state-file", missing, "state-key", key, NULL);
+  element = gst_element_factory_make ("e2eekeymanager", NULL);
+  g_object_set (element, "key-manager", m, NULL);
+  bus = gst_bus_new ();
+  gst_element_set_bus (element, bus);
+  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_e2ee_key_manager_flush (m);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error on the bus");
+  gst_message_unref (msg);
+  gst_element_set_state (element, GST_STATE_NULL);
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (element);
+  gst_object_unref (bus);
+  gst_object_unref (m);
+  gst_buffer_unref (key);
+
+  g_free (missing);
+  g_free (under_file);
+  g_free (file);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+/* (c) a FIFO or a device at the state file's path: refused at once with
+ * ::error (no wait for a writer, no endless read), and left as it was. */
+GST_START_TEST (test_state_not_regular)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-state-XXXXXX", NULL);
+  gchar *fifo = g_build_filename (dir, "bot.state", NULL);
+  GStatBuf st;
+  gchar *curve;
+  gint errors;
+
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  curve = state_run (fifo, TRUE, FALSE, &errors);
+  fail_unless_equals_int (errors, 1);
+  g_free (curve);
+  fail_unless (g_stat (fifo, &st) == 0 && S_ISFIFO (st.st_mode));
+
+  curve = state_run ("/dev/zero", TRUE, TRUE, &errors);
+  fail_unless_equals_int (errors, 1);
+  g_free (curve);
+
+  g_free (fifo);
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+/* (d) a key file that is a symbolic link, or belongs to another user, is
+ * refused with ::error, even when it is a valid key of mode 0600. */
+GST_START_TEST (test_state_key_file_checks)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-state-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "bot.state", NULL);
+  gchar *key_path = g_strconcat (path, ".key", NULL);
+  gchar *target = g_build_filename (dir, "elsewhere", NULL);
+  gchar *curve;
+  gint errors;
+
+  fail_unless (g_file_set_contents (target, (const gchar *) test_state_key,
+          sizeof (test_state_key), NULL));
+  fail_unless (g_chmod (target, 0600) == 0);
+  fail_unless (symlink (target, key_path) == 0);
+  curve = state_run (path, FALSE, FALSE, &errors);
+  fail_unless_equals_int (errors, 1);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_free (curve);
+  g_unlink (key_path);
+
+  /* a regular key file, mode 0600, of another user */
+  fail_unless (g_file_set_contents (key_path, (const gchar *) test_state_key,
+          sizeof (test_state_key), NULL));
+  fail_unless (g_chmod (key_path, 0600) == 0);
+  if (geteuid () == 0) {
+    fail_unless (chown (key_path, 65534, 65534) == 0);
+    curve = state_run (path, FALSE, FALSE, &errors);
+    fail_unless_equals_int (errors, 1);
+    fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+    g_free (curve);
+  }
+  /* the same file of ours is taken */
+  fail_unless (chown (key_path, geteuid (), getegid ()) == 0);
+  curve = state_run (path, FALSE, FALSE, &errors);
+  fail_unless_equals_int (errors, 0);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_free (curve);
+
+  g_free (target);
+  g_free (key_path);
+  g_free (path);
+  remove_dir (dir);
 }
 
 GST_END_TEST;
@@ -628,7 +906,12 @@ keymanager_suite (void)
   tcase_add_test (tc, test_subscription);
   tcase_add_test (tc, test_sas);
   tcase_add_test (tc, test_sas_tampered_identity);
+  tcase_add_test (tc, test_sas_forged_start);
   tcase_add_test (tc, test_state_file);
+  tcase_add_test (tc, test_state_key_order);
+  tcase_add_test (tc, test_state_unwritable);
+  tcase_add_test (tc, test_state_not_regular);
+  tcase_add_test (tc, test_state_key_file_checks);
   tcase_add_test (tc, test_bad_messages);
   tcase_add_test (tc, test_context);
   tcase_add_test (tc, test_last_unref_on_manager_thread);
