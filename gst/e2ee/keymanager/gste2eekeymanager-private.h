@@ -258,6 +258,8 @@ struct _GstE2eeKeyManager
 
 /* gste2eekeymanager.c */
 GstE2eeOlmAccount *_gst_e2ee_km_account_locked (GstE2eeKeyManager * self);
+void _gst_e2ee_km_transport_send (GstE2eeKmTransport * transport,
+    const gchar * text);
 void _gst_e2ee_km_queue (GstE2eeKeyManager * self, QueuedKind kind,
     const gchar * participant, gchar * text);
 void _gst_e2ee_km_send_locked (GstE2eeKeyManager * self, Participant * p,
