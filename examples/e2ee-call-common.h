@@ -22,7 +22,7 @@
  * per party, one webrtcbin per remote party (full mesh), signalling passed
  * in-process, one GstE2eeKeyManager per party carrying the keys over the
  * webrtcbins' e2ee data channels. Shared by examples/e2ee-call and
- * tests/check/call.c, which both check that what every e2eedec gives out is,
+ * tests/check/integration/call.c, which both check that what every e2eedec gives out is,
  * byte for byte, what the remote e2eeenc got.
  */
 
