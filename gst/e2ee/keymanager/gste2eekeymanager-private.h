@@ -147,6 +147,7 @@ typedef struct
   guint64 sessions;
   guint64 keys_sent;
   guint64 keys_received;
+  guint64 keys_duplicate;
   guint64 ratchets;
   guint64 rotations;
 } ManagerStats;

@@ -412,6 +412,14 @@ store_key_info_locked (GstE2eeKeyManager * self, Participant * p,
     goto out;
 
   slot = (guint) (index % N_SLOTS);
+  /* the same key again (a key-info-ack carries the acker's current key,
+   * which we usually have): nothing changes, nobody is told (as Jitsi) */
+  if (p->have_key[slot] && p->last_index == index
+      && CRYPTO_memcmp (p->keys[slot], raw, MEDIA_KEY_SIZE) == 0) {
+    self->stats.keys_duplicate++;
+    ret = TRUE;
+    goto out;
+  }
   memcpy (p->keys[slot], raw, MEDIA_KEY_SIZE);
   p->have_key[slot] = TRUE;
   p->serial[slot]++;

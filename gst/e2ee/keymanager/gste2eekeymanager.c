@@ -528,6 +528,7 @@ make_stats (GstE2eeKeyManager * self)
       "sessions", G_TYPE_UINT64, self->stats.sessions,
       "keys-sent", G_TYPE_UINT64, self->stats.keys_sent,
       "keys-received", G_TYPE_UINT64, self->stats.keys_received,
+      "keys-duplicate", G_TYPE_UINT64, self->stats.keys_duplicate,
       "ratchets", G_TYPE_UINT64, self->stats.ratchets,
       "rotations", G_TYPE_UINT64, self->stats.rotations, NULL);
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
@@ -976,7 +977,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    *
    * Counters: messages in and out, malformed, not-for-us, unknown-type,
    * refused, decrypt-failed, errors-received, impersonations, dropped,
-   * participants-refused, sessions, keys-sent, keys-received, ratchets,
+   * participants-refused, sessions, keys-sent, keys-received,
+   * keys-duplicate (a key we had already, not signalled again), ratchets,
    * rotations; participants, key-index.
    *
    * Since: 0.1

@@ -892,6 +892,50 @@ GST_START_TEST (test_context)
 
 GST_END_TEST;
 
+static void
+count_bob_key_changed (GstE2eeKeyManager * m, const gchar * participant,
+    guint index, gint * count)
+{
+  if (g_str_equal (participant, "bob"))
+    g_atomic_int_inc (count);
+}
+
+/* A key-info-ack carries the acker's current key: alice already has bob's,
+ * so his acks of her rotations must not tell her again that it changed
+ * (issue 14: lib-jitsi-meet skips duplicates too). */
+GST_START_TEST (test_duplicate_key_not_signalled)
+{
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
+  gint bob_changes = 0, before;
+  guint64 dups;
+
+  g_signal_connect (a, "key-changed", G_CALLBACK (count_bob_key_changed),
+      &bob_changes);
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  fail_unless (g_atomic_int_get (&bob_changes) >= 1, "no key from bob");
+  before = g_atomic_int_get (&bob_changes);
+  dups = km_stat (a, "keys-duplicate");
+
+  gst_e2ee_key_manager_rotate_key (a);
+  km_settle ();
+  fail_unless (km_stat (b, "keys-received") >= 2, "bob did not get the key");
+  /* bob acknowledged with his unchanged key: not a change */
+  fail_unless_equals_int (g_atomic_int_get (&bob_changes), before);
+  fail_unless (km_stat (a, "keys-duplicate") > dups);
+
+  /* a real change of bob's key is still told */
+  gst_e2ee_key_manager_rotate_key (b);
+  km_settle ();
+  fail_unless_equals_int (g_atomic_int_get (&bob_changes), before + 1);
+
+  g_signal_handlers_disconnect_by_data (a, &bob_changes);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
 static Suite *
 keymanager_suite (void)
 {
@@ -901,6 +945,7 @@ keymanager_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_two_parties);
+  tcase_add_test (tc, test_duplicate_key_not_signalled);
   tcase_add_test (tc, test_join_and_leave);
   tcase_add_test (tc, test_participant_replaced);
   tcase_add_test (tc, test_subscription);
