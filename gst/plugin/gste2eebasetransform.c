@@ -614,7 +614,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
   GstE2eeKeyManager *subscribe_to = NULL;
-  gboolean dirty, managed;
+  gboolean dirty, managed, counted;
   guint manager_index = 0;
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
@@ -623,14 +623,15 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   if (managed && priv->resubscribe) {
     subscribe_to = gst_object_ref (priv->manager);
     priv->resubscribe = FALSE;
-  } else if (!managed && !dirty) {
-    /* static keys, unchanged: the common case takes the lock once */
+  }
+  /* the common cases (the manager's keys; static keys, unchanged) take
+   * the lock once */
+  counted = managed || !dirty;
+  if (counted) {
     priv->stats.frames_in++;
     priv->stats.bytes_in += gst_buffer_get_size (buf);
     *codec = priv->codec;
     *key_index = priv->installed_index;
-    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
-    return TRUE;
   }
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
@@ -646,15 +647,19 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
         && gst_e2ee_key_subscription_update (priv->subscription,
             &manager_index) && klass->key_installed)
       klass->key_installed (self);
-  } else if (dirty && !gst_e2ee_base_transform_update_keys (self)) {
-    return FALSE;
+    *key_index = manager_index;
+    return TRUE;
   }
+  if (counted)
+    return TRUE;
 
+  if (!gst_e2ee_base_transform_update_keys (self))
+    return FALSE;
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
   priv->stats.frames_in++;
   priv->stats.bytes_in += gst_buffer_get_size (buf);
   *codec = priv->codec;
-  *key_index = managed ? manager_index : priv->installed_index;
+  *key_index = priv->installed_index;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
   return TRUE;
 }
