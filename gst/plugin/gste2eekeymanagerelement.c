@@ -103,6 +103,27 @@ GST_ELEMENT_REGISTER_DEFINE (e2eekeymanager, "e2eekeymanager", GST_RANK_NONE,
 
 /* --- the engine's signals, raised again by the element --- */
 
+/* Emits @signal on @instance with the arguments of another emission
+ * (@param_values, whose first value is the other instance). */
+static void
+emit_on (gpointer instance, GType type, guint signal, GValue * return_value,
+    guint n_param_values, const GValue * param_values)
+{
+  GValue *params = g_new0 (GValue, n_param_values);
+  guint i;
+
+  g_value_init (&params[0], type);
+  g_value_set_object (&params[0], instance);
+  for (i = 1; i < n_param_values; i++) {
+    g_value_init (&params[i], G_VALUE_TYPE (&param_values[i]));
+    g_value_copy (&param_values[i], &params[i]);
+  }
+  g_signal_emitv (params, signal, 0, return_value);
+  for (i = 0; i < n_param_values; i++)
+    g_value_unset (&params[i]);
+  g_free (params);
+}
+
 /* Connected to the engine: the engine emits from its own thread, and the
  * element may be going away meanwhile, so the closure holds it weakly. */
 typedef struct
@@ -127,8 +148,6 @@ engine_closure_marshal (GClosure * closure, GValue * return_value,
 {
   EngineClosure *ec = (EngineClosure *) closure;
   GstE2eeKeyManagerElement *self = g_weak_ref_get (&ec->element);
-  GValue *params;
-  guint i;
 
   if (!self)
     return;
@@ -147,17 +166,8 @@ engine_closure_marshal (GClosure * closure, GValue * return_value,
     return;
   }
 
-  params = g_new0 (GValue, n_param_values);
-  g_value_init (&params[0], GST_TYPE_E2EE_KEY_MANAGER_ELEMENT);
-  g_value_set_object (&params[0], self);
-  for (i = 1; i < n_param_values; i++) {
-    g_value_init (&params[i], G_VALUE_TYPE (&param_values[i]));
-    g_value_copy (&param_values[i], &params[i]);
-  }
-  g_signal_emitv (params, ec->signal, 0, return_value);
-  for (i = 0; i < n_param_values; i++)
-    g_value_unset (&params[i]);
-  g_free (params);
+  emit_on (self, GST_TYPE_E2EE_KEY_MANAGER_ELEMENT, ec->signal, return_value,
+      n_param_values, param_values);
   gst_object_unref (self);
 }
 
@@ -239,19 +249,9 @@ action_marshal (GClosure * closure, GValue * return_value,
 {
   GstE2eeKeyManagerElement *self = g_value_get_object (&param_values[0]);
   GstE2eeKeyManager *engine = get_engine (self);
-  GValue *params = g_new0 (GValue, n_param_values);
-  guint i;
 
-  g_value_init (&params[0], GST_TYPE_E2EE_KEY_MANAGER);
-  g_value_set_object (&params[0], engine);
-  for (i = 1; i < n_param_values; i++) {
-    g_value_init (&params[i], G_VALUE_TYPE (&param_values[i]));
-    g_value_copy (&param_values[i], &params[i]);
-  }
-  g_signal_emitv (params, GPOINTER_TO_UINT (closure->data), 0, return_value);
-  for (i = 0; i < n_param_values; i++)
-    g_value_unset (&params[i]);
-  g_free (params);
+  emit_on (engine, GST_TYPE_E2EE_KEY_MANAGER, GPOINTER_TO_UINT (closure->data),
+      return_value, n_param_values, param_values);
   gst_object_unref (engine);
 }
 
