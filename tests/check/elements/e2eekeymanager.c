@@ -34,13 +34,7 @@
 
 /* gst-inspect-1.0 is not instrumented: it cannot load an ASan build's
  * plugin */
-#if defined(__SANITIZE_ADDRESS__)
-#define E2EE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define E2EE_ASAN 1
-#endif
-#endif
+#include "e2ee-asan.h"
 
 #define KEY_HEX "000102030405060708090a0b0c0d0e0f" \
     "101112131415161718191a1b1c1d1e1f"

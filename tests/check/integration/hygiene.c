@@ -60,13 +60,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define E2EE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define E2EE_ASAN 1
-#endif
-#endif
+#include "e2ee-asan.h"
 
 #define PASSPHRASE "correct horse battery staple, e2ee"
 
