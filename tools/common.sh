@@ -27,6 +27,10 @@ E2EE_DEPS=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3-gi gir1.2-gstreamer-1.0
   valgrind
+  # the SFU (issue 13): Janus VideoRoom and TextRoom, started by the tests
+  # and the demo in a private netns; janus-pp-rec and mjr2pcap read its
+  # recordings
+  janus janus-tools
   # tools/bench-plot.py draws docs/performance.png from tools/bench's JSON
   # (tools/bench.sh --update-docs; the bench-smoke test draws one too)
   python3-matplotlib
