@@ -353,7 +353,7 @@ bot_frame_digest (BotCodec codec, const guint8 * data, gsize size)
 }
 
 /* GST_E2EE_BOT_FRAME_LOG=FILE: one line per encoded frame, "participant
- * kind codec size digest", appended and flushed at once (it must survive
+ * kind codec size digest key|delta", appended and flushed at once (it must survive
  * SIGKILL): the publisher logs what its encoder gave e2eeenc, the recorder
  * what e2eedec gave back, so a test can compare them byte for byte
  * (bot_frame_digest). Digests of plaintext media, never keys. */
@@ -378,8 +378,10 @@ bot_frame_log_buffer (const gchar * participant, const gchar * kind,
     return;
   digest = bot_frame_digest (codec, map.data, map.size);
   g_mutex_lock (&lock);
-  fprintf (log, "%s %s %s %" G_GSIZE_FORMAT " %s\n", participant, kind,
-      bot_codec_name (codec), map.size, digest);
+  fprintf (log, "%s %s %s %" G_GSIZE_FORMAT " %s %s\n", participant, kind,
+      bot_codec_name (codec), map.size, digest,
+      GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) ?
+      "delta" : "key");
   fflush (log);
   g_mutex_unlock (&lock);
   g_free (digest);

@@ -147,18 +147,18 @@ do_publish (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The payloader's caps reached webrtcbin: the transceiver can be offered. */
+/* The payloader's first packet: its caps event went into webrtcbin before
+ * it, so the transceiver can be offered. (On the caps event itself the
+ * offer could be made before webrtcbin saw the caps, and Janus would
+ * refuse the m-line.) */
 static GstPadProbeReturn
-on_pay_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+on_pay_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Branch *b = user_data;
   Publisher *pub = b->pub;
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   gboolean all = TRUE;
   guint i;
 
-  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
   g_mutex_lock (&pub->lock);
   b->ready = TRUE;
   for (i = 0; i < pub->n_branches; i++)
@@ -260,8 +260,8 @@ on_encoder_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
         on_upstream_event, b, NULL);
 
   src = gst_element_get_static_pad (sendbin, "src");
-  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_pay_caps, b,
-      NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, on_pay_buffer, b, NULL);
   wsink = gst_element_request_pad_simple (pub->webrtcbin, "sink_%u");
   g_object_get (wsink, "transceiver", &trans, NULL);
   if (trans) {
@@ -383,8 +383,8 @@ joined_main (gpointer user_data)
 
   if (pub->stopping)
     return G_SOURCE_REMOVE;
-  g_print ("joined room %" G_GINT64_FORMAT " as %s\n", pub->opts.room,
-      pub->opts.id);
+  g_print ("joined room %" G_GINT64_FORMAT " as %s at %.3f\n",
+      pub->opts.room, pub->opts.id, g_get_real_time () / 1e6);
   teardown_pipeline (pub);
   if (!build_pipeline (pub, &err)) {
     g_printerr ("%s\n", err->message);
@@ -514,11 +514,12 @@ main (int argc, char **argv)
   g_main_loop_run (pub.loop);
 
   teardown_pipeline (&pub);
-  gst_e2ee_janus_room_stop (pub.room);
   g_print ("summary %s: video-frames=%d audio-frames=%d "
       "key-unit-requests=%d\n", pub.opts.id,
       g_atomic_int_get (&pub.frames[0]), g_atomic_int_get (&pub.frames[1]),
       g_atomic_int_get (&pub.key_unit_requests));
+  /* a clean goodbye: Janus tells the others at once */
+  gst_e2ee_janus_room_stop (pub.room);
   g_object_get (pub.room, "stats", &s, NULL);
   if (s) {
     line = bot_structure_to_line (s);

@@ -337,9 +337,15 @@ recording_start (Recording * r)
     gchar *padname = g_strdup_printf (video ? "video_%u" : "audio_%u",
         video ? nv++ : na++);
     GstPad *mpad = gst_element_request_pad_simple (mux, padname);
+    GstPad *ghost = NULL;
 
+    if (mpad) {
+      ghost = gst_ghost_pad_new (padname, mpad);
+      gst_pad_set_active (ghost, TRUE);
+      gst_element_add_pad (r->mux_bin, ghost);
+    }
     g_free (padname);
-    if (!mpad || gst_pad_link (s->src, mpad) != GST_PAD_LINK_OK)
+    if (!ghost || gst_pad_link (s->src, ghost) != GST_PAD_LINK_OK)
       g_printerr ("cannot mux %s's %s stream\n", r->participant,
           bot_codec_name (s->codec));
     gst_clear_object (&mpad);
@@ -970,9 +976,9 @@ main (int argc, char **argv)
   gst_e2ee_janus_room_start (rec.room);
   g_main_loop_run (rec.loop);
 
-  /* the room goes first: no more pads or events while tearing down */
-  gst_e2ee_janus_room_stop (rec.room);
   print_summary (&rec);
+  /* the room goes before the pipelines: no more pads or events then */
+  gst_e2ee_janus_room_stop (rec.room);
   if (rec.stop_timeout)
     g_source_remove (rec.stop_timeout);
   g_ptr_array_add (rec.old_pipelines, rec.pipeline);
