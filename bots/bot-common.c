@@ -28,6 +28,13 @@
 
 #include <gst/webrtc/webrtc.h>
 
+void
+bot_options_init (BotOptions * opts)
+{
+  memset (opts, 0, sizeof (*opts));
+  opts->debounce = -1;
+}
+
 GOptionEntry *
 bot_options_entries (BotOptions * opts)
 {
@@ -46,6 +53,10 @@ bot_options_entries (BotOptions * opts)
     {"loopback-only", 0, 0, G_OPTION_ARG_NONE, &opts->loopback_only,
         "Every webrtcbin on 127.0.0.1 only: no STUN/TURN, no ICE-TCP, "
           "no UPnP (tests)", NULL},
+    {"debounce", 0, 0, G_OPTION_ARG_INT, &opts->debounce,
+          "Milliseconds the key manager gathers joins and leaves into one key "
+          "change (default 2000): a newcomer's first frames wait for it",
+        "MS"},
     {"duration", 'd', 0, G_OPTION_ARG_INT, &opts->duration,
           "Stop cleanly after S seconds (default: run until SIGINT/SIGTERM)",
         "S"},
@@ -68,6 +79,11 @@ bot_options_check (BotOptions * opts, GError ** error)
         "--room is required (a positive room number)");
     return FALSE;
   }
+  if (opts->debounce > 60000) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+        "--debounce is at most 60000 ms");
+    return FALSE;
+  }
   if (opts->duration < 0) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
         "--duration must not be negative");
@@ -87,7 +103,7 @@ bot_options_clear (BotOptions * opts)
   g_free (opts->id);
   g_free (opts->state_file);
   g_free (opts->stun_server);
-  memset (opts, 0, sizeof (*opts));
+  bot_options_init (opts);
 }
 
 /* Janus needs max-bundle (none and balanced fail). With --loopback-only the
@@ -136,6 +152,8 @@ bot_key_manager_new (const BotOptions * opts)
   g_object_set (km, "auto-admit", FALSE, NULL);
   if (opts->state_file)
     g_object_set (km, "state-file", opts->state_file, NULL);
+  if (opts->debounce >= 0)
+    g_object_set (km, "debounce", (guint) opts->debounce, NULL);
   return km;
 }
 

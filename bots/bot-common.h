@@ -39,6 +39,7 @@ typedef struct
   gchar *stun_server;
   gboolean loopback_only;
   gint duration;
+  gint debounce;                /* ms; -1: the key manager's default */
 } BotOptions;
 
 typedef enum
@@ -50,6 +51,7 @@ typedef enum
   BOT_CODEC_OPUS,
 } BotCodec;
 
+void bot_options_init (BotOptions * opts);
 GOptionEntry *bot_options_entries (BotOptions * opts);
 gboolean bot_options_check (BotOptions * opts, GError ** error);
 void bot_options_clear (BotOptions * opts);

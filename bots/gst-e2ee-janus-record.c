@@ -922,6 +922,7 @@ main (int argc, char **argv)
       "participant's joins. SIGINT/SIGTERM finish every file.\n\nExample:\n"
       "  gst-e2ee-janus-record --server http://127.0.0.1:8088/janus "
       "--room 1234 --id recorder --output-dir rec/");
+  bot_options_init (&rec.opts);
   common = bot_options_entries (&rec.opts);
   g_option_context_add_main_entries (ctx, common, NULL);
   g_option_context_add_main_entries (ctx, entries, NULL);

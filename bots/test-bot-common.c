@@ -310,9 +310,10 @@ GST_END_TEST;
 
 GST_START_TEST (test_options)
 {
-  BotOptions opts = { 0 };
+  BotOptions opts;
   GError *err = NULL;
 
+  bot_options_init (&opts);
   fail_if (bot_options_check (&opts, &err));
   g_clear_error (&err);
   opts.server = g_strdup ("http://127.0.0.1:8088/janus");
@@ -321,6 +322,9 @@ GST_START_TEST (test_options)
   opts.room = 1234;
   fail_unless (bot_options_check (&opts, &err));
   fail_unless (opts.id != NULL && g_str_has_prefix (opts.id, "bot-"));
+  opts.debounce = 60001;
+  fail_if (bot_options_check (&opts, &err));
+  g_clear_error (&err);
   bot_options_clear (&opts);
 }
 
