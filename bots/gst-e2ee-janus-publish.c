@@ -53,6 +53,7 @@ typedef struct
   GstElement *enc;              /* owned; NULL until the codec is known */
   BotCodec codec;
   gboolean ready;
+  gboolean ended;
 } Branch;
 
 struct _Publisher
@@ -304,6 +305,38 @@ on_encoder_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 }
 
 static gboolean
+sources_ended (gpointer user_data)
+{
+  Publisher *pub = user_data;
+
+  g_print ("end of the sources\n");
+  publisher_stop (pub, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* webrtcbin never posts EOS (its network sinks go on), so the pipeline
+ * does not either: the sources' end is seen where they leave their bin. */
+static GstPadProbeReturn
+on_source_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Branch *b = user_data;
+  Publisher *pub = b->pub;
+  gboolean all = TRUE;
+  guint i;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_EOS)
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&pub->lock);
+  b->ended = TRUE;
+  for (i = 0; i < pub->n_branches; i++)
+    all &= pub->branches[i].ended;
+  g_mutex_unlock (&pub->lock);
+  if (all)
+    g_idle_add (sources_ended, pub);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
 on_bus_message (GstBus * bus, GstMessage * msg, gpointer user_data)
 {
   Publisher *pub = user_data;
@@ -321,16 +354,32 @@ on_bus_message (GstBus * bus, GstMessage * msg, gpointer user_data)
           err->message, dbg ? dbg : "");
       publisher_stop (pub, 1);
       break;
-    case GST_MESSAGE_EOS:
-      g_print ("end of the sources\n");
-      publisher_stop (pub, 0);
-      break;
     default:
       break;
   }
   g_clear_error (&err);
   g_free (dbg);
   return G_SOURCE_CONTINUE;
+}
+
+/* The description in a bin with its free source pad ghosted, and only
+ * that: gst_parse_bin_from_description (ghost_unlinked_pads) would also
+ * ghost the sink pad of an element waiting for a demuxer's sometimes pad
+ * ("filesrc ! matroskademux ! queue"), and the demuxer could then not link. */
+static GstElement *
+make_source_bin (const gchar * desc, GError ** error)
+{
+  GstElement *bin = gst_parse_bin_from_description (desc, FALSE, error);
+  GstPad *pad;
+
+  if (!bin)
+    return NULL;
+  pad = gst_bin_find_unlinked_pad (GST_BIN (bin), GST_PAD_SRC);
+  if (pad) {
+    gst_element_add_pad (bin, gst_ghost_pad_new ("src", pad));
+    gst_object_unref (pad);
+  }
+  return bin;
 }
 
 static gboolean
@@ -362,7 +411,7 @@ build_pipeline (Publisher * pub, GError ** error)
 
     if (!descs[i])
       continue;
-    bin = gst_parse_bin_from_description (descs[i], TRUE, error);
+    bin = make_source_bin (descs[i], error);
     if (!bin)
       return FALSE;
     src = gst_element_get_static_pad (bin, "src");
@@ -377,8 +426,11 @@ build_pipeline (Publisher * pub, GError ** error)
     b->kind = kinds[i];
     b->desc = descs[i];
     gst_bin_add (GST_BIN (pub->pipeline), bin);
+    b->ready = b->ended = FALSE;
     gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
         on_encoder_caps, b, NULL);
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        on_source_event, b, NULL);
     gst_object_unref (src);
   }
 
