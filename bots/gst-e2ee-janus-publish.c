@@ -38,6 +38,7 @@
 #include "bot-common.h"
 
 #include <glib-unix.h>
+#include <stdio.h>
 #include <signal.h>
 
 #include <gst/video/video.h>
@@ -538,6 +539,9 @@ main (int argc, char **argv)
   GstStructure *s = NULL;
   gchar *line;
 
+  /* one line at a time, also into a pipe or a log: supervisors and tests
+   * read the events as they happen */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   ctx = g_option_context_new ("- publish end-to-end encrypted media into a "
       "Janus VideoRoom");
   g_option_context_set_summary (ctx,

@@ -41,6 +41,7 @@
 #include "bot-common.h"
 
 #include <glib-unix.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -913,6 +914,9 @@ main (int argc, char **argv)
   gchar *line;
   guint i;
 
+  /* one line at a time, also into a pipe or a log: supervisors and tests
+   * read the events as they happen */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   ctx = g_option_context_new ("- record a Janus VideoRoom, decrypted, "
       "one file per participant");
   g_option_context_set_summary (ctx,

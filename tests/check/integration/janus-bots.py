@@ -28,7 +28,8 @@ Checked, as a user would:
 - every frame the recorder decrypted is one the publishers' encoders gave
   e2eeenc, byte for byte (GST_E2EE_BOT_FRAME_LOG digests; H.264: slices);
 - Janus's PLI on the recorder's subscription reached each video encoder;
-- a participant leaving finishes its file while the recorder goes on;
+- a participant leaving finishes its file while the recorder goes on (and
+  coming back should get a second file: a known failure, XFAIL);
 - after SIGTERM the recorder exits 0 and every file demuxes to the end
   (as many frames as it decrypted) and decodes (frames > 0 per track);
 - after SIGKILL the file still demuxes and decodes; what it lost is counted
@@ -62,6 +63,12 @@ H264 = VIDEO + ("x264enc tune=zerolatency speed-preset=ultrafast "
 OPUS = "audiotestsrc is-live=true wave=ticks ! opusenc"
 
 failures = []
+
+
+def xfail(cond, what, why):
+    """A known limitation: reported, not failed; XPASS once it is gone."""
+    print(("XPASS " if cond else "XFAIL ") + what + " (" + why + ")",
+          flush=True)
 
 
 def check(cond, what):
@@ -134,14 +141,14 @@ def read_log(path, with_flags=False):
     return out
 
 
-def decrypted_for_file(path):
-    """Frames the recorder decrypted per (participant, kind) that its file
-    should hold: all of them, but for H.264 from the first key frame on
-    (h264parse cannot give avc without the parameter sets, and drops what
-    comes before)."""
+def decrypted_for_file(entries):
+    """Frames the recorder decrypted per (participant, kind) (log entries
+    with flags) that a file should hold: all of them, but for H.264 from the
+    first key frame on (h264parse cannot give avc without the parameter
+    sets, and drops what comes before)."""
     counts = {}
     started = set()
-    for p, k, c, d, key in read_log(path, with_flags=True):
+    for p, k, c, d, key in entries:
         if key or c != "H264":
             started.add((p, k))
         if (p, k) in started:
@@ -289,6 +296,27 @@ def main():
                               got.get(("alice", "video"), 0) + 30})
         check(len(read_log(rec_log)) > n, "alice still recorded after bob left")
 
+        # bob comes back: his second file
+        bob1_frames = len(read_log(rec_log))
+        bob_count = sum(1 for e in read_log(rec_log) if e[0] == "bob")
+        bob = Bot("bob-again", [PUBLISH] + common +
+                  ["--id", "bob", "--video", H264], bob_log)
+        bots.append(bob)
+        # Known: Janus offers bob's new stream on the m-line his first one
+        # left inactive, and webrtcbin 1.22 refuses the direction change
+        # ("transceiver direction changes are not implemented"): after a
+        # leave the subscription takes no new publisher until the room
+        # re-subscribes on a fresh webrtcbin (docs/bots.md).
+        refused = rec.wait_line(r"refused Janus.s offer", 10) is not None
+        got2 = wait_frames(rec_log, {("bob", "video"): bob_count + 45},
+                           timeout=10 if refused else DEADLINE)
+        rc = bob.stop()
+        check(rc == 0, f"bob (again) exits 0 on SIGTERM ({rc})")
+        rejoined = got2.get(("bob", "video"), 0) >= bob_count + 45 and \
+            rec.wait_line(r"^finished .*/bob-2\.mkv") is not None
+        xfail(rejoined, "bob's second presence recorded into bob-2.mkv",
+              "webrtcbin 1.22 refuses to reuse a leaver's inactive m-line")
+
         rc = rec.stop(signal.SIGTERM)
         check(rc == 0, f"recorder exits 0 on SIGTERM ({rc})")
         check(rec.wait_line(r"^stats e2eedec alice", 0) is not None,
@@ -305,23 +333,23 @@ def main():
         check(alice.wait_line(r"^stats e2eeenc video VP8", 0) is not None,
               "publisher printed e2eeenc stats")
 
-        # Janus sends a PLI on each subscriber join; one may come before
-        # the publisher's transceiver is up, so at least one of the two
-        plis = [p.wait_line(r"^summary \S+: .*key-unit-requests=(\d+)", 0)
-                for p in (alice, bob)]
-        check(sum(int(m.group(1)) for m in plis if m) >= 1,
-              "Janus's PLI reached an encoder through e2eeenc")
-
         per = compare_frames(rec_log, [alice_log, bob_log])
         for key in (("alice", "video"), ("alice", "audio"), ("bob", "video")):
             ok, bad = per.get(key, (0, 0))
             check(ok > 0 and bad == 0,
                   f"{key}: {ok} frames byte for byte as encoded, {bad} not")
 
-        decrypted = decrypted_for_file(rec_log)
-        for who, ext, kinds in (("alice", "webm", ("video", "audio")),
-                                ("bob", "mkv", ("video",))):
-            path = os.path.join(rec_dir, f"{who}-1.{ext}")
+        entries = read_log(rec_log, with_flags=True)
+        first = decrypted_for_file(entries[:bob1_frames])
+        second = decrypted_for_file(entries[bob1_frames:])
+        alice_all = decrypted_for_file(entries)
+        for who, n, ext, kinds, decrypted in (
+                ("alice", 1, "webm", ("video", "audio"), alice_all),
+                ("bob", 1, "mkv", ("video",), first),
+                ("bob", 2, "mkv", ("video",), second)):
+            path = os.path.join(rec_dir, f"{who}-{n}.{ext}")
+            if n == 2 and not rejoined:
+                continue
             check(os.path.exists(path), f"{path} exists")
             if not os.path.exists(path):
                 continue
@@ -329,7 +357,7 @@ def main():
             check(err is None, f"{path} demuxes to the end ({err})")
             for k in kinds:
                 check(counts.get(k, 0) == decrypted.get((who, k), -1),
-                      f"{who}-1.{ext} {k}: {counts.get(k, 0)} frames in "
+                      f"{who}-{n}.{ext} {k}: {counts.get(k, 0)} frames in "
                       f"the file, {decrypted.get((who, k))} decrypted")
             counts, err = demux_count(path, decode=True)
             check(err is None and all(counts.get(k, 0) > 0 for k in kinds),
@@ -341,25 +369,39 @@ def main():
         carol_log = os.path.join(tmp, "carol.log")
         # (with a short key manager debounce: the join figure without it)
         fast = ["--debounce", "200"]
-        rec = Bot("recorder-kill", [RECORD] + common + fast +
-                  ["--id", "recorder2", "--output-dir", kill_dir], kill_log)
-        bots.append(rec)
-        check(rec.wait_line(r"^joined room") is not None, "recorder2 joined")
+        # Here the publisher is there first and the recorder subscribes to
+        # it: Janus's PLI for a subscriber joining a running publisher.
         carol = Bot("carol", [PUBLISH] + common + fast +
                     ["--id", "carol", "--video", VP8, "--audio", OPUS],
                     carol_log)
         bots.append(carol)
+        check(carol.wait_line(r"^publishing") is not None, "carol publishes")
+        rec = Bot("recorder-kill", [RECORD] + common + fast +
+                  ["--id", "recorder2", "--output-dir", kill_dir], kill_log)
+        bots.append(rec)
+        check(rec.wait_line(r"^joined room") is not None, "recorder2 joined")
         got = wait_frames(kill_log, {("carol", "video"): 90,
                                      ("carol", "audio"): 150})
         check(got.get(("carol", "video"), 0) >= 90,
               f"recorder2 decrypted carol's frames {got}")
-        t = join_to_first_frame(carol, rec, "carol")
-        print(f"MEASURE join-to-first-decrypted-frame carol (--debounce 200):"
-              f" {t:.3f} s" if t is not None else "MEASURE carol: no time",
-              flush=True)
+        j = rec.wait_line(r"^joined room \d+ as \S+ at ([0-9.]+)", 0)
+        f = rec.wait_line(r"^first decrypted frame: carol video at ([0-9.]+)",
+                          0)
+        if j and f:
+            print("MEASURE recorder-join-to-first-decrypted-frame carol "
+                  f"(--debounce 200): {float(f.group(1)) - float(j.group(1)):.3f}"
+                  " s", flush=True)
+        check(carol.wait_line(r"^video: key frame requested at the encoder")
+              is not None, "Janus's PLI for the recorder's subscription "
+              "reached carol's encoder through e2eeenc")
         rec.stop(signal.SIGKILL)
         carol.stop()
-        decrypted = decrypted_for_file(kill_log)
+        m = carol.wait_line(r"^summary carol: .*-from-webrtcbin=(\d+) "
+                            r"key-unit-requests=(\d+)", 0)
+        check(m is not None and m.group(1) == m.group(2),
+              "every key frame request reached carol's encoder through "
+              "e2eeenc (%s of %s)" % (m.group(2), m.group(1)) if m else "")
+        decrypted = decrypted_for_file(read_log(kill_log, with_flags=True))
         path = os.path.join(kill_dir, "carol-1.webm")
         counts, err = demux_count(path, decode=False)
         check(err is None, f"killed {path} demuxes to its end ({err})")
