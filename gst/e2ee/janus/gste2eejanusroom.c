@@ -322,8 +322,9 @@ room_lose (GstE2eeJanusRoom * room, const GError * error)
   room->backoff_ms = room->backoff_ms ? MIN (room->backoff_ms * 2, max_ms) :
       MIN (FIRST_BACKOFF_MS, max_ms);
   if (!room->reconnect_source)
-    room->reconnect_source = g_timeout_add (room->backoff_ms, reconnect_now,
-        room);
+    room->reconnect_source =
+        _gst_e2ee_janus_timeout_add (room->backoff_ms, reconnect_now, room,
+        NULL);
 }
 
 static void
@@ -402,24 +403,29 @@ stop_finish (GstE2eeJanusRoom * room)
 {
   GHashTableIter iter;
   gpointer value;
+  GMainLoop *loop;
 
   if (room->stop_source)
-    g_source_remove (room->stop_source);
+    _gst_e2ee_janus_source_remove (room->stop_source);
   room->stop_source = 0;
   if (room->reconnect_source)
-    g_source_remove (room->reconnect_source);
+    _gst_e2ee_janus_source_remove (room->reconnect_source);
   room->reconnect_source = 0;
   room_teardown (room);
   g_hash_table_iter_init (&iter, room->roster);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (GPOINTER_TO_UINT (value))
-      g_source_remove (GPOINTER_TO_UINT (value));
+      _gst_e2ee_janus_source_remove (GPOINTER_TO_UINT (value));
   g_hash_table_remove_all (room->roster);
   GST_OBJECT_LOCK (room);
+  loop = room->loop ? g_main_loop_ref (room->loop) : NULL;
   room->stopped = TRUE;
   g_cond_broadcast (&room->cond);
   GST_OBJECT_UNLOCK (room);
-  g_main_loop_quit (room->loop);
+  if (loop) {
+    g_main_loop_quit (loop);
+    g_main_loop_unref (loop);
+  }
 }
 
 static gboolean
@@ -461,7 +467,8 @@ stop_on_thread (gpointer data)
   if (room->session && _gst_e2ee_janus_session_get_id (room->session)) {
     /* destroying the session detaches its handles: Janus tells the others
      * we left both rooms */
-    room->stop_source = g_timeout_add (STOP_TIMEOUT_MS, stop_timeout, room);
+    room->stop_source =
+        _gst_e2ee_janus_timeout_add (STOP_TIMEOUT_MS, stop_timeout, room, NULL);
     _gst_e2ee_janus_session_destroy (room->session, stop_destroyed, room);
   } else {
     stop_finish (room);

@@ -119,8 +119,7 @@ loopback_webrtcbin (GstElement * webrtcbin)
 }
 
 static void
-on_webrtcbin_setup (GstE2eeJanusRoom * room, GstElement * webrtcbin,
-    Party * p)
+on_webrtcbin_setup (GstE2eeJanusRoom * room, GstElement * webrtcbin, Party * p)
 {
   loopback_webrtcbin (webrtcbin);
 }
@@ -176,6 +175,8 @@ party_init (Party * p, const gchar * name)
       g_bytes_unref);
   g_signal_connect (p->km, "key-changed", G_CALLBACK (on_key_changed), p);
   p->room = gst_e2ee_janus_room_new (janus->url, JANUS_HARNESS_ROOM, p->km);
+  /* below the harness's session timeout */
+  g_object_set (p->room, "keepalive-interval", 2000, NULL);
   g_signal_connect (p->room, "webrtcbin-setup",
       G_CALLBACK (on_webrtcbin_setup), p);
   g_signal_connect (p->room, "joined", G_CALLBACK (on_joined), p);
@@ -361,8 +362,7 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, Party * p)
     GstElement *dec = gst_bin_get_by_name (GST_BIN (bin), "dec");
     GstElement *sinkel = gst_bin_get_by_name (GST_BIN (bin), "sink");
 
-    g_object_set (dec, "key-manager", p->km, "participant", participant,
-        NULL);
+    g_object_set (dec, "key-manager", p->km, "participant", participant, NULL);
     g_signal_connect (sinkel, "new-sample", G_CALLBACK (on_decrypted), p);
     gst_object_unref (dec);
     gst_object_unref (sinkel);
@@ -411,8 +411,7 @@ check_frames (Party * pub, Party * sub)
   guint i, j = 0, matched = 0;
 
   fail_unless (wait_for (enough_frames, sub),
-      "%s decrypted %u frames of %s", sub->name, sub->received->len,
-      pub->name);
+      "%s decrypted %u frames of %s", sub->name, sub->received->len, pub->name);
   g_mutex_lock (&lock);
   fail_unless_equals_string (sub->sub_participant, pub->name);
   for (i = 0; i < sub->received->len; i++) {
