@@ -38,13 +38,17 @@
 
 /* -- the key manager ----------------------------------------------------- */
 
-/* FIXME(relay): gst_e2ee_key_manager_receive_message_from (km, from, text)
- * once it is on main: the one line to switch. Until then the envelope's own
- * "from" is trusted (olm still authenticates the content). */
+/* the sender is the username Janus authenticated for the TextRoom handle
+ * that sent the message: the manager drops a message whose envelope claims
+ * another (impersonations) or is addressed to someone else (not-for-us) */
 static void
 km_deliver (GstE2eeJanusRoom * room, const gchar * from, const gchar * text)
 {
-  gst_e2ee_key_manager_receive_message (room->km, text);
+  if (!gst_e2ee_key_manager_receive_message_from (room->km, from, text)) {
+    GST_OBJECT_LOCK (room);
+    room->relay_refused++;
+    GST_OBJECT_UNLOCK (room);
+  }
 }
 
 static void
