@@ -888,6 +888,27 @@ gst_e2ee_janus_room_init (GstE2eeJanusRoom * room)
   g_cond_init (&room->cond);
 }
 
+/* GStreamer 1.22's webrtcbin never sinks its ICE agent's floating
+ * reference: a language binding that reads `ice-agent` sinks it and frees
+ * the agent when its wrapper goes. Sinking it here first makes the
+ * reference webrtcbin's. */
+static void
+webrtcbin_setup_default (GstE2eeJanusRoom * room, GstElement * webrtcbin)
+{
+  GObject *ice = NULL;
+
+  if (!webrtcbin
+      || !g_object_class_find_property (G_OBJECT_GET_CLASS (webrtcbin),
+          "ice-agent"))
+    return;
+  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
+  if (!ice)
+    return;
+  if (g_object_is_floating (ice))
+    g_object_ref_sink (ice);
+  g_object_unref (ice);
+}
+
 static void
 gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
 {
@@ -1024,11 +1045,19 @@ gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
    * Emitted before the room uses a webrtcbin of its own, so the application
    * applies its network policy (ICE servers, local addresses) to it.
    *
+   * An action signal too: an application can emit it for its own media
+   * webrtcbins to apply the same policy in the same handler. Its default
+   * handler, which runs first, takes webrtcbin's floating reference to its
+   * ICE agent: GStreamer 1.22 leaves it floating, so reading `ice-agent`
+   * from Python (PyGObject) would free the agent under webrtcbin's feet.
+   *
    * Since: 0.1
    */
   signals[SIGNAL_WEBRTCBIN_SETUP] =
-      g_signal_new ("webrtcbin-setup", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, GST_TYPE_ELEMENT);
+      g_signal_new_class_handler ("webrtcbin-setup",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST | G_SIGNAL_ACTION,
+      G_CALLBACK (webrtcbin_setup_default), NULL, NULL, NULL, G_TYPE_NONE, 1,
+      GST_TYPE_ELEMENT);
 
   /**
    * GstE2eeJanusRoom::joined:
