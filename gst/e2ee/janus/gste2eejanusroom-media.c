@@ -36,6 +36,7 @@
 #define GST_CAT_DEFAULT gst_e2ee_janus_room_debug
 
 static void sub_sync (GstE2eeJanusRoom * room);
+static void sub_next (GstE2eeJanusRoom * room);
 
 struct _Gather
 {
@@ -669,7 +670,7 @@ sub_started (GstE2eeJanusSession * session, JsonObject * reply,
     return;
   room->sub->joined = TRUE;
   GST_DEBUG_OBJECT (room, "subscription started");
-  sub_sync (room);
+  sub_next (room);
 }
 
 static void
@@ -684,6 +685,46 @@ sub_answer_ready (GstE2eeJanusRoom * room, GstElement * webrtcbin,
   json_object_set_string_member (body, "request", "start");
   _gst_e2ee_janus_session_message (room->session, room->sub->handle, body,
       jsep_new ("answer", sdp, FALSE), sub_started, room);
+}
+
+/* an event of the subscriber handle that came while a request of ours was
+ * in flight: kept (the last one) until it is done */
+void
+sub_on_event (GstE2eeJanusRoom * room, JsonObject * event)
+{
+  Subscriber *sub = room->sub;
+
+  if (!sub->busy) {
+    sub_on_offer (room, event);
+    return;
+  }
+  if (event_offer (event)) {
+    if (sub->pending_offer)
+      json_object_unref (sub->pending_offer);
+    sub->pending_offer = json_object_ref (event);
+  } else if (_gst_e2ee_janus_json_array (_gst_e2ee_janus_plugin_data (event),
+          "streams")) {
+    sub_update_streams (room,
+        _gst_e2ee_janus_json_array (_gst_e2ee_janus_plugin_data (event),
+            "streams"));
+  }
+}
+
+/* after a request: an offer Janus made meanwhile first, then the roster */
+static void
+sub_next (GstE2eeJanusRoom * room)
+{
+  JsonObject *pending = room->sub->pending_offer;
+
+  room->sub->pending_offer = NULL;
+  if (pending) {
+    gboolean answering = sub_on_offer (room, pending);
+
+    json_object_unref (pending);
+    if (answering)
+      return;
+  }
+  sub_sync (room);
 }
 
 /* an event of the subscriber handle with Janus's offer: attached, updated,
@@ -717,10 +758,15 @@ sub_requested (GstE2eeJanusSession * session, JsonObject * reply,
   if (!room->sub)
     return;
   room->sub->busy = FALSE;
-  if (!reply_ok (room, reply, error, "the subscription"))
+  if (!reply_ok (room, reply, error, "the subscription")) {
+    /* what was asked for is not subscribed: the next change of the roster
+     * asks again */
+    if (!room->sub->joined)
+      g_hash_table_remove_all (room->sub->feeds);
     return;
+  }
   if (!sub_on_offer (room, reply))
-    sub_sync (room);
+    sub_next (room);
 }
 
 static void

@@ -135,6 +135,8 @@ subscriber_free (Subscriber * sub)
 {
   gst_object_unref (sub->webrtcbin);
   g_hash_table_unref (sub->feeds);
+  if (sub->pending_offer)
+    json_object_unref (sub->pending_offer);
   g_free (sub);
 }
 
@@ -209,12 +211,8 @@ session_event (GstE2eeJanusSession * session, guint64 handle,
     if (g_strcmp0 (janus, "event") == 0 && pd)
       vr_on_data (room, pd);
   } else if (handle && room->sub && handle == room->sub->handle) {
-    if (g_strcmp0 (janus, "event") == 0 && pd) {
-      if (!room->sub->busy)
-        sub_on_offer (room, event);
-      else if (_gst_e2ee_janus_json_array (pd, "streams"))
-        sub_update_streams (room, _gst_e2ee_janus_json_array (pd, "streams"));
-    }
+    if (g_strcmp0 (janus, "event") == 0 && pd)
+      sub_on_event (room, event);
   } else if (handle && handle == room->tr_handle) {
     if (g_strcmp0 (janus, "hangup") == 0) {
       GError *e = g_error_new (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
