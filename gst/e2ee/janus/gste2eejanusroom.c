@@ -410,6 +410,9 @@ stop_finish (GstE2eeJanusRoom * room)
     _gst_e2ee_janus_source_remove (room->reconnect_source);
   room->reconnect_source = 0;
   room_teardown (room);
+  /* a later start() begins afresh */
+  room->joined_emitted = FALSE;
+  room->backoff_ms = 0;
   g_hash_table_iter_init (&iter, room->roster);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (GPOINTER_TO_UINT (value))
