@@ -67,6 +67,10 @@ gboolean gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
     const gchar * message);
 
 GST_E2EE_API
+gboolean gst_e2ee_key_manager_receive_message_from (GstE2eeKeyManager * manager,
+    const gchar * sender, const gchar * message);
+
+GST_E2EE_API
 gboolean gst_e2ee_key_manager_start_sas (GstE2eeKeyManager * manager,
     const gchar * participant);
 

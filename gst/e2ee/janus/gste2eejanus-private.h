@@ -87,6 +87,15 @@ guint64 _gst_e2ee_janus_session_get_id (GstE2eeJanusSession * session);
 G_GNUC_INTERNAL
 void _gst_e2ee_janus_session_free (GstE2eeJanusSession * session);
 
+/* timeouts on the thread-default main context (g_timeout_add and
+ * g_source_remove work on the global default one) */
+G_GNUC_INTERNAL
+guint _gst_e2ee_janus_timeout_add (guint ms, GSourceFunc func, gpointer data,
+    GDestroyNotify notify);
+
+G_GNUC_INTERNAL
+void _gst_e2ee_janus_source_remove (guint id);
+
 /* JSON helpers, checked: wrong type or absent gives the default */
 G_GNUC_INTERNAL
 const gchar *_gst_e2ee_janus_json_string (JsonObject * obj,

@@ -36,6 +36,7 @@
 #define GST_CAT_DEFAULT gst_e2ee_janus_room_debug
 
 static void sub_sync (GstE2eeJanusRoom * room);
+static void sub_next (GstE2eeJanusRoom * room);
 
 struct _Gather
 {
@@ -131,7 +132,7 @@ gather_finish (Gather * g)
   g->done = TRUE;
   g_signal_handler_disconnect (g->webrtcbin, g->notify_id);
   if (g->timeout_source)
-    g_source_remove (g->timeout_source);
+    _gst_e2ee_janus_source_remove (g->timeout_source);
   g->timeout_source = 0;
   if (g->gen == room->gen && !room->stopping) {
     g_object_get (g->webrtcbin, "local-description", &desc, NULL);
@@ -207,7 +208,8 @@ gather_prepare (GstE2eeJanusRoom * room, GstElement * webrtcbin,
 void
 gather_start (Gather * g)
 {
-  g->timeout_source = g_timeout_add (GATHER_TIMEOUT_MS, gather_timeout, g);
+  g->timeout_source =
+      _gst_e2ee_janus_timeout_add (GATHER_TIMEOUT_MS, gather_timeout, g, NULL);
   gather_check (g);
 }
 
@@ -441,26 +443,122 @@ pub_offer_ready (GstE2eeJanusRoom * room, GstElement * webrtcbin,
       jsep_new ("offer", sdp, TRUE), pub_answered, room);
 }
 
+/* Janus drops RTP whose SSRC the publisher's SDP does not name (it reads
+ * no mid header extension from webrtcbin), and webrtcbin names an SSRC only
+ * once the caps on its sink pad carry one, i.e. after the payloader's first
+ * buffer: the offer waits for that. */
+#define SSRC_POLL_MS 20
+#define SSRC_WAIT_US (10 * G_TIME_SPAN_SECOND)
+
+static gboolean
+sink_pads_have_ssrc (GstElement * webrtcbin)
+{
+  GstIterator *it = gst_element_iterate_sink_pads (webrtcbin);
+  GValue item = G_VALUE_INIT;
+  gboolean all = TRUE, any = FALSE, done = FALSE;
+
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstCaps *caps = gst_pad_get_current_caps (g_value_get_object (&item));
+
+        any = TRUE;
+        if (!caps || gst_caps_is_empty (caps)
+            || !gst_structure_has_field (gst_caps_get_structure (caps, 0),
+                "ssrc"))
+          all = FALSE;
+        if (caps)
+          gst_caps_unref (caps);
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        all = TRUE;
+        any = FALSE;
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return any && all;
+}
+
+static void
+publish_now (GstE2eeJanusRoom * room, GstElement * webrtcbin)
+{
+  Gather *g;
+
+  gst_object_replace ((GstObject **) & room->pub_webrtcbin,
+      GST_OBJECT (webrtcbin));
+  g = gather_prepare (room, webrtcbin, pub_offer_ready, NULL);
+  if (!create_local (webrtcbin, TRUE)) {
+    gather_cancel (g);
+    emit_error (room, "webrtcbin could not create an offer to publish");
+    return;
+  }
+  gather_start (g);
+}
+
+typedef struct
+{
+  MediaData *md;
+  guint gen;
+  gint64 deadline;
+} PublishWait;
+
+static void
+publish_wait_free (PublishWait * w)
+{
+  media_data_free (w->md);
+  g_free (w);
+}
+
+static gboolean
+publish_poll (gpointer data)
+{
+  PublishWait *w = data;
+  GstE2eeJanusRoom *room = w->md->room;
+  gboolean ready;
+
+  if (w->gen != room->gen || room->stopping)
+    return G_SOURCE_REMOVE;
+  ready = sink_pads_have_ssrc (w->md->webrtcbin);
+  if (!ready && g_get_monotonic_time () < w->deadline)
+    return G_SOURCE_CONTINUE;
+  if (!ready)
+    GST_WARNING_OBJECT (room, "no SSRC in the caps of %" GST_PTR_FORMAT
+        " yet: publishing anyway, Janus may drop its RTP", w->md->webrtcbin);
+  publish_now (room, w->md->webrtcbin);
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 publish_on_thread (gpointer data)
 {
   MediaData *md = data;
   GstE2eeJanusRoom *room = md->room;
-  Gather *g;
+  PublishWait *w;
 
   if (!room->vr_joined || room->stopping) {
     emit_error (room, "cannot publish: not joined");
     return G_SOURCE_REMOVE;
   }
-  gst_object_replace ((GstObject **) & room->pub_webrtcbin,
-      GST_OBJECT (md->webrtcbin));
-  g = gather_prepare (room, md->webrtcbin, pub_offer_ready, NULL);
-  if (!create_local (md->webrtcbin, TRUE)) {
-    gather_cancel (g);
-    emit_error (room, "webrtcbin could not create an offer to publish");
+  if (sink_pads_have_ssrc (md->webrtcbin)) {
+    publish_now (room, md->webrtcbin);
     return G_SOURCE_REMOVE;
   }
-  gather_start (g);
+  w = g_new0 (PublishWait, 1);
+  w->md = g_new0 (MediaData, 1);
+  w->md->room = gst_object_ref (room);
+  w->md->webrtcbin = gst_object_ref (md->webrtcbin);
+  w->gen = room->gen;
+  w->deadline = g_get_monotonic_time () + SSRC_WAIT_US;
+  _gst_e2ee_janus_timeout_add (SSRC_POLL_MS, publish_poll, w,
+      (GDestroyNotify) publish_wait_free);
   return G_SOURCE_REMOVE;
 }
 
@@ -572,7 +670,7 @@ sub_started (GstE2eeJanusSession * session, JsonObject * reply,
     return;
   room->sub->joined = TRUE;
   GST_DEBUG_OBJECT (room, "subscription started");
-  sub_sync (room);
+  sub_next (room);
 }
 
 static void
@@ -587,6 +685,46 @@ sub_answer_ready (GstE2eeJanusRoom * room, GstElement * webrtcbin,
   json_object_set_string_member (body, "request", "start");
   _gst_e2ee_janus_session_message (room->session, room->sub->handle, body,
       jsep_new ("answer", sdp, FALSE), sub_started, room);
+}
+
+/* an event of the subscriber handle that came while a request of ours was
+ * in flight: kept (the last one) until it is done */
+void
+sub_on_event (GstE2eeJanusRoom * room, JsonObject * event)
+{
+  Subscriber *sub = room->sub;
+
+  if (!sub->busy) {
+    sub_on_offer (room, event);
+    return;
+  }
+  if (event_offer (event)) {
+    if (sub->pending_offer)
+      json_object_unref (sub->pending_offer);
+    sub->pending_offer = json_object_ref (event);
+  } else if (_gst_e2ee_janus_json_array (_gst_e2ee_janus_plugin_data (event),
+          "streams")) {
+    sub_update_streams (room,
+        _gst_e2ee_janus_json_array (_gst_e2ee_janus_plugin_data (event),
+            "streams"));
+  }
+}
+
+/* after a request: an offer Janus made meanwhile first, then the roster */
+static void
+sub_next (GstE2eeJanusRoom * room)
+{
+  JsonObject *pending = room->sub->pending_offer;
+
+  room->sub->pending_offer = NULL;
+  if (pending) {
+    gboolean answering = sub_on_offer (room, pending);
+
+    json_object_unref (pending);
+    if (answering)
+      return;
+  }
+  sub_sync (room);
 }
 
 /* an event of the subscriber handle with Janus's offer: attached, updated,
@@ -620,10 +758,15 @@ sub_requested (GstE2eeJanusSession * session, JsonObject * reply,
   if (!room->sub)
     return;
   room->sub->busy = FALSE;
-  if (!reply_ok (room, reply, error, "the subscription"))
+  if (!reply_ok (room, reply, error, "the subscription")) {
+    /* what was asked for is not subscribed: the next change of the roster
+     * asks again */
+    if (!room->sub->joined)
+      g_hash_table_remove_all (room->sub->feeds);
     return;
+  }
   if (!sub_on_offer (room, reply))
-    sub_sync (room);
+    sub_next (room);
 }
 
 static void

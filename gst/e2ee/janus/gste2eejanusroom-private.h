@@ -78,6 +78,8 @@ typedef struct
   gboolean joined;
   /* feed ids asked for */
   GHashTable *feeds;
+  /* Janus's offer that came while busy */
+  JsonObject *pending_offer;
 } Subscriber;
 
 typedef struct
@@ -161,6 +163,7 @@ typedef void (*SdpReadyFunc) (GstE2eeJanusRoom * room, GstElement * webrtcbin,
 #define vr_attached _gst_e2ee_janus_room_vr_attached
 #define vr_on_data _gst_e2ee_janus_room_vr_on_data
 #define sub_on_offer _gst_e2ee_janus_room_sub_on_offer
+#define sub_on_event _gst_e2ee_janus_room_sub_on_event
 #define sub_update_streams _gst_e2ee_janus_room_sub_update_streams
 #define publish_on_thread _gst_e2ee_janus_room_publish_on_thread
 #define subscribe_on_thread _gst_e2ee_janus_room_subscribe_on_thread
@@ -197,6 +200,8 @@ G_GNUC_INTERNAL void vr_attached (GstE2eeJanusSession * session,
     JsonObject * reply, const GError * error, gpointer data);
 G_GNUC_INTERNAL void vr_on_data (GstE2eeJanusRoom * room, JsonObject * data);
 G_GNUC_INTERNAL gboolean sub_on_offer (GstE2eeJanusRoom * room,
+    JsonObject * event);
+G_GNUC_INTERNAL void sub_on_event (GstE2eeJanusRoom * room,
     JsonObject * event);
 G_GNUC_INTERNAL void sub_update_streams (GstE2eeJanusRoom * room,
     JsonArray * streams);

@@ -38,13 +38,17 @@
 
 /* -- the key manager ----------------------------------------------------- */
 
-/* FIXME(relay): gst_e2ee_key_manager_receive_message_from (km, from, text)
- * once it is on main: the one line to switch. Until then the envelope's own
- * "from" is trusted (olm still authenticates the content). */
+/* the sender is the username Janus authenticated for the TextRoom handle
+ * that sent the message: the manager drops a message whose envelope claims
+ * another (impersonations) or is addressed to someone else (not-for-us) */
 static void
 km_deliver (GstE2eeJanusRoom * room, const gchar * from, const gchar * text)
 {
-  gst_e2ee_key_manager_receive_message (room->km, text);
+  if (!gst_e2ee_key_manager_receive_message_from (room->km, from, text)) {
+    GST_OBJECT_LOCK (room);
+    room->relay_refused++;
+    GST_OBJECT_UNLOCK (room);
+  }
 }
 
 static void
@@ -56,7 +60,7 @@ km_add (GstE2eeJanusRoom * room, const gchar * username)
     return;
   if (g_hash_table_lookup_extended (room->roster, username, NULL, &timer)) {
     if (GPOINTER_TO_UINT (timer))
-      g_source_remove (GPOINTER_TO_UINT (timer));
+      _gst_e2ee_janus_source_remove (GPOINTER_TO_UINT (timer));
     g_hash_table_insert (room->roster, g_strdup (username), NULL);
     return;
   }
@@ -73,7 +77,7 @@ km_remove (GstE2eeJanusRoom * room, const gchar * username)
   if (!g_hash_table_lookup_extended (room->roster, username, NULL, &timer))
     return;
   if (GPOINTER_TO_UINT (timer))
-    g_source_remove (GPOINTER_TO_UINT (timer));
+    _gst_e2ee_janus_source_remove (GPOINTER_TO_UINT (timer));
   g_hash_table_remove (room->roster, username);
   GST_DEBUG_OBJECT (room, "TextRoom participant %s left", username);
   gst_e2ee_key_manager_remove_participant (room->km, username);
@@ -136,7 +140,7 @@ roster_reconcile (GstE2eeJanusRoom * room, JsonArray * participants)
 
     gd->room = room;
     gd->username = g_ptr_array_index (missing, i);
-    id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, ROSTER_GRACE_S,
+    id = _gst_e2ee_janus_timeout_add (ROSTER_GRACE_S * 1000,
         roster_grace_over, gd, (GDestroyNotify) grace_data_free);
     g_hash_table_insert (room->roster, g_strdup (gd->username),
         GUINT_TO_POINTER (id));

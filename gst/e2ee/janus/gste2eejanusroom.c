@@ -135,6 +135,8 @@ subscriber_free (Subscriber * sub)
 {
   gst_object_unref (sub->webrtcbin);
   g_hash_table_unref (sub->feeds);
+  if (sub->pending_offer)
+    json_object_unref (sub->pending_offer);
   g_free (sub);
 }
 
@@ -209,12 +211,8 @@ session_event (GstE2eeJanusSession * session, guint64 handle,
     if (g_strcmp0 (janus, "event") == 0 && pd)
       vr_on_data (room, pd);
   } else if (handle && room->sub && handle == room->sub->handle) {
-    if (g_strcmp0 (janus, "event") == 0 && pd) {
-      if (!room->sub->busy)
-        sub_on_offer (room, event);
-      else if (_gst_e2ee_janus_json_array (pd, "streams"))
-        sub_update_streams (room, _gst_e2ee_janus_json_array (pd, "streams"));
-    }
+    if (g_strcmp0 (janus, "event") == 0 && pd)
+      sub_on_event (room, event);
   } else if (handle && handle == room->tr_handle) {
     if (g_strcmp0 (janus, "hangup") == 0) {
       GError *e = g_error_new (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
@@ -322,8 +320,9 @@ room_lose (GstE2eeJanusRoom * room, const GError * error)
   room->backoff_ms = room->backoff_ms ? MIN (room->backoff_ms * 2, max_ms) :
       MIN (FIRST_BACKOFF_MS, max_ms);
   if (!room->reconnect_source)
-    room->reconnect_source = g_timeout_add (room->backoff_ms, reconnect_now,
-        room);
+    room->reconnect_source =
+        _gst_e2ee_janus_timeout_add (room->backoff_ms, reconnect_now, room,
+        NULL);
 }
 
 static void
@@ -402,24 +401,32 @@ stop_finish (GstE2eeJanusRoom * room)
 {
   GHashTableIter iter;
   gpointer value;
+  GMainLoop *loop;
 
   if (room->stop_source)
-    g_source_remove (room->stop_source);
+    _gst_e2ee_janus_source_remove (room->stop_source);
   room->stop_source = 0;
   if (room->reconnect_source)
-    g_source_remove (room->reconnect_source);
+    _gst_e2ee_janus_source_remove (room->reconnect_source);
   room->reconnect_source = 0;
   room_teardown (room);
+  /* a later start() begins afresh */
+  room->joined_emitted = FALSE;
+  room->backoff_ms = 0;
   g_hash_table_iter_init (&iter, room->roster);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (GPOINTER_TO_UINT (value))
-      g_source_remove (GPOINTER_TO_UINT (value));
+      _gst_e2ee_janus_source_remove (GPOINTER_TO_UINT (value));
   g_hash_table_remove_all (room->roster);
   GST_OBJECT_LOCK (room);
+  loop = room->loop ? g_main_loop_ref (room->loop) : NULL;
   room->stopped = TRUE;
   g_cond_broadcast (&room->cond);
   GST_OBJECT_UNLOCK (room);
-  g_main_loop_quit (room->loop);
+  if (loop) {
+    g_main_loop_quit (loop);
+    g_main_loop_unref (loop);
+  }
 }
 
 static gboolean
@@ -461,7 +468,8 @@ stop_on_thread (gpointer data)
   if (room->session && _gst_e2ee_janus_session_get_id (room->session)) {
     /* destroying the session detaches its handles: Janus tells the others
      * we left both rooms */
-    room->stop_source = g_timeout_add (STOP_TIMEOUT_MS, stop_timeout, room);
+    room->stop_source =
+        _gst_e2ee_janus_timeout_add (STOP_TIMEOUT_MS, stop_timeout, room, NULL);
     _gst_e2ee_janus_session_destroy (room->session, stop_destroyed, room);
   } else {
     stop_finish (room);
@@ -881,6 +889,27 @@ gst_e2ee_janus_room_init (GstE2eeJanusRoom * room)
   g_cond_init (&room->cond);
 }
 
+/* GStreamer 1.22's webrtcbin never sinks its ICE agent's floating
+ * reference: a language binding that reads `ice-agent` sinks it and frees
+ * the agent when its wrapper goes. Sinking it here first makes the
+ * reference webrtcbin's. */
+static void
+webrtcbin_setup_default (GstE2eeJanusRoom * room, GstElement * webrtcbin)
+{
+  GObject *ice = NULL;
+
+  if (!webrtcbin
+      || !g_object_class_find_property (G_OBJECT_GET_CLASS (webrtcbin),
+          "ice-agent"))
+    return;
+  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
+  if (!ice)
+    return;
+  if (g_object_is_floating (ice))
+    g_object_ref_sink (ice);
+  g_object_unref (ice);
+}
+
 static void
 gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
 {
@@ -1017,11 +1046,19 @@ gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
    * Emitted before the room uses a webrtcbin of its own, so the application
    * applies its network policy (ICE servers, local addresses) to it.
    *
+   * An action signal too: an application can emit it for its own media
+   * webrtcbins to apply the same policy in the same handler. Its default
+   * handler, which runs first, takes webrtcbin's floating reference to its
+   * ICE agent: GStreamer 1.22 leaves it floating, so reading `ice-agent`
+   * from Python (PyGObject) would free the agent under webrtcbin's feet.
+   *
    * Since: 0.1
    */
   signals[SIGNAL_WEBRTCBIN_SETUP] =
-      g_signal_new ("webrtcbin-setup", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, GST_TYPE_ELEMENT);
+      g_signal_new_class_handler ("webrtcbin-setup",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_FIRST | G_SIGNAL_ACTION,
+      G_CALLBACK (webrtcbin_setup_default), NULL, NULL, NULL, G_TYPE_NONE, 1,
+      GST_TYPE_ELEMENT);
 
   /**
    * GstE2eeJanusRoom::joined:

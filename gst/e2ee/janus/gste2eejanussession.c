@@ -105,9 +105,35 @@ static void
 request_free (Request * req)
 {
   if (req->timeout_source)
-    g_source_remove (req->timeout_source);
+    _gst_e2ee_janus_source_remove (req->timeout_source);
   g_free (req->transaction);
   g_free (req);
+}
+
+/* -- sources on the thread-default context (the room's) ----------------- */
+
+guint
+_gst_e2ee_janus_timeout_add (guint ms, GSourceFunc func, gpointer data,
+    GDestroyNotify notify)
+{
+  GSource *source = g_timeout_source_new (ms);
+  guint id;
+
+  g_source_set_callback (source, func, data, notify);
+  id = g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+  return id;
+}
+
+void
+_gst_e2ee_janus_source_remove (guint id)
+{
+  GSource *source =
+      g_main_context_find_source_by_id (g_main_context_get_thread_default (),
+      id);
+
+  if (source)
+    g_source_destroy (source);
 }
 
 /* -- JSON helpers -------------------------------------------------------- */
@@ -418,8 +444,8 @@ session_post (GstE2eeJanusSession * session, const gchar * path,
   g_bytes_unref (bytes);
 
   g_hash_table_insert (session->pending, req->transaction, req);
-  req->timeout_source = g_timeout_add_seconds (REQUEST_TIMEOUT_S,
-      request_timeout, req);
+  req->timeout_source = _gst_e2ee_janus_timeout_add (REQUEST_TIMEOUT_S
+      * 1000, request_timeout, req, NULL);
   g_atomic_int_inc (&session->counters[0]);
 
   pd->session = session_ref (session);
@@ -604,8 +630,9 @@ _gst_e2ee_janus_session_create (GstE2eeJanusSession * session,
   session_post (session, NULL, body, FALSE, TRUE, func, user_data);
   json_object_unref (body);
   if (session->keepalive_ms && !session->keepalive_source)
-    session->keepalive_source = g_timeout_add (session->keepalive_ms,
-        keepalive_tick, session);
+    session->keepalive_source =
+        _gst_e2ee_janus_timeout_add (session->keepalive_ms, keepalive_tick,
+        session, NULL);
 }
 
 void
@@ -658,7 +685,7 @@ _gst_e2ee_janus_session_free (GstE2eeJanusSession * session)
     return;
   session->closed = TRUE;
   if (session->keepalive_source)
-    g_source_remove (session->keepalive_source);
+    _gst_e2ee_janus_source_remove (session->keepalive_source);
   session->keepalive_source = 0;
   g_cancellable_cancel (session->cancellable);
   g_hash_table_remove_all (session->pending);

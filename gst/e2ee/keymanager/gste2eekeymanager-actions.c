@@ -81,17 +81,19 @@ do_receive (gpointer data)
   GST_E2EE_KEY_MANAGER_LOCK (w->self);
   w->self->queued_in--;
   w->self->queued_in_bytes -= strlen (w->text);
-  _gst_e2ee_km_handle_message_locked (w->self, w->transport, w->text);
+  _gst_e2ee_km_handle_message_locked (w->self, w->transport, w->participant,
+      w->text);
   GST_E2EE_KEY_MANAGER_UNLOCK (w->self);
   _gst_e2ee_km_flush_queued (w->self);
   return G_SOURCE_REMOVE;
 }
 
-/* Called by transports from their threads, and by receive-message (the
- * NULL transport). Returns FALSE if @text was dropped unread. */
-gboolean
-_gst_e2ee_km_transport_received (GstE2eeKeyManager * self,
-    GstE2eeKmTransport * transport, const gchar * text)
+/* The one way in for received messages: @sender, if not NULL, is who a
+ * relay says wrote @text (receive-message-from). Returns FALSE if @text was
+ * dropped unread. */
+static gboolean
+receive (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
+    const gchar * sender, const gchar * text)
 {
   gsize len = text ? strlen (text) : 0;
   Work *w;
@@ -117,11 +119,20 @@ _gst_e2ee_km_transport_received (GstE2eeKeyManager * self,
   self->queued_in_bytes += len;
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
 
-  w = work_new (self, NULL);
+  w = work_new (self, sender);
   w->transport = transport;
   w->text = g_strdup (text);
   _gst_e2ee_km_invoke (self, do_receive, w, (GDestroyNotify) work_free);
   return TRUE;
+}
+
+/* Called by transports from their threads, and by receive-message (the
+ * NULL transport). Returns FALSE if @text was dropped unread. */
+gboolean
+_gst_e2ee_km_transport_received (GstE2eeKeyManager * self,
+    GstE2eeKmTransport * transport, const gchar * text)
+{
+  return receive (self, transport, NULL, text);
 }
 
 /* --- transports (gste2eekeymanager-transport.h) --- */
@@ -486,6 +497,42 @@ gst_e2ee_key_manager_receive_message (GstE2eeKeyManager * manager,
   g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
 
   return _gst_e2ee_km_transport_received (manager, NULL, message);
+}
+
+/**
+ * gst_e2ee_key_manager_receive_message_from:
+ * @manager: a key manager
+ * @sender: who the relay that carried @message says wrote it: the user it
+ *   authenticated (a Janus TextRoom message's `from`, a Matrix event's
+ *   sender, an XMPP MUC occupant's nick)
+ * @message: a protocol message (JSON text) from the relay
+ *
+ * Like gst_e2ee_key_manager_receive_message() (the same limits and queue),
+ * for a transport that relays every member's messages and tells who sent
+ * each: a room on a server (an SFU's data room, a chat room). A member of
+ * the room can then no longer speak for another: a message whose envelope
+ * names a sender (`from`) other than @sender is dropped unread and counted
+ * `impersonations` in #GstE2eeKeyManager:stats. A message addressed (`to`)
+ * to someone else is dropped unread too (`not-for-us`), as on any
+ * transport. What the relay itself may still do (drop, delay, replay, lie
+ * about who is in the room) is in docs/keymanager.md.
+ *
+ * Returns: %FALSE if @message was refused unread (larger than 64 KiB, or
+ *   the manager too far behind); a message dropped for its envelope is
+ *   only counted
+ *
+ * MT safe.
+ *
+ * Since: 0.1
+ */
+gboolean
+gst_e2ee_key_manager_receive_message_from (GstE2eeKeyManager * manager,
+    const gchar * sender, const gchar * message)
+{
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+  g_return_val_if_fail (sender != NULL, FALSE);
+
+  return receive (manager, NULL, sender, message);
 }
 
 /**

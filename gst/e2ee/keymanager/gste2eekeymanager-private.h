@@ -114,6 +114,9 @@ struct _Participant
   GQueue used_otks_order;
   /* where messages to it go (NULL: the application's send-message) */
   GstE2eeKmTransport *transport;
+  /* a message from it was taken in on @transport: until then, the first
+   * one that comes binds it, wherever it comes from */
+  gboolean heard;
   /* the ratchet that hides earlier media from it has happened */
   gboolean may_get_key;
   /* serial of our local key it last got (0: none) */
@@ -285,7 +288,7 @@ gboolean _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
 JsonObject *_gst_e2ee_km_parse_object (JsonParser * parser,
     const gchar * text, gssize len);
 void _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
-    GstE2eeKmTransport * transport, const gchar * text);
+    GstE2eeKmTransport * transport, const gchar * sender, const gchar * text);
 void _gst_e2ee_km_participant_free (Participant * p);
 Participant *_gst_e2ee_km_participant_new (const gchar * id);
 void _gst_e2ee_km_join_locked (GstE2eeKeyManager * self, Participant * p);

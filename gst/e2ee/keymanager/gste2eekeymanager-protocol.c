@@ -538,8 +538,8 @@ void
 _gst_e2ee_km_authenticated_locked (GstE2eeKeyManager * self, Participant * p)
 {
   p->confirmed = TRUE;
-  if (self->receiving_transport)
-    p->transport = self->receiving_transport;
+  p->transport = self->receiving_transport;
+  p->heard = TRUE;
 }
 
 /* --- key lifecycle --- */
@@ -1054,19 +1054,33 @@ handle_key_info (GstE2eeKeyManager * self, Participant * p,
 
 /* --- dispatch --- */
 
+/* @a and @b reach the same peers: one webrtcbin's channels, or both the
+ * application's transport (NULL: one relay, or the application's mesh) */
+static gboolean
+same_way (GstE2eeKmTransport * a, GstE2eeKmTransport * b)
+{
+  if (!a || !b)
+    return a == b;
+  return a->group == b->group;
+}
+
 /* Where messages to @p go: the transport it was heard on. Anyone can write
  * "from": p->id on any transport, so a message not yet authenticated moves
  * it only between the transports of one group (both ends' e2ee channels of
  * one webrtcbin), or off a transport that closed; messages that decrypt
- * on its session move it anywhere (_gst_e2ee_km_authenticated_locked()). */
+ * on its session move it anywhere (_gst_e2ee_km_authenticated_locked()).
+ * The application's transport (a relay) is a group of its own: a peer at
+ * the end of a webrtcbin cannot pull a participant reached over the relay
+ * to itself with a message that only names it, nor the relay one reached
+ * over a webrtcbin. */
 static void
 rebind_transport (Participant * p, GstE2eeKmTransport * transport)
 {
-  if (!transport)
-    return;
-  if (!p->transport || p->transport->closed
-      || p->transport->group == transport->group)
+  if (!p->heard || (p->transport && p->transport->closed)
+      || same_way (p->transport, transport)) {
     p->transport = transport;
+    p->heard = TRUE;
+  }
 }
 
 static void
@@ -1096,8 +1110,10 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
           g_strdup (_("announced identity keys other than those it has")));
       return;
     }
-    /* before its session works, its hello is all we know it by */
-    if (transport && !p->confirmed)
+    /* before its session works, its hello is all we know it by: it moves
+     * it between webrtcbins, but not between a webrtcbin and the
+     * application's transport, where the one that saw it first keeps it */
+    if (transport && p->transport && !p->confirmed)
       p->transport = transport;
     else
       rebind_transport (p, transport);
@@ -1122,6 +1138,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     p->curve25519 = g_strdup (curve);
     p->ed25519 = g_strdup (ed);
     p->transport = transport;
+    p->heard = TRUE;
     if (self->auto_admit)
       p->admitted = TRUE;
   }
@@ -1137,7 +1154,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
 
 void
 _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
-    GstE2eeKmTransport * transport, const gchar * text)
+    GstE2eeKmTransport * transport, const gchar * sender, const gchar * text)
 {
   JsonParser *parser;
   JsonObject *root, *olm, *data;
@@ -1165,6 +1182,13 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
       || (json_object_has_member (root, "to")
           && !_gst_e2ee_km_valid_id (to))) {
     self->stats.malformed++;
+    goto out;
+  }
+  if (sender && !g_str_equal (from, sender)) {
+    /* the relay authenticated someone else: a member speaking for another */
+    self->stats.impersonations++;
+    GST_DEBUG_OBJECT (self, "a message from %s claims to be from %s; dropped",
+        sender, from);
     goto out;
   }
   if (g_str_equal (from, self->local_id)) {

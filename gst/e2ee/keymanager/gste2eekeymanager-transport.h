@@ -26,7 +26,8 @@
  * functions below, and nothing else of the engine. The engine calls the
  * transport only through the table. Messages for a participant go out on
  * the transport it was last heard on; the application's own transport
- * (::send-message, ::receive-message) is the NULL transport.
+ * (::send-message, ::receive-message and ::receive-message-from, a relay's)
+ * is the NULL transport.
  */
 
 #ifndef __GST_E2EE_KEY_MANAGER_TRANSPORT_H__

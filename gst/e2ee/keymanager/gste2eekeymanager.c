@@ -34,7 +34,9 @@
  * It carries messages over the `e2ee` data channel of every webrtcbin it is
  * given (#GstE2eeKeyManager:webrtcbin, gst_e2ee_key_manager_add_webrtcbin()),
  * or over any transport of the application: #GstE2eeKeyManager::send-message
- * out, #GstE2eeKeyManager::receive-message in.
+ * out, #GstE2eeKeyManager::receive-message in, or
+ * #GstE2eeKeyManager::receive-message-from when a relay (an SFU's data
+ * room, a chat room) tells who sent each message.
  *
  * Keys: the manager starts with a random 32-byte key, index 0. When
  * participants join, it ratchets its key (same index; the others follow
@@ -114,6 +116,7 @@ enum
   SIGNAL_START_SAS,
   SIGNAL_CONFIRM_SAS,
   SIGNAL_RECEIVE_MESSAGE,
+  SIGNAL_RECEIVE_MESSAGE_FROM,
   SIGNAL_ADD_WEBRTCBIN,
   SIGNAL_ERROR,
   SIGNAL_WARNING,
@@ -1169,6 +1172,22 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (gst_e2ee_key_manager_receive_message), NULL, NULL, NULL,
       G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+
+  /**
+   * GstE2eeKeyManager::receive-message-from:
+   * @manager: the manager
+   * @sender: who the relay says wrote @message
+   * @message: a message from the relay
+   *
+   * Action: see gst_e2ee_key_manager_receive_message_from().
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_RECEIVE_MESSAGE_FROM] =
+      g_signal_new_class_handler ("receive-message-from",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_e2ee_key_manager_receive_message_from), NULL, NULL,
+      NULL, G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   /**
    * GstE2eeKeyManager::add-webrtcbin:

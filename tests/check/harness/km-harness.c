@@ -45,7 +45,18 @@ static struct
   /* Party *, in the order they were made; under lock */
   GPtrArray *parties;
   KmRouterHooks hooks;
+  /* deliver with receive_message_from (the sender's id); under lock */
+  gboolean relay;
 } router;
+
+static void
+deliver (Party * to, const gchar * from, const gchar * msg)
+{
+  if (router.relay)
+    gst_e2ee_key_manager_receive_message_from (to->m, from, msg);
+  else
+    gst_e2ee_key_manager_receive_message (to->m, msg);
+}
 
 /* Delivers @msg to its recipient, or to everyone in the call but the
  * sender; nothing from or to a party that left. */
@@ -72,9 +83,9 @@ on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
     if (h->drop && h->drop (from->id, p->id, msg, h->user_data))
       continue;
     t = h->tamper ? h->tamper (from->id, p->id, msg, h->user_data) : NULL;
-    gst_e2ee_key_manager_receive_message (p->m, t ? t : msg);
+    deliver (p, from->id, t ? t : msg);
     if (h->twice && h->twice (from->id, p->id, msg, h->user_data))
-      gst_e2ee_key_manager_receive_message (p->m, t ? t : msg);
+      deliver (p, from->id, t ? t : msg);
     g_free (t);
   }
   g_mutex_unlock (&router.lock);
@@ -96,6 +107,19 @@ km_router_hooks (void)
 {
   router_init ();
   return &router.hooks;
+}
+
+/* TRUE: the router is a relay that says who sent each message (the
+ * managers get them through gst_e2ee_key_manager_receive_message_from()),
+ * as a Janus TextRoom does; FALSE (the default): through
+ * gst_e2ee_key_manager_receive_message(), as a plain pipe */
+void
+km_router_set_relay (gboolean relay)
+{
+  router_init ();
+  g_mutex_lock (&router.lock);
+  router.relay = relay;
+  g_mutex_unlock (&router.lock);
 }
 
 static Party *

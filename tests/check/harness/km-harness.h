@@ -27,7 +27,9 @@
  * There is one router per test process (gst-check runs each test in a
  * process of its own, or one after the other): km_party() makes a manager
  * on it, km_join() lets it in, km_leave() out, km_router_reset() ends the
- * call. A test changes what the router does through km_router_hooks(). */
+ * call. A test changes what the router does through km_router_hooks(),
+ * and makes it a relay that tells who sent each message (as a Janus
+ * TextRoom or a chat room does) with km_router_set_relay(). */
 
 #ifndef __KM_HARNESS_H__
 #define __KM_HARNESS_H__
@@ -66,6 +68,7 @@ typedef struct
 } KmRouterHooks;
 
 KmRouterHooks *km_router_hooks (void);
+void km_router_set_relay (gboolean relay);
 void km_router_reset (void);
 
 GstE2eeKeyManager *km_party (const gchar * id);

@@ -692,6 +692,98 @@ GST_START_TEST (test_four_parties_join_and_leave)
 
 GST_END_TEST;
 
+/* --- a participant reached over a relay, and a webrtcbin peer that
+ * names it (issue 13) --- */
+
+typedef struct
+{
+  GstE2eeKeyManager *m;
+  const gchar *field;
+  guint64 min;
+} StatCond;
+
+static gboolean
+stat_reached (gpointer data)
+{
+  StatCond *c = data;
+
+  return e2ee_call_stat (c->m, c->field) >= c->min;
+}
+
+static void
+wait_stat (E2eeCall * call, GstE2eeKeyManager * m, const gchar * field,
+    guint64 min)
+{
+  StatCond c = { m, field, min };
+
+  fail_unless (e2ee_call_wait (call, stat_reached, &c, SESSION_TIMEOUT_MS),
+      "timed out waiting for %s >= %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
+      ")", field, min, e2ee_call_stat (m, field));
+}
+
+/* carol's messages for bob (or for everyone) reach the relay's bob, who
+ * is told they come from carol */
+static void
+relay_to_bob (GstE2eeKeyManager * carol, const gchar * to, const gchar * msg,
+    GstE2eeKeyManager * bob)
+{
+  if (!to || g_str_equal (to, "bob"))
+    gst_e2ee_key_manager_receive_message_from (bob, "carol", msg);
+}
+
+static void
+relay_to_carol (GstE2eeKeyManager * bob, const gchar * to, const gchar * msg,
+    GstE2eeKeyManager * carol)
+{
+  if (!to || g_str_equal (to, "carol"))
+    gst_e2ee_key_manager_receive_message_from (carol, "bob", msg);
+}
+
+/* Carol reaches bob over a relay (the application's transport, as a Janus
+ * TextRoom). A peer at the end of one of her webrtcbins calls itself bob
+ * too: its hello (other identity keys) is refused, and its session-init,
+ * which names bob before anything is checked, must not make carol send
+ * bob's messages down that webrtcbin: bob would silently stop getting
+ * carol's keys. */
+GST_START_TEST (test_relay_participant_stays)
+{
+  E2eeCall *call = new_call ();
+  E2eeCallParty *carol = add_party (call, "carol", "smpte");
+  E2eeCallParty *fake = add_party (call, "bob", "ball");
+  GstE2eeKeyManager *bob = gst_object_ref_sink (gst_e2ee_key_manager_new
+      ("bob"));
+  guint64 keys;
+
+  g_signal_connect (carol->manager, "send-message", G_CALLBACK (relay_to_bob),
+      bob);
+  g_signal_connect (bob, "send-message", G_CALLBACK (relay_to_carol),
+      carol->manager);
+  gst_e2ee_key_manager_add_participant (carol->manager, "bob");
+  gst_e2ee_key_manager_add_participant (bob, "carol");
+  wait_stat (call, bob, "keys-received", 1);
+  wait_stat (call, carol->manager, "keys-received", 1);
+
+  start_mesh (call);
+  /* its hello, then its session-init */
+  wait_stat (call, carol->manager, "impersonations", 2);
+
+  keys = e2ee_call_stat (bob, "keys-received");
+  gst_e2ee_key_manager_rotate_key (carol->manager);
+  wait_stat (call, bob, "keys-received", keys + 1);
+  wait_stat (call, carol->manager, "key-index", 1);
+  fail_unless_equals_uint64 (e2ee_call_stat (fake->manager, "keys-received"),
+      0);
+
+  g_signal_handlers_disconnect_by_func (carol->manager, relay_to_bob, bob);
+  g_signal_handlers_disconnect_by_func (bob, relay_to_carol, carol->manager);
+  gst_e2ee_key_manager_flush (bob);
+  gst_e2ee_key_manager_flush (carol->manager);
+  e2ee_call_free (call);
+  gst_object_unref (bob);
+}
+
+GST_END_TEST;
+
 /* GStreamer 1.22's rtpsession iterates its table of sources on its RTCP
  * thread while another thread can change it; GLib then stops the iteration
  * with a critical (nothing of ours is involved, and the session goes on).
@@ -723,6 +815,7 @@ call_suite (void)
   tcase_set_timeout (tc, 240);
   tcase_add_test (tc, test_two_parties);
   tcase_add_test (tc, test_four_parties_join_and_leave);
+  tcase_add_test (tc, test_relay_participant_stays);
   return s;
 }
 

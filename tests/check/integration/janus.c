@@ -73,9 +73,11 @@ typedef struct
   gint64 published_at;
   /* subscriber */
   GstElement *sub_pipeline, *sub_webrtcbin;
-  GPtrArray *received;          /* GBytes: what e2eedec gave */
-  gint64 first_frame_at;
-  gchar *sub_participant;
+  /* participant -> GPtrArray of GBytes: what its e2eedec gave */
+  GHashTable *received;
+  /* participant -> gint64: when its first frame was decrypted */
+  GHashTable *first_frame_at;
+  GHashTable *removed;          /* participants whose stream went */
 } Party;
 
 static gboolean
@@ -119,8 +121,7 @@ loopback_webrtcbin (GstElement * webrtcbin)
 }
 
 static void
-on_webrtcbin_setup (GstE2eeJanusRoom * room, GstElement * webrtcbin,
-    Party * p)
+on_webrtcbin_setup (GstE2eeJanusRoom * room, GstElement * webrtcbin, Party * p)
 {
   loopback_webrtcbin (webrtcbin);
 }
@@ -165,6 +166,16 @@ on_key_changed (GstE2eeKeyManager * km, const gchar * participant,
 }
 
 static void
+on_stream_removed (GstE2eeJanusRoom * room, const gchar * mid, guint64 feed,
+    const gchar * participant, Party * p)
+{
+  g_mutex_lock (&lock);
+  g_hash_table_add (p->removed, g_strdup (participant));
+  g_cond_broadcast (&cond);
+  g_mutex_unlock (&lock);
+}
+
+static void
 party_init (Party * p, const gchar * name)
 {
   memset (p, 0, sizeof (*p));
@@ -172,15 +183,22 @@ party_init (Party * p, const gchar * name)
   p->km = gst_e2ee_key_manager_new (name);
   p->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  p->received = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
+  p->received = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_ptr_array_unref);
+  p->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p->first_frame_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
   g_signal_connect (p->km, "key-changed", G_CALLBACK (on_key_changed), p);
   p->room = gst_e2ee_janus_room_new (janus->url, JANUS_HARNESS_ROOM, p->km);
+  /* below the harness's session timeout */
+  g_object_set (p->room, "keepalive-interval", 2000, NULL);
   g_signal_connect (p->room, "webrtcbin-setup",
       G_CALLBACK (on_webrtcbin_setup), p);
   g_signal_connect (p->room, "joined", G_CALLBACK (on_joined), p);
   g_signal_connect (p->room, "disconnected", G_CALLBACK (on_disconnected), p);
   g_signal_connect (p->room, "error", G_CALLBACK (on_error), p);
+  g_signal_connect (p->room, "stream-removed",
+      G_CALLBACK (on_stream_removed), p);
 }
 
 static void
@@ -204,9 +222,9 @@ party_media_down (Party * p)
   gst_clear_object (&p->sub_webrtcbin);
   g_mutex_lock (&lock);
   g_ptr_array_set_size (p->sent, 0);
-  g_ptr_array_set_size (p->received, 0);
-  p->first_frame_at = 0;
-  g_clear_pointer (&p->sub_participant, g_free);
+  g_hash_table_remove_all (p->received);
+  g_hash_table_remove_all (p->removed);
+  g_hash_table_remove_all (p->first_frame_at);
   g_mutex_unlock (&lock);
 }
 
@@ -220,7 +238,9 @@ party_clear (Party * p)
   gst_object_unref (p->km);
   g_hash_table_unref (p->keys);
   g_ptr_array_unref (p->sent);
-  g_ptr_array_unref (p->received);
+  g_hash_table_unref (p->received);
+  g_hash_table_unref (p->removed);
+  g_hash_table_unref (p->first_frame_at);
 }
 
 static gboolean
@@ -309,18 +329,42 @@ publish (Party * p)
   gst_object_unref (enc);
 }
 
-static GstFlowReturn
-on_decrypted (GstAppSink * sink, Party * p)
+typedef struct
 {
+  Party *party;
+  gchar *participant;
+} Stream;
+
+static void
+stream_free (Stream * st, GClosure * closure)
+{
+  g_free (st->participant);
+  g_free (st);
+}
+
+static GstFlowReturn
+on_decrypted (GstAppSink * sink, Stream * st)
+{
+  Party *p = st->party;
   GstSample *sample = gst_app_sink_pull_sample (sink);
   GstBuffer *buf = sample ? gst_sample_get_buffer (sample) : NULL;
   GstMapInfo map;
 
   if (buf && gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    GPtrArray *frames;
+
     g_mutex_lock (&lock);
-    if (!p->first_frame_at)
-      p->first_frame_at = g_get_monotonic_time ();
-    g_ptr_array_add (p->received, g_bytes_new (map.data, map.size));
+    frames = g_hash_table_lookup (p->received, st->participant);
+    if (!frames) {
+      gint64 now = g_get_monotonic_time ();
+
+      g_hash_table_insert (p->first_frame_at, g_strdup (st->participant),
+          g_memdup2 (&now, sizeof (now)));
+      frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
+          g_bytes_unref);
+      g_hash_table_insert (p->received, g_strdup (st->participant), frames);
+    }
+    g_ptr_array_add (frames, g_bytes_new (map.data, map.size));
     g_cond_broadcast (&cond);
     g_mutex_unlock (&lock);
     gst_buffer_unmap (buf, &map);
@@ -360,10 +404,13 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, Party * p)
   {
     GstElement *dec = gst_bin_get_by_name (GST_BIN (bin), "dec");
     GstElement *sinkel = gst_bin_get_by_name (GST_BIN (bin), "sink");
+    Stream *st = g_new0 (Stream, 1);
 
-    g_object_set (dec, "key-manager", p->km, "participant", participant,
-        NULL);
-    g_signal_connect (sinkel, "new-sample", G_CALLBACK (on_decrypted), p);
+    st->party = p;
+    st->participant = g_strdup (participant);
+    g_object_set (dec, "key-manager", p->km, "participant", participant, NULL);
+    g_signal_connect_data (sinkel, "new-sample", G_CALLBACK (on_decrypted),
+        st, (GClosureNotify) stream_free, 0);
     gst_object_unref (dec);
     gst_object_unref (sinkel);
   }
@@ -372,10 +419,7 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, Party * p)
   sink = gst_element_get_static_pad (bin, "sink");
   fail_unless (gst_pad_link (pad, sink) == GST_PAD_LINK_OK);
   gst_object_unref (sink);
-  g_mutex_lock (&lock);
-  g_free (p->sub_participant);
-  p->sub_participant = participant;
-  g_mutex_unlock (&lock);
+  g_free (participant);
   g_free (mid);
 }
 
@@ -395,42 +439,59 @@ subscribe (Party * p)
   fail_unless (gst_e2ee_janus_room_subscribe (p->room, p->sub_webrtcbin));
 }
 
+typedef struct
+{
+  Party *pub, *sub;
+} Pair;
+
 static gboolean
 enough_frames (gpointer data)
 {
-  Party *p = data;
+  Pair *pair = data;
+  GPtrArray *frames = g_hash_table_lookup (pair->sub->received,
+      pair->pub->name);
 
-  return p->received->len >= MIN_FRAMES;
+  return frames && frames->len >= MIN_FRAMES;
 }
 
-/* every decrypted frame is a frame the publisher's e2eeenc was given, in
- * order */
+/* every frame @sub decrypted as @pub's (the participant Janus's mid table
+ * named) is a frame @pub's e2eeenc was given, in order */
 static void
 check_frames (Party * pub, Party * sub)
 {
-  guint i, j = 0, matched = 0;
+  Pair pair = { pub, sub };
+  GPtrArray *frames;
+  guint i, j = 0;
 
-  fail_unless (wait_for (enough_frames, sub),
-      "%s decrypted %u frames of %s", sub->name, sub->received->len,
-      pub->name);
+  fail_unless (wait_for (enough_frames, &pair),
+      "%s decrypted too few frames of %s", sub->name, pub->name);
   g_mutex_lock (&lock);
-  fail_unless_equals_string (sub->sub_participant, pub->name);
-  for (i = 0; i < sub->received->len; i++) {
-    GBytes *r = g_ptr_array_index (sub->received, i);
+  frames = g_hash_table_lookup (sub->received, pub->name);
+  for (i = 0; i < frames->len; i++) {
+    GBytes *r = g_ptr_array_index (frames, i);
 
     while (j < pub->sent->len && !g_bytes_equal (r,
             g_ptr_array_index (pub->sent, j)))
       j++;
     fail_unless (j < pub->sent->len,
-        "decrypted frame %u (%" G_GSIZE_FORMAT " bytes) is no frame that "
-        "was sent", i, g_bytes_get_size (r));
-    matched++;
+        "frame %u %s decrypted as %s's (%" G_GSIZE_FORMAT " bytes) is no "
+        "frame %s sent", i, sub->name, pub->name, g_bytes_get_size (r),
+        pub->name);
     j++;
   }
   g_print ("janus: %s decrypted %u frames of %s, all byte for byte as sent; "
-      "publish -> first decrypted frame %.0f ms\n", sub->name, matched,
-      pub->name, (sub->first_frame_at - pub->published_at) / 1000.0);
+      "publish -> first decrypted frame %.0f ms\n", sub->name, frames->len,
+      pub->name, (*(gint64 *) g_hash_table_lookup (sub->first_frame_at,
+              pub->name) - pub->published_at) / 1000.0);
   g_mutex_unlock (&lock);
+}
+
+static gboolean
+stream_gone (gpointer data)
+{
+  Pair *pair = data;
+
+  return g_hash_table_contains (pair->sub->removed, pair->pub->name);
 }
 
 /* -- tests --------------------------------------------------------------- */
@@ -511,6 +572,44 @@ GST_START_TEST (test_publish_subscribe)
 
 GST_END_TEST;
 
+/* the subscriber follows the roster: a second publisher is added to the
+ * subscription (update), each mid decrypted as the participant Janus names,
+ * and a publisher that leaves takes its stream with it */
+GST_START_TEST (test_two_publishers)
+{
+  Party a, b, c;
+  Party *ab[2] = { &a, &b }, *cb[2] = {
+    &c, &b
+  };
+  Party *abc[3] = { &a, &b, GUINT_TO_POINTER (1) };
+  Pair gone = { &c, &b };
+
+  party_init (&a, "alice");
+  party_init (&b, "bob");
+  party_init (&c, "carol");
+  start_and_join (&a, &b);
+  party_start (&c);
+  abc[0] = &c;
+  fail_unless (wait_for (joined_n, abc), "carol did not join");
+  fail_unless (wait_for (keys_exchanged, ab), "no keys alice-bob");
+  fail_unless (wait_for (keys_exchanged, cb), "no keys carol-bob");
+
+  subscribe (&b);
+  publish (&a);
+  check_frames (&a, &b);
+  publish (&c);
+  check_frames (&c, &b);
+  /* alice's stream still flows and is still alice's */
+  check_frames (&a, &b);
+
+  party_clear (&c);
+  fail_unless (wait_for (stream_gone, &gone), "carol's stream stayed");
+  party_clear (&a);
+  party_clear (&b);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_janus_restart)
 {
   Party a, b;
@@ -518,6 +617,7 @@ GST_START_TEST (test_janus_restart)
   GError *error = NULL;
   guint reconnects = 0;
   GstStructure *s = NULL;
+  gint64 restarted_at;
 
   party_init (&a, "alice");
   party_init (&b, "bob");
@@ -529,9 +629,12 @@ GST_START_TEST (test_janus_restart)
   /* what the application does on disconnected: its webrtcbins are dead */
   party_media_down (&a);
   party_media_down (&b);
+  restarted_at = g_get_monotonic_time ();
   fail_unless (janus_harness_restart (janus, &error), "%s",
       error ? error->message : "");
   fail_unless (wait_for (joined_n, ps), "not joined again");
+  g_print ("janus: Janus restarted -> both joined again: %.0f ms\n",
+      (g_get_monotonic_time () - restarted_at) / 1000.0);
 
   publish_and_check (&a, &b);
   g_object_get (a.room, "stats", &s, NULL);
@@ -555,6 +658,7 @@ janus_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_keys_over_textroom);
   tcase_add_test (tc, test_publish_subscribe);
+  tcase_add_test (tc, test_two_publishers);
   tcase_add_test (tc, test_janus_restart);
   return s;
 }

@@ -64,6 +64,10 @@ typedef struct
   GPtrArray *peers;
   /* every session-init seen, for replays */
   GPtrArray *session_inits;
+  /* the peers' messages reach their manager through a relay that says
+   * which peer sent each (receive_message_from), as the managers' do
+   * after km_router_set_relay() */
+  gboolean relay;
 } Hostile;
 
 /* key-changed signals seen */
@@ -80,6 +84,8 @@ gchar *olm_msg (const gchar * from, const gchar * to, const gchar * type,
 gchar *hello_msg (const gchar * from, const gchar * to, const gchar * curve,
     const gchar * ed);
 gboolean deliver (GstE2eeKeyManager * m, gchar * msg);
+gboolean deliver_from (GstE2eeKeyManager * m, const gchar * sender,
+    gchar * msg);
 gchar *key_info_plain (const guint8 * key, guint index);
 Peer *peer_new (const gchar * id, GstE2eeKeyManager * m);
 void hostile_init (void);

@@ -944,6 +944,98 @@ GST_START_TEST (test_impersonation)
 
 GST_END_TEST;
 
+/* Issue 13: through a relay that says who sent each message (a Janus
+ * TextRoom's "from"), a member of the room cannot speak for another: what
+ * names a sender other than the relay's is dropped unread and counted
+ * `impersonations`, whatever it carries, and what is addressed to someone
+ * else is dropped unread (`not-for-us`). Over a plain pipe, mallory's hello
+ * as carol would make alice trust mallory's keys for carol (trust on first
+ * use) and refuse carol's own when she comes. */
+GST_START_TEST (test_relay_forged_sender)
+{
+  GstE2eeKeyManager *a, *b, *c;
+  Peer *mallory;
+  KeyEvents ev;
+  guint64 imp, sessions, not_for_us, keys, failed, out;
+  guint8 other_key[KM_KEY_SIZE];
+  gchar *plain, *data, *uuid, *bob_curve, *bob_ed;
+
+  hostile_init ();
+  hostile.relay = TRUE;
+  km_router_set_relay (TRUE);
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  mallory = peer_joined ("mallory", a);
+  km_settle ();
+  fail_unless (km_key_works (a, "mallory", mallory->key, 0, 1));
+  key_events_init (&ev, a);
+  imp = km_stat (a, "impersonations");
+  sessions = km_stat (a, "sessions");
+  not_for_us = km_stat (a, "not-for-us");
+  keys = km_stat (a, "keys-received");
+  failed = km_stat (a, "decrypt-failed");
+  g_object_get (b, "curve25519-key", &bob_curve, "ed25519-key", &bob_ed, NULL);
+
+  /* hellos as carol (not there yet) with mallory's keys, to alice and to
+   * everyone; one as bob with bob's own keys (they are public) */
+  peer_hello (mallory, "carol");
+  fail_unless (deliver_from (a, "mallory", hello_msg ("carol", NULL,
+              peer_curve (mallory), peer_ed (mallory))));
+  deliver_from (a, "mallory", hello_msg ("bob", "alice", bob_curve, bob_ed));
+  /* an olm message as bob: not even tried on bob's session */
+  memset (other_key, 0x5a, sizeof (other_key));
+  plain = key_info_plain (other_key, 3);
+  peer_send_plain (mallory, "bob", "key-info", plain);
+  out = km_stat (a, "messages-out");
+  km_settle ();
+
+  fail_unless_equals_uint64 (km_stat (a, "impersonations"), imp + 4);
+  fail_unless_equals_uint64 (km_stat (a, "decrypt-failed"), failed);
+  fail_unless_equals_uint64 (km_stat (a, "sessions"), sessions);
+  fail_unless_equals_uint64 (km_stat (a, "keys-received"), keys);
+  /* nothing answered: no hello back, no error to bob */
+  fail_unless_equals_uint64 (km_stat (a, "messages-out"), out);
+  fail_unless_equals_int (key_events_count (&ev, ""), 0);
+  fail_if (km_has_participant (a, "carol"));
+  fail_unless (km_call_works (b, a, 2));
+
+  /* mallory's own key-info, genuine, addressed to bob: not read */
+  uuid = g_uuid_string_random ();
+  data = encrypted_data (mallory->session, plain, uuid);
+  deliver_from (a, "mallory", olm_msg ("mallory", "bob", "key-info", data));
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (a, "not-for-us"), not_for_us + 1);
+  fail_unless_equals_uint64 (km_stat (a, "keys-received"), keys);
+  fail_if (km_key_works (a, "mallory", other_key, 3, 3));
+  /* the same to alice is taken: it was genuine */
+  deliver_from (a, "mallory", olm_msg ("mallory", "alice", "key-info", data));
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (a, "keys-received"), keys + 1);
+  fail_unless (km_key_works (a, "mallory", other_key, 3, 4));
+
+  /* carol herself comes, and gets a session and keys both ways */
+  c = km_party ("carol");
+  km_join (c);
+  km_settle ();
+  fail_unless (km_has_participant (a, "carol"));
+  fail_unless (km_call_works (c, a, 5));
+  fail_unless (km_call_works (a, c, 6));
+  fail_unless_equals_uint64 (km_stat (c, "impersonations"), 0);
+
+  g_free (plain);
+  g_free (data);
+  g_free (uuid);
+  g_free (bob_curve);
+  g_free (bob_ed);
+  key_events_clear (&ev, a);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
 /* Issue 12, item 2: an e2eedec without "participant" takes the only
  * remote participant. A hello from a new id (no session, no crypto: any
  * router can send one, and auto-admit lets the id join) must not make
@@ -1124,6 +1216,7 @@ hostile_suite (void)
   tcase_add_test (tc, test_huge_fields);
   tcase_add_test (tc, test_half_open);
   tcase_add_test (tc, test_impersonation);
+  tcase_add_test (tc, test_relay_forged_sender);
   tcase_add_test (tc, test_participant_cap);
   tcase_add_test (tc, test_forged_hello_default_participant);
   return s;

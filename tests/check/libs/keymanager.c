@@ -18,7 +18,7 @@
  */
 
 /* GstE2eeKeyManager over the application transport (send-message /
- * receive-message): sessions, keys reaching e2eeenc/e2eedec, the ratchet on
+ * receive-message, or receive-message-from as through a relay): sessions, keys reaching e2eeenc/e2eedec, the ratchet on
  * a join, the new key on a leave, SAS, the state file, and bad input. */
 
 #ifdef HAVE_CONFIG_H
@@ -86,15 +86,21 @@ count_key_changed (GstE2eeKeyManager * m, const gchar * who, guint index,
   g_free (me);
 }
 
-GST_START_TEST (test_join_and_leave)
+/* @relay: through a relay that tells who sent each message
+ * (receive_message_from), as a Janus TextRoom does */
+static void
+join_and_leave (gboolean relay)
 {
-  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob"),
-      *c = km_party ("carol");
+  GstE2eeKeyManager *a, *b, *c;
   GstHarness *enc_a, *dec_b, *dec_c;
   GstBuffer *before, *after_join, *after_leave;
   gint own_changes = 0;
-  guint64 ratchets_before;
+  guint64 ratchets_before, carol_keys;
 
+  km_router_set_relay (relay);
+  a = km_party ("alice");
+  b = km_party ("bob");
+  c = km_party ("carol");
   km_join (a);
   km_join (b);
   km_settle ();
@@ -125,7 +131,9 @@ GST_START_TEST (test_join_and_leave)
   fail_unless_equals_uint64 (km_element_stat (dec_c->element, "auth-failed"),
       1);
 
-  /* carol leaves: a new key with the next index reaches bob, not carol */
+  /* carol leaves: a new key with the next index reaches bob, not carol,
+   * whose manager still gets what goes to everyone */
+  carol_keys = km_stat (c, "keys-received");
   gst_e2ee_key_manager_remove_participant (a, "carol");
   gst_e2ee_key_manager_remove_participant (b, "carol");
   km_settle ();
@@ -137,6 +145,13 @@ GST_START_TEST (test_join_and_leave)
   fail_if (km_decrypts (dec_c, after_leave, 3));
   fail_unless_equals_uint64 (km_element_stat (dec_c->element, "missing-key"),
       1);
+  fail_unless_equals_uint64 (km_stat (c, "keys-received"), carol_keys);
+  fail_unless (km_call_works (b, a, 4));
+
+  /* nobody spoke for anyone else, nothing was for someone else */
+  fail_unless_equals_uint64 (km_stat (a, "impersonations"), 0);
+  fail_unless_equals_uint64 (km_stat (b, "impersonations"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "malformed"), 0);
 
   gst_buffer_unref (before);
   gst_buffer_unref (after_join);
@@ -145,6 +160,20 @@ GST_START_TEST (test_join_and_leave)
   gst_harness_teardown (dec_b);
   gst_harness_teardown (dec_c);
   km_router_reset ();
+}
+
+GST_START_TEST (test_join_and_leave)
+{
+  join_and_leave (FALSE);
+}
+
+GST_END_TEST;
+
+/* The same through a relay (issue 13): three managers admitted from the
+ * room's roster, every message through receive_message_from */
+GST_START_TEST (test_join_and_leave_relay)
+{
+  join_and_leave (TRUE);
 }
 
 GST_END_TEST;
@@ -947,6 +976,7 @@ keymanager_suite (void)
   tcase_add_test (tc, test_two_parties);
   tcase_add_test (tc, test_duplicate_key_not_signalled);
   tcase_add_test (tc, test_join_and_leave);
+  tcase_add_test (tc, test_join_and_leave_relay);
   tcase_add_test (tc, test_participant_replaced);
   tcase_add_test (tc, test_subscription);
   tcase_add_test (tc, test_sas);
