@@ -109,10 +109,10 @@ class Publisher:
         enc.get_static_pad('sink').add_probe(Gst.PadProbeType.BUFFER,
                                              self._on_frame)
         webrtc = self.pipeline.get_by_name('webrtc')
-        if self.args.loopback_only:
-            apply_loopback_rules(webrtc)
-        else:
-            webrtc.set_property('bundle-policy', 'max-bundle')
+        # through the room's webrtcbin-setup: its default handler makes
+        # webrtcbin's ICE agent safe to read from Python (GStreamer 1.22
+        # leaves it floating), then _on_webrtcbin_setup applies the policy
+        self.room.emit('webrtcbin-setup', webrtc)
         bus = self.pipeline.get_bus()
         bus.add_signal_watch()
         bus.connect('message::eos', lambda *a: self.loop.quit())

@@ -30,5 +30,9 @@
 #include <gst/e2ee/gste2eejframe.h>
 #include <gst/e2ee/gste2eekeymanager.h>
 #include <gst/e2ee/gste2eekeysubscription.h>
+#include <gst/e2ee/gste2eeconfig.h>
+#ifdef GST_E2EE_HAVE_JANUS
+#include <gst/e2ee/gste2eejanusroom.h>
+#endif
 
 #endif /* __GST_E2EE_H__ */
