@@ -115,11 +115,19 @@ class Publisher:
         self.room.emit('webrtcbin-setup', webrtc)
         bus = self.pipeline.get_bus()
         bus.add_signal_watch()
-        bus.connect('message::eos', lambda *a: self.loop.quit())
+        # webrtcbin posts no EOS on the bus: the stream has ended when EOS
+        # has gone through the payloader into webrtcbin
+        enc.get_static_pad('src').add_probe(
+            Gst.PadProbeType.EVENT_DOWNSTREAM, self._on_event)
         bus.connect('message::error', self._on_error)
         self.pipeline.set_state(Gst.State.PLAYING)
         self.room.publish(webrtc)
         return GLib.SOURCE_REMOVE
+
+    def _on_event(self, pad, info):
+        if info.get_event().type == Gst.EventType.EOS:
+            GLib.idle_add(self.loop.quit)
+        return Gst.PadProbeReturn.OK
 
     def _on_frame(self, pad, info):
         buf = info.get_buffer()

@@ -220,8 +220,14 @@ send_key_frame_request (GstE2eeDec * self)
   self->key_frame_pending = FALSE;
   self->last_key_frame_request = now;
   GST_DEBUG_OBJECT (self, "requesting a key frame");
+  /* all-headers FALSE, as GstVideoDecoder asks: webrtcbin's rtpsession
+   * turns it into a PLI. With TRUE it sends an RFC 5104 FIR wherever
+   * "ccm fir" was negotiated, and SFUs forward only PLIs (Janus 1.1.2
+   * drops a subscriber's FIR): the request never reached the sender. A
+   * payloader sends parameter sets with every key frame anyway
+   * (rtph264pay config-interval=-1). */
   event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-      TRUE, 0);
+      FALSE, 0);
   gst_pad_push_event (GST_BASE_TRANSFORM_SINK_PAD (self), event);
 }
 

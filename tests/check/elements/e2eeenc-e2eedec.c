@@ -849,8 +849,16 @@ count_key_unit_requests (GstHarness * h)
   guint n = 0;
 
   while ((ev = gst_harness_try_pull_upstream_event (h))) {
-    if (gst_video_event_is_force_key_unit (ev))
+    gboolean all_headers = TRUE;
+
+    if (gst_video_event_is_force_key_unit (ev)) {
       n++;
+      /* a request with all-headers becomes an RFC 5104 FIR in webrtcbin,
+       * which SFUs (Janus) do not forward: it must be a PLI */
+      fail_unless (gst_video_event_parse_upstream_force_key_unit (ev, NULL,
+              &all_headers, NULL));
+      fail_if (all_headers, "e2eedec asked for all headers (a FIR)");
+    }
     gst_event_unref (ev);
   }
   return n;

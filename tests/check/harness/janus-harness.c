@@ -25,6 +25,7 @@
 #include <netpacket/packet.h>
 #include <sys/socket.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
@@ -236,6 +237,10 @@ write_config (JanusHarness * h, const gchar * lib, GError ** error)
   gchar *janus, *http, *rec, *room, *room_e2ee, *room_rec, *videoroom,
       *textroom;
   gboolean ok;
+  /* E2EE_JANUS_DEBUG_LEVEL: Janus's own log level (janus.log; 4 by
+   * default, 5 shows PLIs and RTCP, 7 everything) */
+  const gchar *level = g_getenv ("E2EE_JANUS_DEBUG_LEVEL");
+  gint debug_level = level ? CLAMP (atoi (level), 0, 7) : 4;
 
   janus = g_strdup_printf ("general: {\n"
       "  configs_folder = \"%s\"\n"
@@ -243,7 +248,7 @@ write_config (JanusHarness * h, const gchar * lib, GError ** error)
       "  transports_folder = \"%s\"\n"
       "  events_folder = \"%s/events\"\n"
       "  loggers_folder = \"%s/loggers\"\n"
-      "  debug_level = 4\n"
+      "  debug_level = %d\n"
       "  debug_timestamps = true\n"
       "  server_name = \"gst-e2ee-test\"\n"
       "  session_timeout = %u\n"
@@ -259,7 +264,7 @@ write_config (JanusHarness * h, const gchar * lib, GError ** error)
       "transports: {\n  disable = \"%s\"\n}\n"
       "loggers: {\n  disable = \"*\"\n}\n"
       "events: {\n  broadcast = false\n}\n",
-      h->dir, plugins, transports, lib, lib, h->session_timeout,
+      h->dir, plugins, transports, lib, lib, debug_level, h->session_timeout,
       no_plugins, no_transports);
   http = g_strdup_printf ("general: {\n"
       "  json = \"compact\"\n"
