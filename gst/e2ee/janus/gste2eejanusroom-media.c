@@ -971,8 +971,7 @@ sub_request (GstE2eeJanusRoom * room, guint64 feed)
     return NULL;
   }
   if (!webrtcbin) {
-    g_hash_table_add (room->refused_feeds,
-        g_memdup2 (&feed, sizeof (guint64)));
+    g_hash_table_add (room->refused_feeds, g_memdup2 (&feed, sizeof (guint64)));
     emit_error (room, "no webrtcbin for publisher %" G_GUINT64_FORMAT
         " (%s): not subscribed", feed, display);
     return NULL;

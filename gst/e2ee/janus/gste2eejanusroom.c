@@ -1265,8 +1265,7 @@ gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
    */
   signals[SIGNAL_RELEASE_WEBRTCBIN] =
       g_signal_new ("release-webrtcbin", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-      GST_TYPE_ELEMENT);
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, GST_TYPE_ELEMENT);
 
   /**
    * GstE2eeJanusRoom::error:

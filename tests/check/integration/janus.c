@@ -166,8 +166,8 @@ on_key_changed (GstE2eeKeyManager * km, const gchar * participant,
 }
 
 static void
-on_stream_removed (GstE2eeJanusRoom * room, const gchar * mid, guint64 feed,
-    const gchar * participant, Party * p)
+on_stream_removed (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    const gchar * mid, guint64 feed, const gchar * participant, Party * p)
 {
   g_mutex_lock (&lock);
   g_hash_table_add (p->removed, g_strdup (participant));
@@ -392,8 +392,8 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, Party * p)
   fail_unless (trans != NULL);
   g_object_get (trans, "mid", &mid, NULL);
   gst_object_unref (trans);
-  participant = gst_e2ee_janus_room_dup_participant_for_mid (p->room, mid,
-      &feed);
+  participant = gst_e2ee_janus_room_dup_participant_for_mid (p->room,
+      webrtcbin, mid, &feed);
   fail_unless (participant != NULL, "no participant for mid %s", mid);
   GST_INFO ("mid %s carries feed %" G_GUINT64_FORMAT " of %s", mid, feed,
       participant);
