@@ -27,6 +27,9 @@
  *   (multistream) and decrypts with the participant Janus's mid table
  *   names: every decrypted frame is byte for byte a frame the publisher's
  *   e2eeenc was given;
+ * - a publisher leaves, a newcomer and the leaver again publish: the room
+ *   subscribes them on a second webrtcbin (request-webrtcbin), both
+ *   decrypted byte for byte, and gives it back when they are gone;
  * - Janus killed and started again: both rooms say disconnected, then
  *   joined, and publishing again works.
  * Skips when Janus cannot run here (not installed, or not in a private
@@ -78,6 +81,9 @@ typedef struct
   /* participant -> gint64: when its first frame was decrypted */
   GHashTable *first_frame_at;
   GHashTable *removed;          /* participants whose stream went */
+  /* webrtcbins given through request-webrtcbin, and given back */
+  guint requested;
+  GPtrArray *released;
 } Party;
 
 static gboolean
@@ -188,6 +194,7 @@ party_init (Party * p, const gchar * name)
   p->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p->first_frame_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
+  p->released = g_ptr_array_new_with_free_func (gst_object_unref);
   g_signal_connect (p->km, "key-changed", G_CALLBACK (on_key_changed), p);
   p->room = gst_e2ee_janus_room_new (janus->url, JANUS_HARNESS_ROOM, p->km);
   /* below the harness's session timeout */
@@ -225,6 +232,7 @@ party_media_down (Party * p)
   g_hash_table_remove_all (p->received);
   g_hash_table_remove_all (p->removed);
   g_hash_table_remove_all (p->first_frame_at);
+  g_ptr_array_set_size (p->released, 0);
   g_mutex_unlock (&lock);
 }
 
@@ -241,6 +249,7 @@ party_clear (Party * p)
   g_hash_table_unref (p->received);
   g_hash_table_unref (p->removed);
   g_hash_table_unref (p->first_frame_at);
+  g_ptr_array_unref (p->released);
 }
 
 static gboolean
@@ -423,9 +432,44 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, Party * p)
   g_free (mid);
 }
 
+/* the room's thread: a publisher left, and the next ones come on a new
+ * subscriber handle, on a webrtcbin of ours in the subscriber pipeline */
+static GstElement *
+on_request_webrtcbin (GstE2eeJanusRoom * room, guint64 feed,
+    const gchar * participant, Party * p)
+{
+  GstElement *webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
+
+  GST_INFO ("%s: a webrtcbin for %s (feed %" G_GUINT64_FORMAT ")", p->name,
+      participant, feed);
+  loopback_webrtcbin (webrtcbin);
+  g_signal_connect (webrtcbin, "pad-added", G_CALLBACK (on_pad_added), p);
+  gst_bin_add (GST_BIN (p->sub_pipeline), webrtcbin);
+  fail_unless (gst_element_sync_state_with_parent (webrtcbin));
+  g_mutex_lock (&lock);
+  p->requested++;
+  g_mutex_unlock (&lock);
+  return webrtcbin;
+}
+
+/* the test's thread takes it out of the pipeline */
+static void
+on_release_webrtcbin (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    Party * p)
+{
+  g_mutex_lock (&lock);
+  g_ptr_array_add (p->released, gst_object_ref (webrtcbin));
+  g_cond_broadcast (&cond);
+  g_mutex_unlock (&lock);
+}
+
 static void
 subscribe (Party * p)
 {
+  g_signal_connect (p->room, "request-webrtcbin",
+      G_CALLBACK (on_request_webrtcbin), p);
+  g_signal_connect (p->room, "release-webrtcbin",
+      G_CALLBACK (on_release_webrtcbin), p);
   p->sub_pipeline = gst_pipeline_new (NULL);
   p->sub_webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
   fail_unless (p->sub_webrtcbin != NULL);
@@ -610,6 +654,115 @@ GST_START_TEST (test_two_publishers)
 
 GST_END_TEST;
 
+static guint
+room_stat (Party * p, const gchar * field)
+{
+  GstStructure *s = NULL;
+  guint v = 0;
+
+  g_object_get (p->room, "stats", &s, NULL);
+  gst_structure_get_uint (s, field, &v);
+  gst_structure_free (s);
+  return v;
+}
+
+static gboolean
+one_released (gpointer data)
+{
+  return ((Party *) data)->released->len >= 1;
+}
+
+/* a publisher that left and comes back must not find what it decrypted
+ * before among what it decrypts now */
+static void
+forget_frames_of (Party * sub, const gchar * participant)
+{
+  g_mutex_lock (&lock);
+  g_hash_table_remove (sub->received, participant);
+  g_hash_table_remove (sub->first_frame_at, participant);
+  g_hash_table_remove (sub->removed, participant);
+  g_mutex_unlock (&lock);
+}
+
+/* A publisher leaves: its m-line on the subscription goes inactive, which
+ * Janus 1.1.2 would reuse for the next publisher's stream and webrtcbin
+ * 1.22 cannot make active again. The room subscribes the newcomer (carol)
+ * and the leaver coming back (alice again) on a second subscriber handle,
+ * on a webrtcbin it asks for; both are decrypted byte for byte; once all of
+ * that handle's streams are gone its webrtcbin is given back. */
+GST_START_TEST (test_leave_and_rejoin)
+{
+  Party a, b, c, a2;
+  Party *ab[2] = { &a, &b }, *cb[2] = {
+    &c, &b
+  }, *a2b[2] = {
+    &a2, &b
+  };
+  Party *joined[3] = { &c, &b, GUINT_TO_POINTER (1) };
+  Pair a_gone = { &a, &b }, c_gone = {
+    &c, &b
+  }, a2_gone = {
+    &a2, &b
+  };
+  GstElement *w;
+
+  party_init (&a, "alice");
+  party_init (&b, "bob");
+  start_and_join (&a, &b);
+  fail_unless (wait_for (keys_exchanged, ab), "no keys alice-bob");
+  subscribe (&b);
+  publish (&a);
+  check_frames (&a, &b);
+  fail_unless_equals_int (room_stat (&b, "subscriptions"), 1);
+
+  /* alice leaves: her m-line goes inactive */
+  party_clear (&a);
+  fail_unless (wait_for (stream_gone, &a_gone), "alice's stream stayed");
+  fail_unless_equals_int (b.requested, 0);
+
+  /* a newcomer: on a second handle and webrtcbin */
+  party_init (&c, "carol");
+  party_start (&c);
+  fail_unless (wait_for (joined_n, joined), "carol did not join");
+  fail_unless (wait_for (keys_exchanged, cb), "no keys carol-bob");
+  publish (&c);
+  check_frames (&c, &b);
+  fail_unless_equals_int (b.requested, 1);
+  fail_unless_equals_int (room_stat (&b, "subscriptions"), 2);
+
+  /* the leaver comes back (a new key manager with the same id) */
+  forget_frames_of (&b, "alice");
+  party_init (&a2, "alice");
+  joined[0] = &a2;
+  party_start (&a2);
+  fail_unless (wait_for (joined_n, joined), "alice did not join again");
+  fail_unless (wait_for (keys_exchanged, a2b), "no keys alice-bob again");
+  publish (&a2);
+  check_frames (&a2, &b);
+  /* carol still flows, still carol's */
+  check_frames (&c, &b);
+  /* the second handle had no hole yet: alice joined carol there */
+  fail_unless_equals_int (b.requested, 1);
+  fail_unless (b.errors == 0, "bob's room reported errors");
+
+  /* both leave: the second handle carries nothing and is given back */
+  party_clear (&c);
+  fail_unless (wait_for (stream_gone, &c_gone), "carol's stream stayed");
+  party_clear (&a2);
+  fail_unless (wait_for (stream_gone, &a2_gone), "alice's stream stayed");
+  fail_unless (wait_for (one_released, &b), "no webrtcbin given back");
+  g_mutex_lock (&lock);
+  w = gst_object_ref (g_ptr_array_index (b.released, 0));
+  g_mutex_unlock (&lock);
+  gst_element_set_state (w, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (b.sub_pipeline), w);
+  gst_object_unref (w);
+  fail_unless_equals_int (room_stat (&b, "subscriptions"), 1);
+  party_clear (&b);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_janus_restart)
 {
   Party a, b;
@@ -659,6 +812,7 @@ janus_suite (void)
   tcase_add_test (tc, test_keys_over_textroom);
   tcase_add_test (tc, test_publish_subscribe);
   tcase_add_test (tc, test_two_publishers);
+  tcase_add_test (tc, test_leave_and_rejoin);
   tcase_add_test (tc, test_janus_restart);
   return s;
 }
