@@ -319,6 +319,14 @@ def main():
               "subscriber webrtcbin for bob")
         check(rec.wait_line(r"refused Janus.s offer", 0) is None,
               "no offer refused by webrtcbin")
+        j = bob.wait_line(r"^joined room \d+ as \S+ at ([0-9.]+)", 0)
+        with rec.cond:
+            f = [line for line in rec.lines
+                 if line.startswith("first decrypted frame: bob video at ")]
+        if j and len(f) >= 2:
+            print("MEASURE join-to-first-decrypted-frame bob again (second "
+                  "webrtcbin): %.3f s" % (float(f[-1].split()[-1]) -
+                                          float(j.group(1))), flush=True)
         rc = bob.stop()
         check(rc == 0, f"bob (again) exits 0 on SIGTERM ({rc})")
         check(rec.wait_line(r"^finished .*/bob-2\.mkv") is not None,
