@@ -302,11 +302,13 @@ static void
 publisher_remove (GstE2eeJanusRoom * room, guint64 id)
 {
   gchar *display;
+  gpointer key;
   GList *l;
 
-  if (!g_hash_table_steal_extended (room->publishers, &id, NULL,
+  if (!g_hash_table_steal_extended (room->publishers, &id, &key,
           (gpointer *) & display))
     return;
+  g_free (key);
   GST_OBJECT_LOCK (room);
   room->n_publishers = g_hash_table_size (room->publishers);
   GST_OBJECT_UNLOCK (room);
