@@ -7,10 +7,15 @@
 #     key and an eavesdropper without it, RTP over UDP;
 #  2. examples/e2ee-call: three parties in a webrtcbin mesh exchange keys
 #     over olm; a fourth is in the media path without keys, then admitted;
-#     one party leaves and the keys change.
+#     one party leaves and the keys change;
+#  3. tools/demo-sfu.py under tests/janus/janus-run: a private Janus
+#     (VideoRoom with recording on, TextRoom for the keys), the recording
+#     bot, and two publishing bots (VP8 + Opus, H.264).
 # The pictures go to demo-out/ at the top of the repository: receiver.png
 # (from 1), eavesdropper.png and admitted.png (from 2, which replaces the
-# eavesdropper picture of 1). The last line is the call's SUMMARY line.
+# eavesdropper picture of 1), sfu-recorder-*.png and
+# sfu-janus-recording-*.png (from 3). The last line is one SUMMARY line:
+# the call's and the SFU's.
 set -euo pipefail
 
 E2EE_SCRIPT=demo.sh
@@ -44,6 +49,23 @@ e2ee_isolated meson devenv -C "$build" -w "$E2EE_REPO" \
   call_status=$?
 
 echo
+echo "demo.sh: through an SFU: Janus VideoRoom, keys over olm on its TextRoom"
+sfu_log=$(mktemp)
+trap 'rm -f "$call_log" "$sfu_log"' EXIT
+sfu_status=0
+if [[ -x $build/tests/janus/janus-run && -x $build/bots/gst-e2ee-janus-record ]]
+then
+  e2ee_isolated meson devenv -C "$build" -w "$E2EE_REPO" \
+    "$build/tests/janus/janus-run" -- /usr/bin/python3 \
+    "$E2EE_REPO/tools/demo-sfu.py" "$build/bots" "$out" | tee "$sfu_log" ||
+    sfu_status=$?
+else
+  echo "SUMMARY: FAILED: the Janus client or its bots were not built (libsoup 3?)" |
+    tee "$sfu_log"
+  sfu_status=1
+fi
+
+echo
 picture () {
   if [[ -f $out/$1.png ]]; then
     echo "demo.sh: $out/$1.png: $2"
@@ -54,6 +76,10 @@ picture () {
 picture receiver "what the receiver with the key decoded (e2ee-demo)"
 picture eavesdropper "what a party without keys decoded (e2ee-call)"
 picture admitted "what the same party decoded once admitted (e2ee-call)"
+picture sfu-recorder-alice "what the recording bot decrypted of alice through Janus"
+picture sfu-recorder-bob "what the recording bot decrypted of bob through Janus"
+picture sfu-janus-recording-alice "what Janus's own recording of alice decodes to"
+picture sfu-janus-recording-bob "what Janus's own recording of bob decodes to"
 
 summary=$(grep '^SUMMARY: ' "$call_log" | tail -n 1 || true)
 [[ -n $summary ]] ||
@@ -61,6 +87,10 @@ summary=$(grep '^SUMMARY: ' "$call_log" | tail -n 1 || true)
 if ((status != 0)); then
   summary="SUMMARY: FAILED: e2ee-demo (exit status $status); the call: ${summary#SUMMARY: }"
 fi
-echo "$summary"
+sfu_summary=$(grep '^SUMMARY: ' "$sfu_log" | tail -n 1 || true)
+[[ -n $sfu_summary ]] ||
+  sfu_summary="SUMMARY: FAILED: the SFU scenario ended (exit status $sfu_status) without a summary"
+echo "$summary; ${sfu_summary#SUMMARY: }"
 ((status != 0)) && exit "$status"
-exit "$call_status"
+((call_status != 0)) && exit "$call_status"
+exit "$sfu_status"

@@ -302,10 +302,12 @@ static void
 publisher_remove (GstE2eeJanusRoom * room, guint64 id)
 {
   gchar *display;
+  gpointer key;
 
-  if (!g_hash_table_steal_extended (room->publishers, &id, NULL,
+  if (!g_hash_table_steal_extended (room->publishers, &id, &key,
           (gpointer *) & display))
     return;
+  g_free (key);
   GST_OBJECT_LOCK (room);
   room->n_publishers = g_hash_table_size (room->publishers);
   GST_OBJECT_UNLOCK (room);

@@ -471,8 +471,11 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
   }
   type_node = json_object_get_member (ct, "type");
   if (!JSON_NODE_HOLDS_VALUE (type_node)
-      || json_node_get_value_type (type_node) != G_TYPE_INT64)
+      || json_node_get_value_type (type_node) != G_TYPE_INT64) {
+    /* a string, a list...: counted like every other malformed message */
+    self->stats.malformed++;
     return NULL;
+  }
   type = json_node_get_int (type_node);
   if (type != 0 && type != 1) {
     self->stats.malformed++;
