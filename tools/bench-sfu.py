@@ -418,8 +418,9 @@ class Bench:
                 fail(f"the recorder wrote nothing in the window of size "
                      f"{size}")
             rows.append(row)
-            print(f"cpu {size} publisher(s): recorder {row['recorder_cpu_pct']}"
-                  f" %, baseline {row['baseline_cpu_pct']} %, "
+            print(f"cpu {size} publisher(s): recorder "
+                  f"{row['recorder_cpu_pct']} %, baseline "
+                  f"{row['baseline_cpu_pct']} %, "
                   f"{row['recorded_mbps']} Mbit/s recorded", flush=True)
         for p in pubs:
             p.stop()
