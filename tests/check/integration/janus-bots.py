@@ -35,7 +35,11 @@ Checked, as a user would:
 - after SIGTERM the recorder exits 0 and every file demuxes to the end
   (as many frames as it decrypted) and decodes (frames > 0 per track);
 - after SIGKILL the file still demuxes and decodes; what it lost is counted
-  and must stay within what docs/bots.md says.
+  and must stay within what docs/bots.md says;
+- Janus killed (SIGKILL) and restarted mid-call by tests/janus/janus-run
+  (SIGUSR1): a VP9 + Opus publisher and the recorder rejoin by themselves,
+  keys flow again, media resumes into a second file, every recorded frame
+  is one the encoders made, both files decode; what was lost is counted.
 Prints the time from a publisher's join to the recorder's first decrypted
 frame of it.
 """
@@ -62,6 +66,7 @@ VIDEO = ("videotestsrc is-live=true pattern=ball ! "
 VP8 = VIDEO + "vp8enc deadline=1 keyframe-max-dist=60"
 H264 = VIDEO + ("x264enc tune=zerolatency speed-preset=ultrafast "
                 "key-int-max=60")
+VP9 = VIDEO + "vp9enc deadline=1 cpu-used=8 keyframe-max-dist=60"
 OPUS = "audiotestsrc is-live=true wave=ticks ! opusenc"
 
 failures = []
@@ -105,6 +110,21 @@ class Bot:
                     m = rx.search(line)
                     if m:
                         return m
+                left = end - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None and \
+                        not self.thread.is_alive():
+                    return None
+                self.cond.wait(min(left, 0.5))
+
+    def wait_count(self, pattern, count, timeout=DEADLINE):
+        """Waits until @count lines match @pattern; returns the last."""
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                found = [m for m in map(rx.search, self.lines) if m]
+                if len(found) >= count:
+                    return found[count - 1]
                 left = end - time.monotonic()
                 if left <= 0 or self.proc.poll() is not None and \
                         not self.thread.is_alive():
@@ -455,6 +475,66 @@ def main():
         check(err is None and counts.get("video", 0) > 0 and
               counts.get("audio", 0) > 0,
               f"killed {path} decodes: {counts} ({err})")
+
+        # ---- Janus crashes mid-call (SIGKILL) and comes back ----
+        # dave publishes VP9 + Opus to a third recorder; janus-run kills
+        # Janus and restarts it on the same port (SIGUSR1). Both bots must
+        # notice, rejoin by themselves, re-establish the keys and carry on:
+        # the recorder finishes dave-1.webm and writes dave-2.webm.
+        run_pid = int(os.environ.get("E2EE_JANUS_RUN_PID", "0"))
+        if run_pid:
+            crash_dir = os.path.join(tmp, "crash")
+            crash_log = os.path.join(tmp, "recorder-crash.log")
+            dave_log = os.path.join(tmp, "dave.log")
+            rec = Bot("recorder-crash", [RECORD] + common + fast +
+                      ["--id", "recorder3", "--output-dir", crash_dir],
+                      crash_log)
+            bots.append(rec)
+            check(rec.wait_line(r"^joined room") is not None,
+                  "recorder3 joined")
+            dave = Bot("dave", [PUBLISH] + common + fast +
+                       ["--id", "dave", "--video", VP9, "--audio", OPUS],
+                       dave_log)
+            bots.append(dave)
+            got = wait_frames(crash_log, {("dave", "video"): 60})
+            check(got.get(("dave", "video"), 0) >= 60,
+                  f"recorder3 decrypted dave's VP9 frames {got}")
+            before = got.get(("dave", "video"), 0)
+            crash = time.time()
+            os.kill(run_pid, signal.SIGUSR1)
+            for who, bot in (("recorder3", rec), ("dave", dave)):
+                check(bot.wait_count(r"^joined room", 2) is not None,
+                      f"{who} rejoined after Janus came back")
+            got = wait_frames(crash_log, {("dave", "video"): before + 60})
+            resumed = time.time()
+            check(got.get(("dave", "video"), 0) >= before + 60,
+                  f"media resumed after the crash {got}")
+            dave.stop()
+            rc = rec.stop()
+            check(rc == 0, f"recorder3 exits 0 on SIGTERM ({rc})")
+            per = compare_frames(crash_log, [dave_log])
+            check(per and all(bad == 0 for ok, bad in per.values()),
+                  f"every frame recorded across the crash is one dave's "
+                  f"encoders made {per}")
+            sent = {}
+            for p, k, c, d in read_log(dave_log):
+                sent[k] = sent.get(k, 0) + 1
+            for k in ("video", "audio"):
+                ok = per.get(("dave", k), (0, 0))[0]
+                print(f"MEASURE Janus crash dave {k}: {sent.get(k, 0)} "
+                      f"encoded, {ok} decrypted, {sent.get(k, 0) - ok} lost "
+                      f"(first keys, the outage); media back "
+                      f"{resumed - crash:.1f} s after the kill at most",
+                      flush=True)
+            for n in (1, 2):
+                path = os.path.join(crash_dir, f"dave-{n}.webm")
+                counts, err = demux_count(path, decode=True)
+                check(err is None and counts.get("video", 0) > 0,
+                      f"{path} (before/after the crash) decodes: {counts} "
+                      f"({err})")
+        else:
+            print("SKIP Janus crash: not run under tests/janus/janus-run "
+                  "(no E2EE_JANUS_RUN_PID)", flush=True)
     finally:
         for b in bots:
             if b.proc.poll() is None:
