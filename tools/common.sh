@@ -37,6 +37,9 @@ E2EE_DEPS=(
   # tests/browser: a real browser in a call with examples/browser (Debian's
   # Chromium, driven headless over its DevTools pipe by node)
   chromium nodejs
+  # tests/livekit: livekit-client from the npm registry, installed into the
+  # build dir by the test itself
+  npm
   # tests/check/integration/pipelines-codecs.c (every codec through real encoders,
   # payloaders and decoders): x264enc (ugly); openh264enc/dec, x265enc,
   # av1enc/av1dec (aom), h264parse, av1parse (bad); avdec_h264/h265 (libav);
