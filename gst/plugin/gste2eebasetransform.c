@@ -460,7 +460,8 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE,
       g_param_spec_string ("passphrase", "Passphrase",
-          "Passphrase instead of a key (kdf=livekit or livekit-256 only); write-only", NULL,
+          "Passphrase instead of a key (kdf=livekit or livekit-256 only); write-only",
+          NULL,
           G_PARAM_WRITABLE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
