@@ -454,6 +454,20 @@ on_dec_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* A recording's video starts at a key frame: a new subscriber gets delta
+ * frames until the key frame its PLI asked for, and a stock player cannot
+ * decode them (VP9 decoders stop with an error). They were logged as
+ * decrypted; they are not written. */
+static GstPadProbeReturn
+on_dec_buffer_until_key (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  if (GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info),
+          GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_REMOVE;
+}
+
 /* EOS into the branch: the muxer finishes the file once all of its
  * branches have had theirs. */
 static void
@@ -557,6 +571,9 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, gpointer user_data)
     g_object_set (s->dec, "key-manager", rec->km, "participant",
         participant, NULL);
     gst_pad_add_probe (dsrc, GST_PAD_PROBE_TYPE_BUFFER, on_dec_buffer, s, NULL);
+    if (bot_codec_is_video (codec))
+      gst_pad_add_probe (dsrc, GST_PAD_PROBE_TYPE_BUFFER,
+          on_dec_buffer_until_key, NULL, NULL);
     gst_object_unref (dsrc);
   }
   if (s->src)
