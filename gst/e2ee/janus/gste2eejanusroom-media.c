@@ -51,7 +51,9 @@ struct _Gather
   gpointer data;
 };
 
-/* @sdp_text: an SDP of @type; FALSE when webrtcbin refuses it */
+/* @sdp_text: an SDP of @type; FALSE when webrtcbin refuses it. Without
+ * @webrtcbin (the test hooks' subscriber, gste2eejanusroom-test.c) the
+ * SDP is parsed, then refused. */
 gboolean
 set_description (GstElement * webrtcbin, gboolean remote,
     GstWebRTCSDPType type, const gchar * sdp_text)
@@ -64,6 +66,10 @@ set_description (GstElement * webrtcbin, gboolean remote,
 
   if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
     return FALSE;
+  if (!webrtcbin) {
+    gst_sdp_message_free (sdp);
+    return FALSE;
+  }
   desc = gst_webrtc_session_description_new (type, sdp);
   promise = gst_promise_new ();
   g_signal_emit_by_name (webrtcbin, remote ? "set-remote-description" :

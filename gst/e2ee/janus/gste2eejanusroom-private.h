@@ -171,6 +171,10 @@ typedef void (*SdpReadyFunc) (GstE2eeJanusRoom * room, GstElement * webrtcbin,
 #define tr_attached _gst_e2ee_janus_room_tr_attached
 #define km_send_message _gst_e2ee_janus_room_km_send_message
 #define tr_send_json _gst_e2ee_janus_room_tr_send_json
+#define tr_receive _gst_e2ee_janus_room_tr_receive
+#define session_event _gst_e2ee_janus_room_session_event
+#define session_lost _gst_e2ee_janus_room_session_lost
+#define stop_finish _gst_e2ee_janus_room_stop_finish
 
 G_GNUC_INTERNAL void mid_info_free (MidInfo * info);
 G_GNUC_INTERNAL void out_message_free (OutMessage * m);
@@ -216,6 +220,14 @@ G_GNUC_INTERNAL void km_send_message (GstE2eeKeyManager * km,
     const gchar * to, const gchar * text, GstE2eeJanusRoom * room);
 G_GNUC_INTERNAL void tr_send_json (GstE2eeJanusRoom * room,
     JsonObject * obj);
+G_GNUC_INTERNAL void tr_receive (GstE2eeJanusRoom * room, guint gen,
+    const gchar * text);
+
+G_GNUC_INTERNAL void session_event (GstE2eeJanusSession * session,
+    guint64 handle, JsonObject * event, gpointer data);
+G_GNUC_INTERNAL void session_lost (GstE2eeJanusSession * session,
+    const GError * error, gpointer data);
+G_GNUC_INTERNAL void stop_finish (GstE2eeJanusRoom * room);
 
 G_END_DECLS
 

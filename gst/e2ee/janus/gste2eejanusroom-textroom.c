@@ -364,10 +364,10 @@ tr_message_on_thread (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* SCTP's thread */
-static void
-tr_on_message_string (GstWebRTCDataChannel * channel, const gchar * text,
-    GstE2eeJanusRoom * room)
+/* a text that came on the TextRoom channel of generation @gen; SCTP's
+ * thread (or any) */
+void
+tr_receive (GstE2eeJanusRoom * room, guint gen, const gchar * text)
 {
   DcData *d;
 
@@ -381,10 +381,18 @@ tr_on_message_string (GstWebRTCDataChannel * channel, const gchar * text,
   }
   d = g_new0 (DcData, 1);
   d->room = gst_object_ref (room);
-  d->gen = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (channel),
-          "gst-e2ee-janus-gen"));
+  d->gen = gen;
   d->text = g_strdup (text);
   room_invoke (room, tr_message_on_thread, d, (GDestroyNotify) dc_data_free);
+}
+
+/* SCTP's thread */
+static void
+tr_on_message_string (GstWebRTCDataChannel * channel, const gchar * text,
+    GstE2eeJanusRoom * room)
+{
+  tr_receive (room, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (channel),
+              "gst-e2ee-janus-gen")), text);
 }
 
 static void

@@ -133,7 +133,7 @@ out_message_free (OutMessage * m)
 static void
 subscriber_free (Subscriber * sub)
 {
-  gst_object_unref (sub->webrtcbin);
+  gst_clear_object (&sub->webrtcbin);
   g_hash_table_unref (sub->feeds);
   if (sub->pending_offer)
     json_object_unref (sub->pending_offer);
@@ -199,7 +199,7 @@ reply_ok (GstE2eeJanusRoom * room, JsonObject * reply, const GError * error,
 
 /* -- the session's life -------------------------------------------------- */
 
-static void
+void
 session_event (GstE2eeJanusSession * session, guint64 handle,
     JsonObject * event, gpointer data)
 {
@@ -224,7 +224,7 @@ session_event (GstE2eeJanusSession * session, guint64 handle,
   }
 }
 
-static void
+void
 session_lost (GstE2eeJanusSession * session, const GError * error,
     gpointer data)
 {
@@ -396,7 +396,7 @@ room_thread (gpointer data)
 
 /* -- stopping ------------------------------------------------------------ */
 
-static void
+void
 stop_finish (GstE2eeJanusRoom * room)
 {
   GHashTableIter iter;
