@@ -64,8 +64,15 @@ set_description (GstElement * webrtcbin, gboolean remote,
   const GstStructure *reply;
   gboolean ok;
 
-  if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
+  /* an empty SDP is a critical in gst_sdp_message_parse_buffer(); a failed
+   * parse leaves the message allocated */
+  if (!sdp_text || !*sdp_text)
     return FALSE;
+  if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK) {
+    if (sdp)
+      gst_sdp_message_free (sdp);
+    return FALSE;
+  }
   if (!webrtcbin) {
     gst_sdp_message_free (sdp);
     return FALSE;
