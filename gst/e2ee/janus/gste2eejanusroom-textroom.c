@@ -354,6 +354,7 @@ tr_message_on_thread (gpointer data)
 
   if (d->gen != d->room->gen || d->room->stopping)
     return G_SOURCE_REMOVE;
+  GST_TRACE_OBJECT (d->room, "TextRoom: %s", d->text);
   parser = json_parser_new_immutable ();
   if (json_parser_load_from_data (parser, d->text, -1, NULL)
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

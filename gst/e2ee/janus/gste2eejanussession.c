@@ -328,8 +328,13 @@ post_answer (GstE2eeJanusSession * session, const gchar * transaction,
   if (!error && status != SOUP_STATUS_OK)
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
         "Janus answered HTTP %u", status);
-  if (!error)
+  if (!error) {
+    GST_TRACE_OBJECT (session->log_object, "Janus answered %s: %.*s",
+        transaction, (gint) MIN (g_bytes_get_size (bytes), MAX_REPLY_SIZE),
+        g_bytes_get_size (bytes) ? (const gchar *) g_bytes_get_data (bytes,
+            NULL) : "");
     root = parse_reply (bytes, &error);
+  }
   if (!error && !JSON_NODE_HOLDS_OBJECT (root))
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "Janus answer is no JSON object");
@@ -547,8 +552,13 @@ poll_answer (GstE2eeJanusSession * session, guint status, GBytes * bytes,
   if (!error && status != SOUP_STATUS_OK)
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
         "Janus answered the long poll with HTTP %u", status);
-  if (!error)
+  if (!error) {
+    GST_TRACE_OBJECT (session->log_object, "Janus long poll: %.*s",
+        (gint) MIN (g_bytes_get_size (bytes), MAX_REPLY_SIZE),
+        g_bytes_get_size (bytes) ? (const gchar *) g_bytes_get_data (bytes,
+            NULL) : "");
     root = parse_reply (bytes, &error);
+  }
   if (error) {
     session_lose (session, error);
     goto out;
