@@ -237,6 +237,12 @@ parse_reply (GBytes * bytes, GError ** error)
         "Janus answer too big (%" G_GSIZE_FORMAT " bytes)", size);
     return NULL;
   }
+  if (!data || size == 0) {
+    /* (json_parser_load_from_data() takes no NULL data) */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "empty Janus answer");
+    return NULL;
+  }
   parser = json_parser_new_immutable ();
   if (json_parser_load_from_data (parser, data, size, error))
     root = json_node_ref (json_parser_get_root (parser));
