@@ -356,7 +356,9 @@ tr_message_on_thread (gpointer data)
     return G_SOURCE_REMOVE;
   GST_TRACE_OBJECT (d->room, "TextRoom: %s", d->text);
   parser = json_parser_new_immutable ();
+  /* (no root: only white space) */
   if (json_parser_load_from_data (parser, d->text, -1, NULL)
+      && json_parser_get_root (parser)
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     tr_on_json (d->room, json_node_get_object (json_parser_get_root (parser)));
   else

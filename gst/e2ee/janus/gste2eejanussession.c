@@ -244,8 +244,14 @@ parse_reply (GBytes * bytes, GError ** error)
     return NULL;
   }
   parser = json_parser_new_immutable ();
-  if (json_parser_load_from_data (parser, data, size, error))
-    root = json_node_ref (json_parser_get_root (parser));
+  if (json_parser_load_from_data (parser, data, size, error)) {
+    /* no root: only white space */
+    if (json_parser_get_root (parser))
+      root = json_node_ref (json_parser_get_root (parser));
+    else
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+          "empty Janus answer");
+  }
   g_object_unref (parser);
   if (root && !JSON_NODE_HOLDS_OBJECT (root) && !JSON_NODE_HOLDS_ARRAY (root)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
