@@ -81,7 +81,8 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
   rm -f "$build/meson-logs/testlog-valgrind.json"
   e2ee_isolated meson test -C "$build" --setup valgrind --print-errorlogs \
     --num-processes 2 core e2ee-elements olm keymanager hostile codecs \
-    fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile || status=1
+    fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile fuzz-janus-events ||
+    status=1
   logs+=("valgrind:$build/meson-logs/testlog-valgrind.json")
 
   # (iii) the fuzz targets (clang, libFuzzer, ASan, UBSan)
