@@ -667,9 +667,13 @@ _gst_e2ee_janus_session_new (const gchar * url, GstObject * log_object,
   session->event_func = event_func;
   session->lost_func = lost_func;
   session->user_data = user_data;
-  /* the long poll holds one connection; requests need others */
+  /* the long poll holds one connection; requests need others. No proxy:
+   * libsoup 3 takes GLib's default resolver unless the property is set,
+   * even to NULL ("no proxy"), and that one asks the desktop's settings
+   * (libproxy, whose C++ exceptions valgrind flags in libunwind). A bot
+   * reaches its Janus directly, whatever the host's proxy settings. */
   session->soup = soup_session_new_with_options ("max-conns-per-host", 8,
-      "max-conns", 8, "user-agent", "gst-e2ee", NULL);
+      "max-conns", 8, "user-agent", "gst-e2ee", "proxy-resolver", NULL, NULL);
   session->cancellable = g_cancellable_new ();
   session->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) request_free);
