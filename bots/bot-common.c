@@ -142,6 +142,18 @@ bot_setup_webrtcbin (GstElement * webrtcbin, const BotOptions * opts)
   g_object_unref (ice);
 }
 
+/* One line per key change, for supervisors and tools/bench-sfu.py (the
+ * time of a leave's key switch): whose key, its index, the wall clock.
+ * Our own id with index + 1 is a rotation (a leave), with the same index
+ * a ratchet (a join). Never the key. Emitted from the manager's thread. */
+static void
+on_key_changed (GstE2eeKeyManager * km, const gchar * participant,
+    guint key_index, gpointer user_data)
+{
+  g_print ("key-changed %s index %u at %.3f\n", participant, key_index,
+      g_get_real_time () / 1e6);
+}
+
 /* The room's roster admits participants (it calls add_participant on
  * TextRoom joins): nobody is admitted for merely saying hello. */
 GstE2eeKeyManager *
@@ -154,6 +166,7 @@ bot_key_manager_new (const BotOptions * opts)
     g_object_set (km, "state-file", opts->state_file, NULL);
   if (opts->debounce >= 0)
     g_object_set (km, "debounce", (guint) opts->debounce, NULL);
+  g_signal_connect (km, "key-changed", G_CALLBACK (on_key_changed), NULL);
   return km;
 }
 

@@ -19,7 +19,8 @@
 
 /*
  * gst-e2ee-janus-record: joins a Janus VideoRoom, subscribes to every
- * publisher as they come and go (one multistream subscriber webrtcbin),
+ * publisher as they come and go (one multistream subscriber webrtcbin, and
+ * one more for the newcomers after each leave: request-webrtcbin),
  * decrypts and writes one file per participant and presence, without
  * re-encoding (docs/bots.md).
  *
@@ -61,6 +62,7 @@ typedef struct
   gchar *participant;
   BotCodec codec;
   GstElement *pipeline;         /* not owned */
+  GstElement *webrtcbin;        /* owned: mids are per webrtcbin */
   GstElement *bin;              /* owned */
   GstElement *dec;              /* owned */
   GstPad *src;                  /* owned: bin's source pad */
@@ -101,6 +103,9 @@ struct _Recorder
   GstE2eeKeyManager *km;
   GstE2eeJanusRoom *room;
 
+  /* the room's thread reads pipeline (request-webrtcbin) under lock; the
+   * main thread writes it under lock */
+  GMutex lock;
   /* main thread */
   GstElement *pipeline;
   GstElement *webrtcbin;
@@ -190,6 +195,7 @@ stream_free (Stream * s)
   gst_clear_object (&s->dec);
   gst_clear_object (&s->src);
   gst_clear_object (&s->bin);
+  gst_clear_object (&s->webrtcbin);
   g_free (s->mid);
   g_free (s->participant);
   g_free (s);
@@ -516,7 +522,7 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, gpointer user_data)
   gst_caps_unref (caps);
   if (mid)
     participant = gst_e2ee_janus_room_dup_participant_for_mid (rec->room,
-        mid, NULL);
+        webrtcbin, mid, NULL);
   if (!participant)
     participant = g_strdup_printf ("unknown-mid-%s", mid ? mid : "none");
   desc = bot_codec_recv_desc (codec);
@@ -532,6 +538,7 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, gpointer user_data)
   s->participant = participant;
   s->codec = codec;
   s->pipeline = pipeline;
+  s->webrtcbin = gst_object_ref (webrtcbin);
   s->bin = gst_parse_bin_from_description (desc, TRUE, &err);
   g_free (desc);
   if (!s->bin) {
@@ -577,6 +584,7 @@ out:
 typedef struct
 {
   Recorder *rec;
+  GstElement *webrtcbin;
   gchar *mid;
   gchar *participant;
   gboolean added;
@@ -587,6 +595,7 @@ room_event_free (gpointer data)
 {
   RoomEvent *ev = data;
 
+  gst_clear_object (&ev->webrtcbin);
   g_free (ev->mid);
   g_free (ev->participant);
   g_free (ev);
@@ -623,7 +632,8 @@ stream_removed_main (gpointer user_data)
       continue;
     if (g_strcmp0 (s->participant, ev->participant))
       continue;
-    if (ev->mid && g_strcmp0 (s->mid, ev->mid))
+    if (ev->mid && (g_strcmp0 (s->mid, ev->mid)
+            || s->webrtcbin != ev->webrtcbin))
       continue;
     g_print ("%s left (mid %s)\n", s->participant, s->mid);
     stream_finish (s);
@@ -638,26 +648,30 @@ stream_removed_main (gpointer user_data)
 }
 
 static void
-on_stream_added (GstE2eeJanusRoom * room, const gchar * mid, guint64 feed_id,
-    const gchar * participant, const gchar * kind, gpointer user_data)
+on_stream_added (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    const gchar * mid, guint64 feed_id, const gchar * participant,
+    const gchar * kind, gpointer user_data)
 {
   RoomEvent *ev = g_new0 (RoomEvent, 1);
 
   ev->rec = user_data;
+  ev->webrtcbin = gst_object_ref (webrtcbin);
   ev->mid = g_strdup (mid);
   ev->participant = g_strdup (participant);
-  g_print ("stream-added mid %s feed %" G_GUINT64_FORMAT " %s %s at %.3f\n",
-      mid, feed_id, participant, kind, now_s ());
+  g_print ("stream-added %s mid %s feed %" G_GUINT64_FORMAT " %s %s at %.3f\n",
+      GST_OBJECT_NAME (webrtcbin), mid, feed_id, participant, kind, now_s ());
   g_idle_add_full (G_PRIORITY_DEFAULT, stream_added_main, ev, room_event_free);
 }
 
 static void
-on_stream_removed (GstE2eeJanusRoom * room, const gchar * mid,
-    guint64 feed_id, const gchar * participant, gpointer user_data)
+on_stream_removed (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    const gchar * mid, guint64 feed_id, const gchar * participant,
+    gpointer user_data)
 {
   RoomEvent *ev = g_new0 (RoomEvent, 1);
 
   ev->rec = user_data;
+  ev->webrtcbin = gst_object_ref (webrtcbin);
   ev->mid = g_strdup (mid);
   ev->participant = g_strdup (participant);
   g_idle_add_full (G_PRIORITY_DEFAULT, stream_removed_main, ev,
@@ -751,6 +765,70 @@ on_bus_message (GstBus * bus, GstMessage * msg, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* a subscriber webrtcbin in @pipeline, not started: the network policy
+ * and the pad-added handling of every subscriber webrtcbin of the bot */
+static GstElement *
+subscriber_webrtcbin_new (Recorder * rec, GstElement * pipeline,
+    const gchar * name)
+{
+  GstElement *webrtcbin = gst_element_factory_make ("webrtcbin", name);
+
+  bot_setup_webrtcbin (webrtcbin, &rec->opts);
+  g_signal_connect (webrtcbin, "pad-added", G_CALLBACK (on_pad_added), rec);
+  gst_bin_add (GST_BIN (pipeline), webrtcbin);
+  return webrtcbin;
+}
+
+/* The room's thread: after a publisher left, the room subscribes the next
+ * ones on a new subscriber handle, on a webrtcbin of ours (Janus 1.1.2
+ * would reuse the leaver's inactive m-line, which webrtcbin 1.22 cannot
+ * reactivate). It goes into the current pipeline, as the first one. */
+static GstElement *
+on_request_webrtcbin (GstE2eeJanusRoom * room, guint64 feed_id,
+    const gchar * participant, gpointer user_data)
+{
+  Recorder *rec = user_data;
+  GstElement *webrtcbin = NULL;
+
+  g_mutex_lock (&rec->lock);
+  if (rec->pipeline && !rec->stopping) {
+    webrtcbin = subscriber_webrtcbin_new (rec, rec->pipeline, NULL);
+    if (!gst_element_sync_state_with_parent (webrtcbin)) {
+      gst_bin_remove (GST_BIN (rec->pipeline), webrtcbin);
+      webrtcbin = NULL;
+    }
+  }
+  g_mutex_unlock (&rec->lock);
+  g_print ("new subscriber webrtcbin %s for %s (feed %" G_GUINT64_FORMAT
+      ")\n", webrtcbin ? GST_OBJECT_NAME (webrtcbin) : "(none)", participant,
+      feed_id);
+  return webrtcbin;
+}
+
+static gboolean
+release_webrtcbin_main (gpointer user_data)
+{
+  GstElement *webrtcbin = user_data;
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (webrtcbin));
+
+  g_print ("subscriber webrtcbin %s released\n", GST_OBJECT_NAME (webrtcbin));
+  gst_element_set_locked_state (webrtcbin, TRUE);
+  gst_element_set_state (webrtcbin, GST_STATE_NULL);
+  if (parent) {
+    gst_bin_remove (GST_BIN (parent), webrtcbin);
+    gst_object_unref (parent);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_release_webrtcbin (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    gpointer user_data)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, release_webrtcbin_main,
+      gst_object_ref (webrtcbin), gst_object_unref);
+}
+
 static gboolean
 joined_main (gpointer user_data)
 {
@@ -761,6 +839,7 @@ joined_main (gpointer user_data)
     return G_SOURCE_REMOVE;
   g_print ("joined room %" G_GINT64_FORMAT " as %s at %.3f\n",
       rec->opts.room, rec->opts.id, now_s ());
+  g_mutex_lock (&rec->lock);
   if (rec->pipeline) {
     finish_all (rec, rec->pipeline);
     g_ptr_array_add (rec->old_pipelines, rec->pipeline);
@@ -768,12 +847,9 @@ joined_main (gpointer user_data)
   }
   rec->pipeline = gst_pipeline_new (NULL);
   gst_object_ref_sink (rec->pipeline);
-  rec->webrtcbin = gst_element_factory_make ("webrtcbin", "webrtc");
-  gst_object_ref_sink (rec->webrtcbin);
-  bot_setup_webrtcbin (rec->webrtcbin, &rec->opts);
-  g_signal_connect (rec->webrtcbin, "pad-added", G_CALLBACK (on_pad_added),
-      rec);
-  gst_bin_add (GST_BIN (rec->pipeline), gst_object_ref (rec->webrtcbin));
+  rec->webrtcbin = gst_object_ref (subscriber_webrtcbin_new (rec,
+          rec->pipeline, "webrtc"));
+  g_mutex_unlock (&rec->lock);
   bus = gst_element_get_bus (rec->pipeline);
   gst_bus_add_watch (bus, on_bus_message, rec);
   gst_object_unref (bus);
@@ -842,7 +918,9 @@ recorder_begin_stop (Recorder * rec)
   if (rec->stopping)
     return;
   g_print ("stopping: finishing the files\n");
+  g_mutex_lock (&rec->lock);
   rec->stopping = TRUE;
+  g_mutex_unlock (&rec->lock);
   finish_all (rec, NULL);
   if (all_finished (rec))
     recorder_quit (rec, 0);
@@ -951,6 +1029,7 @@ main (int argc, char **argv)
   }
 
   rec.loop = g_main_loop_new (NULL, FALSE);
+  g_mutex_init (&rec.lock);
   rec.participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) participant_free);
   rec.recordings = g_ptr_array_new_with_free_func ((GDestroyNotify)
@@ -969,6 +1048,10 @@ main (int argc, char **argv)
       &rec);
   g_signal_connect (rec.room, "stream-removed",
       G_CALLBACK (on_stream_removed), &rec);
+  g_signal_connect (rec.room, "request-webrtcbin",
+      G_CALLBACK (on_request_webrtcbin), &rec);
+  g_signal_connect (rec.room, "release-webrtcbin",
+      G_CALLBACK (on_release_webrtcbin), &rec);
   g_signal_connect (rec.room, "publisher-added",
       G_CALLBACK (on_publisher_added), &rec);
   g_signal_connect (rec.room, "publisher-removed",
@@ -1017,6 +1100,7 @@ main (int argc, char **argv)
   gst_object_unref (rec.room);
   gst_object_unref (rec.km);
   g_main_loop_unref (rec.loop);
+  g_mutex_clear (&rec.lock);
   g_free (rec.output_dir);
   bot_options_clear (&rec.opts);
   return rec.exit_code;

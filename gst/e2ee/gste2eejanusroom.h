@@ -59,7 +59,7 @@ gboolean gst_e2ee_janus_room_subscribe (GstE2eeJanusRoom * room,
 
 GST_E2EE_API
 gchar * gst_e2ee_janus_room_dup_participant_for_mid (GstE2eeJanusRoom * room,
-    const gchar * mid, guint64 * feed_id);
+    GstElement * webrtcbin, const gchar * mid, guint64 * feed_id);
 
 G_END_DECLS
 

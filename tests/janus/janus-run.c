@@ -25,22 +25,65 @@
  * COMMAND with E2EE_JANUS_URL, E2EE_JANUS_ROOM, E2EE_JANUS_ROOM_E2EE,
  * E2EE_JANUS_ROOM_RECORD and E2EE_JANUS_RECORD_DIR set, stops Janus and
  * exits with COMMAND's status (77, "skipped" to meson, when Janus cannot
- * run here). For the demo and the Python test; the C tests use the
- * harness directly.
+ * run here). For the demo and the Python tests; the C tests use the
+ * harness directly. E2EE_JANUS_RUN_PID is janus-run's own pid: SIGUSR1 to
+ * it kills Janus (SIGKILL) and starts it again on the same port, so a
+ * command can test what a crash of the SFU does.
  */
 
 #include <signal.h>
+#include <unistd.h>
 #include <sys/wait.h>
+
+#include <glib-unix.h>
 
 #include "janus-harness.h"
 
-static volatile sig_atomic_t child_pid;
+typedef struct
+{
+  GMainLoop *loop;
+  JanusHarness *janus;
+  GPid child;
+  gint status;
+} Run;
+
+static gboolean
+forward_signal (gpointer data)
+{
+  Run *run = data;
+
+  /* SIGINT and SIGTERM are the command's to handle */
+  kill (run->child, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+/* SIGUSR1: Janus crashes (SIGKILL, no goodbye) and comes back on the same
+ * port, with the same rooms, as a restarted server would */
+static gboolean
+restart_janus (gpointer data)
+{
+  Run *run = data;
+  GError *err = NULL;
+
+  janus_harness_kill (run->janus);
+  g_printerr ("janus-run: Janus killed\n");
+  if (!janus_harness_restart (run->janus, &err)) {
+    g_printerr ("janus-run: Janus did not come back: %s\n", err->message);
+    g_clear_error (&err);
+  } else {
+    g_printerr ("janus-run: Janus restarted\n");
+  }
+  return G_SOURCE_CONTINUE;
+}
 
 static void
-forward_signal (int sig)
+child_exited (GPid pid, gint status, gpointer data)
 {
-  if (child_pid > 0)
-    kill (child_pid, sig);
+  Run *run = data;
+
+  run->status = status;
+  g_spawn_close_pid (pid);
+  g_main_loop_quit (run->loop);
 }
 
 int
@@ -59,8 +102,8 @@ main (int argc, char **argv)
   JanusHarnessOptions opts = { 0, };
   JanusHarness *h;
   GError *err = NULL;
-  GPid pid;
-  gchar **env, *room;
+  Run run = { 0, };
+  gchar **env, *room, *pid_str;
   gint status = 0, rc;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -104,18 +147,25 @@ main (int argc, char **argv)
   g_free (room);
   env = g_environ_setenv (env, "E2EE_JANUS_RECORD_DIR", h->record_dir, TRUE);
 
-  signal (SIGINT, forward_signal);
-  signal (SIGTERM, forward_signal);
+  run.janus = h;
+  run.loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, forward_signal, &run);
+  g_unix_signal_add (SIGTERM, forward_signal, &run);
+  g_unix_signal_add (SIGUSR1, restart_janus, &run);
+  env = g_environ_setenv (env, "E2EE_JANUS_RUN_PID",
+      pid_str = g_strdup_printf ("%d", (gint) getpid ()), TRUE);
+  g_free (pid_str);
   if (!g_spawn_async (NULL, argv + 1, env, G_SPAWN_SEARCH_PATH |
           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CHILD_INHERITS_STDIN, NULL,
-          NULL, &pid, &err)) {
+          NULL, &run.child, &err)) {
     g_printerr ("janus-run: %s\n", err->message);
     janus_harness_free (h);
     return 1;
   }
-  child_pid = pid;
-  while (waitpid (pid, &status, 0) < 0);
-  child_pid = 0;
+  g_child_watch_add (run.child, child_exited, &run);
+  g_main_loop_run (run.loop);
+  g_main_loop_unref (run.loop);
+  status = run.status;
   rc = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 
   g_strfreev (env);

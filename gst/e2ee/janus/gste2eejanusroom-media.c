@@ -36,7 +36,7 @@
 #define GST_CAT_DEFAULT gst_e2ee_janus_room_debug
 
 static void sub_sync (GstE2eeJanusRoom * room);
-static void sub_next (GstE2eeJanusRoom * room);
+static void sub_next (Subscriber * sub);
 
 struct _Gather
 {
@@ -316,6 +316,7 @@ publisher_remove (GstE2eeJanusRoom * room, guint64 id)
 {
   gchar *display;
   gpointer key;
+  GList *l;
 
   if (!g_hash_table_steal_extended (room->publishers, &id, &key,
           (gpointer *) & display))
@@ -324,8 +325,9 @@ publisher_remove (GstE2eeJanusRoom * room, guint64 id)
   GST_OBJECT_LOCK (room);
   room->n_publishers = g_hash_table_size (room->publishers);
   GST_OBJECT_UNLOCK (room);
-  if (room->sub)
-    g_hash_table_remove (room->sub->feeds, &id);
+  for (l = room->subs; l; l = l->next)
+    g_hash_table_remove (((Subscriber *) l->data)->feeds, &id);
+  g_hash_table_remove (room->refused_feeds, &id);
   GST_INFO_OBJECT (room, "publisher %" G_GUINT64_FORMAT " (%s) gone", id,
       display);
   g_signal_emit (room, signals[SIGNAL_PUBLISHER_REMOVED], 0, id, display);
@@ -579,11 +581,103 @@ publish_on_thread (gpointer data)
 
 /* -- subscribing --------------------------------------------------------- */
 
-/* Janus's stream table of the subscriber handle (attached and updated
+/* Janus 1.1.2's VideoRoom puts a new publisher's stream on an m-line that a
+ * leaver's stream left inactive when kind and codec match
+ * (janus_videoroom_subscriber_stream_add_or_replace: "Reusing m-line"), and
+ * GStreamer 1.22's webrtcbin refuses to change the direction of an existing
+ * transceiver to anything but inactive ("transceiver direction changes are
+ * not implemented"). So a subscriber handle with such a hole takes no new
+ * publisher: the newcomers go to a new handle, on a webrtcbin the
+ * application gives (request-webrtcbin); a handle of those whose streams
+ * are all gone is detached and its webrtcbin given back
+ * (release-webrtcbin). Where nobody leaves, one handle carries everything,
+ * as Janus's multistream means it to. */
+
+/* @webrtcbin: NULL only for the test hooks' subscriber
+ * (gste2eejanusroom-test.c), whose offers set_description() refuses */
+Subscriber *
+subscriber_new (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    gboolean requested)
+{
+  Subscriber *sub = g_new0 (Subscriber, 1);
+
+  sub->room = room;
+  sub->webrtcbin = webrtcbin ? gst_object_ref (webrtcbin) : NULL;
+  sub->requested = requested;
+  sub->feeds = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      NULL);
+  sub->mids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) mid_info_free);
+  GST_OBJECT_LOCK (room);
+  room->subs = g_list_append (room->subs, sub);
+  GST_OBJECT_UNLOCK (room);
+  return sub;
+}
+
+void
+subscriber_free (Subscriber * sub)
+{
+  gst_clear_object (&sub->webrtcbin);
+  g_hash_table_unref (sub->feeds);
+  g_hash_table_unref (sub->mids);
+  if (sub->pending_offer)
+    json_object_unref (sub->pending_offer);
+  g_free (sub);
+}
+
+static void
+subscriber_release (GstE2eeJanusRoom * room, Subscriber * sub)
+{
+  GstElement *webrtcbin =
+      sub->webrtcbin ? gst_object_ref (sub->webrtcbin) : NULL;
+  gboolean requested = sub->requested;
+
+  GST_OBJECT_LOCK (room);
+  room->subs = g_list_remove (room->subs, sub);
+  GST_OBJECT_UNLOCK (room);
+  subscriber_free (sub);
+  if (requested && webrtcbin) {
+    GST_INFO_OBJECT (room, "releasing %" GST_PTR_FORMAT, webrtcbin);
+    g_signal_emit (room, signals[SIGNAL_RELEASE_WEBRTCBIN], 0, webrtcbin);
+  }
+  gst_clear_object (&webrtcbin);
+}
+
+/* the session went (disconnected, stop): every handle is gone; the
+ * webrtcbins the room asked for go back to the application */
+void
+subs_release_all (GstE2eeJanusRoom * room)
+{
+  while (room->subs)
+    subscriber_release (room, room->subs->data);
+}
+
+Subscriber *
+sub_find_handle (GstE2eeJanusRoom * room, guint64 handle)
+{
+  GList *l;
+
+  for (l = room->subs; l && handle; l = l->next) {
+    Subscriber *sub = l->data;
+
+    if (sub->handle == handle && !sub->detaching)
+      return sub;
+  }
+  return NULL;
+}
+
+static gboolean
+sub_alive (GstE2eeJanusRoom * room, Subscriber * sub)
+{
+  return g_list_find (room->subs, sub) && !sub->detaching;
+}
+
+/* Janus's stream table of a subscriber handle (attached and updated
  * events): which mid carries which feed */
 void
-sub_update_streams (GstE2eeJanusRoom * room, JsonArray * streams)
+sub_update_streams (Subscriber * sub, JsonArray * streams)
 {
+  GstE2eeJanusRoom *room = sub->room;
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) mid_info_free);
   GHashTable *old;
@@ -593,7 +687,8 @@ sub_update_streams (GstE2eeJanusRoom * room, JsonArray * streams)
   GPtrArray *removed = g_ptr_array_new_with_free_func ((GDestroyNotify)
       mid_info_free);
   GPtrArray *removed_mids = g_ptr_array_new_with_free_func (g_free);
-  guint i, n = json_array_get_length (streams);
+  guint i, n = json_array_get_length (streams), total = 0;
+  GList *l;
 
   for (i = 0; i < n; i++) {
     JsonNode *el = json_array_get_element (streams, i);
@@ -609,13 +704,20 @@ sub_update_streams (GstE2eeJanusRoom * room, JsonArray * streams)
     mid = _gst_e2ee_janus_json_string (s, "mid");
     type = _gst_e2ee_janus_json_string (s, "type");
     active = json_object_get_member (s, "active");
-    if (!mid || !type || g_strcmp0 (type, "data") == 0
-        || !_gst_e2ee_janus_json_uint64 (s, "feed_id", &feed) || feed == 0)
+    if (!mid || !type || g_strcmp0 (type, "data") == 0)
       continue;
-    if (active && JSON_NODE_HOLDS_VALUE (active)
-        && json_node_get_value_type (active) == G_TYPE_BOOLEAN
-        && !json_node_get_boolean (active))
+    if ((active && JSON_NODE_HOLDS_VALUE (active)
+            && json_node_get_value_type (active) == G_TYPE_BOOLEAN
+            && !json_node_get_boolean (active))
+        || !_gst_e2ee_janus_json_uint64 (s, "feed_id", &feed) || feed == 0) {
+      /* an m-line that carries nothing now: Janus would reuse it */
+      if (!sub->holes)
+        GST_INFO_OBJECT (room, "mid %s of subscriber handle %"
+            G_GUINT64_FORMAT " went inactive: new publishers go to another "
+            "handle", mid, sub->handle);
+      sub->holes = TRUE;
       continue;
+    }
     display = g_hash_table_lookup (room->publishers, &feed);
     if (!display)
       display = _gst_e2ee_janus_json_string (s, "feed_display");
@@ -627,9 +729,8 @@ sub_update_streams (GstE2eeJanusRoom * room, JsonArray * streams)
   }
 
   GST_OBJECT_LOCK (room);
-  old = room->mids;
-  room->mids = table;
-  room->n_streams = g_hash_table_size (table);
+  old = sub->mids;
+  sub->mids = table;
   g_hash_table_iter_init (&iter, old);
   while (g_hash_table_iter_next (&iter, &key, &value)) {
     MidInfo *o = value, *nw = g_hash_table_lookup (table, key);
@@ -647,12 +748,17 @@ sub_update_streams (GstE2eeJanusRoom * room, JsonArray * streams)
     if (!o || o->feed_id != ((MidInfo *) value)->feed_id)
       g_ptr_array_add (added, key);
   }
+  for (l = room->subs; l; l = l->next)
+    total += g_hash_table_size (((Subscriber *) l->data)->mids);
+  room->n_streams = total;
   GST_OBJECT_UNLOCK (room);
+  if (removed->len)
+    sub->holes = TRUE;
 
   for (i = 0; i < removed->len; i++) {
     MidInfo *o = g_ptr_array_index (removed, i);
 
-    g_signal_emit (room, signals[SIGNAL_STREAM_REMOVED], 0,
+    g_signal_emit (room, signals[SIGNAL_STREAM_REMOVED], 0, sub->webrtcbin,
         g_ptr_array_index (removed_mids, i), o->feed_id, o->participant);
   }
   /* only this thread replaces the table: the entries stay valid */
@@ -660,11 +766,11 @@ sub_update_streams (GstE2eeJanusRoom * room, JsonArray * streams)
     const gchar *mid = g_ptr_array_index (added, i);
     MidInfo *info = g_hash_table_lookup (table, mid);
 
-    GST_INFO_OBJECT (room, "mid %s carries %s of %s (feed %"
-        G_GUINT64_FORMAT ")", mid, info->kind, info->participant,
-        info->feed_id);
-    g_signal_emit (room, signals[SIGNAL_STREAM_ADDED], 0, mid, info->feed_id,
-        info->participant, info->kind);
+    GST_INFO_OBJECT (room, "mid %s of %" GST_PTR_FORMAT " carries %s of %s "
+        "(feed %" G_GUINT64_FORMAT ")", mid, sub->webrtcbin, info->kind,
+        info->participant, info->feed_id);
+    g_signal_emit (room, signals[SIGNAL_STREAM_ADDED], 0, sub->webrtcbin, mid,
+        info->feed_id, info->participant, info->kind);
   }
   g_hash_table_unref (old);
   g_ptr_array_free (added, TRUE);
@@ -673,91 +779,137 @@ sub_update_streams (GstE2eeJanusRoom * room, JsonArray * streams)
 }
 
 static void
+sub_detached (GstE2eeJanusSession * session, JsonObject * reply,
+    const GError * error, gpointer data)
+{
+  Subscriber *sub = data;
+
+  GST_DEBUG_OBJECT (sub->room, "subscriber handle %" G_GUINT64_FORMAT
+      " detached", sub->handle);
+  subscriber_release (sub->room, sub);
+}
+
+/* a handle the room asked a webrtcbin for, whose streams are all gone, is
+ * detached and its webrtcbin given back; TRUE when it goes */
+static gboolean
+sub_maybe_release (Subscriber * sub)
+{
+  GstE2eeJanusRoom *room = sub->room;
+  GHashTableIter iter;
+  gpointer key;
+  gboolean empty;
+
+  if (!sub->requested || sub->busy || sub->detaching || !sub->joined
+      || sub->pending_offer)
+    return FALSE;
+  GST_OBJECT_LOCK (room);
+  empty = g_hash_table_size (sub->mids) == 0;
+  GST_OBJECT_UNLOCK (room);
+  if (!empty)
+    return FALSE;
+  /* a feed asked for but not in the table yet is still coming */
+  g_hash_table_iter_init (&iter, sub->feeds);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_hash_table_contains (room->publishers, key))
+      return FALSE;
+  GST_INFO_OBJECT (room, "subscriber handle %" G_GUINT64_FORMAT " carries "
+      "nothing any more: detaching it", sub->handle);
+  sub->detaching = TRUE;
+  _gst_e2ee_janus_session_detach (room->session, sub->handle, sub_detached,
+      sub);
+  return TRUE;
+}
+
+static void
 sub_started (GstE2eeJanusSession * session, JsonObject * reply,
     const GError * error, gpointer data)
 {
-  GstE2eeJanusRoom *room = data;
+  Subscriber *sub = data;
+  GstE2eeJanusRoom *room = sub->room;
 
-  if (!room->sub)
-    return;
-  room->sub->busy = FALSE;
+  sub->busy = FALSE;
   if (!reply_ok (room, reply, error, "starting the subscription"))
     return;
-  room->sub->joined = TRUE;
-  GST_DEBUG_OBJECT (room, "subscription started");
-  sub_next (room);
+  sub->joined = TRUE;
+  GST_DEBUG_OBJECT (room, "subscription %" G_GUINT64_FORMAT " started",
+      sub->handle);
+  sub_next (sub);
 }
 
 static void
 sub_answer_ready (GstE2eeJanusRoom * room, GstElement * webrtcbin,
     const gchar * sdp, gpointer data)
 {
+  Subscriber *sub = data;
   JsonObject *body;
 
-  if (!room->sub || room->sub->webrtcbin != webrtcbin)
+  if (!sub_alive (room, sub) || sub->webrtcbin != webrtcbin)
     return;
   body = json_object_new ();
   json_object_set_string_member (body, "request", "start");
-  _gst_e2ee_janus_session_message (room->session, room->sub->handle, body,
-      jsep_new ("answer", sdp, FALSE), sub_started, room);
+  _gst_e2ee_janus_session_message (room->session, sub->handle, body,
+      jsep_new ("answer", sdp, FALSE), sub_started, sub);
 }
 
-/* an event of the subscriber handle that came while a request of ours was
- * in flight: kept (the last one) until it is done */
+/* an event of a subscriber handle; one that came while a request of ours
+ * was in flight is kept (the last one) until it is done */
 void
-sub_on_event (GstE2eeJanusRoom * room, JsonObject * event)
+sub_on_event (Subscriber * sub, JsonObject * event)
 {
-  Subscriber *sub = room->sub;
+  JsonArray *streams =
+      _gst_e2ee_janus_json_array (_gst_e2ee_janus_plugin_data (event),
+      "streams");
 
   if (!sub->busy) {
-    sub_on_offer (room, event);
+    if (!sub_on_offer (sub, event) && !sub_maybe_release (sub))
+      sub_sync (sub->room);
     return;
   }
   if (event_offer (event)) {
     if (sub->pending_offer)
       json_object_unref (sub->pending_offer);
     sub->pending_offer = json_object_ref (event);
-  } else if (_gst_e2ee_janus_json_array (_gst_e2ee_janus_plugin_data (event),
-          "streams")) {
-    sub_update_streams (room,
-        _gst_e2ee_janus_json_array (_gst_e2ee_janus_plugin_data (event),
-            "streams"));
+  } else if (streams) {
+    sub_update_streams (sub, streams);
   }
 }
 
 /* after a request: an offer Janus made meanwhile first, then the roster */
 static void
-sub_next (GstE2eeJanusRoom * room)
+sub_next (Subscriber * sub)
 {
-  JsonObject *pending = room->sub->pending_offer;
+  JsonObject *pending = sub->pending_offer;
 
-  room->sub->pending_offer = NULL;
+  sub->pending_offer = NULL;
   if (pending) {
-    gboolean answering = sub_on_offer (room, pending);
+    gboolean answering = sub_on_offer (sub, pending);
 
     json_object_unref (pending);
     if (answering)
       return;
   }
-  sub_sync (room);
+  if (sub_maybe_release (sub))
+    return;
+  sub_sync (sub->room);
 }
 
-/* an event of the subscriber handle with Janus's offer: attached, updated,
+/* an event of a subscriber handle with Janus's offer: attached, updated,
  * or Janus's own update when a publisher goes */
 gboolean
-sub_on_offer (GstE2eeJanusRoom * room, JsonObject * event)
+sub_on_offer (Subscriber * sub, JsonObject * event)
 {
+  GstE2eeJanusRoom *room = sub->room;
   JsonObject *pd = _gst_e2ee_janus_plugin_data (event);
   JsonArray *streams = _gst_e2ee_janus_json_array (pd, "streams");
   const gchar *offer = event_offer (event);
 
   if (streams)
-    sub_update_streams (room, streams);
-  if (!offer || !room->sub)
+    sub_update_streams (sub, streams);
+  if (!offer)
     return FALSE;
-  room->sub->busy = TRUE;
-  if (!answer_offer (room, room->sub->webrtcbin, offer, sub_answer_ready, NULL)) {
-    room->sub->busy = FALSE;
+  sub->busy = TRUE;
+  if (!answer_offer (room, sub->webrtcbin, offer, sub_answer_ready, sub)) {
+    sub->busy = FALSE;
     emit_error (room, "the subscriber webrtcbin refused Janus's offer");
     return FALSE;
   }
@@ -768,57 +920,108 @@ static void
 sub_requested (GstE2eeJanusSession * session, JsonObject * reply,
     const GError * error, gpointer data)
 {
-  GstE2eeJanusRoom *room = data;
+  Subscriber *sub = data;
 
-  if (!room->sub)
-    return;
-  room->sub->busy = FALSE;
-  if (!reply_ok (room, reply, error, "the subscription")) {
+  sub->busy = FALSE;
+  if (!reply_ok (sub->room, reply, error, "the subscription")) {
     /* what was asked for is not subscribed: the next change of the roster
      * asks again */
-    if (!room->sub->joined)
-      g_hash_table_remove_all (room->sub->feeds);
+    if (!sub->joined)
+      g_hash_table_remove_all (sub->feeds);
     return;
   }
-  if (!sub_on_offer (room, reply))
-    sub_next (room);
+  if (!sub_on_offer (sub, reply))
+    sub_next (sub);
 }
 
 static void
 sub_attached (GstE2eeJanusSession * session, JsonObject * reply,
     const GError * error, gpointer data)
 {
-  GstE2eeJanusRoom *room = data;
+  Subscriber *sub = data;
 
-  if (!room->sub)
-    return;
-  room->sub->busy = FALSE;
-  if (!reply_ok (room, reply, error, "attaching the subscriber")
+  sub->busy = FALSE;
+  if (!reply_ok (sub->room, reply, error, "attaching the subscriber")
       || !_gst_e2ee_janus_json_uint64 (_gst_e2ee_janus_json_object (reply,
-              "data"), "id", &room->sub->handle))
+              "data"), "id", &sub->handle))
     return;
-  sub_sync (room);
+  sub_sync (sub->room);
 }
 
-/* subscribes to the publishers not subscribed yet, one request at a time */
+static gboolean
+feed_subscribed (GstE2eeJanusRoom * room, gconstpointer feed)
+{
+  GList *l;
+
+  for (l = room->subs; l; l = l->next)
+    if (g_hash_table_contains (((Subscriber *) l->data)->feeds, feed))
+      return TRUE;
+  return g_hash_table_contains (room->refused_feeds, feed);
+}
+
+/* the handle that takes new publishers: the newest one, unless it has a
+ * hole; NULL: a new one is needed */
+static Subscriber *
+sub_current (GstE2eeJanusRoom * room)
+{
+  GList *last = g_list_last (room->subs);
+  Subscriber *sub = last ? last->data : NULL;
+
+  if (!sub || sub->holes || sub->detaching)
+    return NULL;
+  return sub;
+}
+
+/* asks the application for a webrtcbin for a new subscriber handle */
+static Subscriber *
+sub_request (GstE2eeJanusRoom * room, guint64 feed)
+{
+  const gchar *display = g_hash_table_lookup (room->publishers, &feed);
+  GstElement *webrtcbin = NULL;
+  Subscriber *sub;
+
+  GST_INFO_OBJECT (room, "asking for a webrtcbin for feed %" G_GUINT64_FORMAT
+      " (%s)", feed, display);
+  g_signal_emit (room, signals[SIGNAL_REQUEST_WEBRTCBIN], 0, feed, display,
+      &webrtcbin);
+  if (room->stopping || !room->session) {
+    gst_clear_object (&webrtcbin);
+    return NULL;
+  }
+  if (!webrtcbin) {
+    g_hash_table_add (room->refused_feeds, g_memdup2 (&feed, sizeof (guint64)));
+    emit_error (room, "no webrtcbin for publisher %" G_GUINT64_FORMAT
+        " (%s): not subscribed", feed, display);
+    return NULL;
+  }
+  sub = subscriber_new (room, webrtcbin, TRUE);
+  gst_object_unref (webrtcbin);
+  return sub;
+}
+
+/* subscribes to the publishers not subscribed yet, one request at a time
+ * per handle */
 static void
 sub_sync (GstE2eeJanusRoom * room)
 {
-  Subscriber *sub = room->sub;
+  Subscriber *sub;
   JsonArray *feeds;
   JsonObject *body;
   GHashTableIter iter;
   gpointer key;
+  guint64 first = 0;
 
-  if (!sub || sub->busy || !room->session)
+  if (!room->subs || !room->session || room->stopping)
     return;
   feeds = json_array_new ();
   g_hash_table_iter_init (&iter, room->publishers);
   while (g_hash_table_iter_next (&iter, &key, NULL)) {
     JsonObject *f;
 
-    if (g_hash_table_contains (sub->feeds, key))
+    if (feed_subscribed (room, key))
       continue;
+    if (!first)
+      first = *(guint64 *) key;
     f = json_object_new ();
     json_object_set_int_member (f, "feed", *(guint64 *) key);
     json_array_add_object_element (feeds, f);
@@ -827,16 +1030,29 @@ sub_sync (GstE2eeJanusRoom * room)
     json_array_unref (feeds);
     return;
   }
+  sub = sub_current (room);
+  if (!sub && !(sub = sub_request (room, first))) {
+    json_array_unref (feeds);
+    /* refused: the others may still have their turn */
+    if (!room->stopping && room->session)
+      sub_sync (room);
+    return;
+  }
+  if (sub->busy) {
+    json_array_unref (feeds);
+    return;
+  }
   if (!sub->handle) {
     json_array_unref (feeds);
     sub->busy = TRUE;
     _gst_e2ee_janus_session_attach (room->session, "janus.plugin.videoroom",
-        sub_attached, room);
+        sub_attached, sub);
     return;
   }
   g_hash_table_iter_init (&iter, room->publishers);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_hash_table_add (sub->feeds, g_memdup2 (key, sizeof (guint64)));
+    if (!feed_subscribed (room, key))
+      g_hash_table_add (sub->feeds, g_memdup2 (key, sizeof (guint64)));
 
   body = json_object_new ();
   if (!sub->joined) {
@@ -855,7 +1071,7 @@ sub_sync (GstE2eeJanusRoom * room)
   }
   sub->busy = TRUE;
   _gst_e2ee_janus_session_message (room->session, sub->handle, body, NULL,
-      sub_requested, room);
+      sub_requested, sub);
 }
 
 gboolean
@@ -868,14 +1084,11 @@ subscribe_on_thread (gpointer data)
     emit_error (room, "cannot subscribe: not joined");
     return G_SOURCE_REMOVE;
   }
-  if (room->sub) {
+  if (room->subs) {
     emit_error (room, "already subscribed on another webrtcbin");
     return G_SOURCE_REMOVE;
   }
-  room->sub = g_new0 (Subscriber, 1);
-  room->sub->webrtcbin = gst_object_ref (md->webrtcbin);
-  room->sub->feeds = g_hash_table_new_full (g_int64_hash, g_int64_equal,
-      g_free, NULL);
+  subscriber_new (room, md->webrtcbin, FALSE);
   sub_sync (room);
   return G_SOURCE_REMOVE;
 }

@@ -54,6 +54,8 @@ enum
   SIGNAL_PUBLISHER_REMOVED,
   SIGNAL_STREAM_ADDED,
   SIGNAL_STREAM_REMOVED,
+  SIGNAL_REQUEST_WEBRTCBIN,
+  SIGNAL_RELEASE_WEBRTCBIN,
   SIGNAL_ERROR,
   LAST_SIGNAL
 };
@@ -70,16 +72,33 @@ typedef struct
   gchar *kind;
 } MidInfo;
 
+/* One multistream subscriber handle and its webrtcbin. Janus 1.1.2 reuses
+ * an m-line a leaver's stream left inactive for the next stream of the same
+ * kind and codec, and webrtcbin 1.22 refuses to make an inactive
+ * transceiver active again ("transceiver direction changes are not
+ * implemented"): a handle with such a hole takes no new publisher; the next
+ * ones go to a new handle on a webrtcbin the application gives
+ * (request-webrtcbin). */
 typedef struct
 {
+  GstE2eeJanusRoom *room;
   GstElement *webrtcbin;
   guint64 handle;
   gboolean busy;
   gboolean joined;
+  /* the room asked the application for it: given back with
+   * release-webrtcbin when all of its streams are gone */
+  gboolean requested;
+  /* an m-line of it went inactive: no new feed on it */
+  gboolean holes;
+  gboolean detaching;
   /* feed ids asked for */
   GHashTable *feeds;
   /* Janus's offer that came while busy */
   JsonObject *pending_offer;
+  /* OBJECT_LOCK (written on the room's thread): mid -> MidInfo, the
+   * active streams */
+  GHashTable *mids;
 } Subscriber;
 
 typedef struct
@@ -109,7 +128,6 @@ struct _GstE2eeJanusRoom
   guint n_publishers, n_streams;
   gboolean joined;
   gboolean running;
-  GHashTable *mids;             /* mid -> MidInfo */
   GThread *thread;
   GMainContext *ctx;
   GMainLoop *loop;
@@ -128,7 +146,11 @@ struct _GstE2eeJanusRoom
   GHashTable *publishers;       /* guint64 feed id -> display */
   GHashTable *roster;           /* username -> grace timer id (0: present) */
   GQueue out_queue;             /* OutMessage, until the TextRoom is joined */
-  Subscriber *sub;
+  /* Subscriber, the application's (subscribe()) first; the list changes on
+   * the room's thread under OBJECT_LOCK, so other threads read it locked */
+  GList *subs;
+  /* feed ids the application gave no webrtcbin for, until they go */
+  GHashTable *refused_feeds;
   GstElement *pub_webrtcbin;
   guint reconnect_source;
   guint backoff_ms;
@@ -164,6 +186,10 @@ typedef void (*SdpReadyFunc) (GstE2eeJanusRoom * room, GstElement * webrtcbin,
 #define vr_on_data _gst_e2ee_janus_room_vr_on_data
 #define sub_on_offer _gst_e2ee_janus_room_sub_on_offer
 #define sub_on_event _gst_e2ee_janus_room_sub_on_event
+#define sub_find_handle _gst_e2ee_janus_room_sub_find_handle
+#define subscriber_free _gst_e2ee_janus_room_subscriber_free
+#define subs_release_all _gst_e2ee_janus_room_subs_release_all
+#define subscriber_new _gst_e2ee_janus_room_subscriber_new
 #define sub_update_streams _gst_e2ee_janus_room_sub_update_streams
 #define publish_on_thread _gst_e2ee_janus_room_publish_on_thread
 #define subscribe_on_thread _gst_e2ee_janus_room_subscribe_on_thread
@@ -203,12 +229,16 @@ G_GNUC_INTERNAL const gchar *event_offer (JsonObject * event);
 G_GNUC_INTERNAL void vr_attached (GstE2eeJanusSession * session,
     JsonObject * reply, const GError * error, gpointer data);
 G_GNUC_INTERNAL void vr_on_data (GstE2eeJanusRoom * room, JsonObject * data);
-G_GNUC_INTERNAL gboolean sub_on_offer (GstE2eeJanusRoom * room,
-    JsonObject * event);
-G_GNUC_INTERNAL void sub_on_event (GstE2eeJanusRoom * room,
-    JsonObject * event);
-G_GNUC_INTERNAL void sub_update_streams (GstE2eeJanusRoom * room,
+G_GNUC_INTERNAL gboolean sub_on_offer (Subscriber * sub, JsonObject * event);
+G_GNUC_INTERNAL void sub_on_event (Subscriber * sub, JsonObject * event);
+G_GNUC_INTERNAL void sub_update_streams (Subscriber * sub,
     JsonArray * streams);
+G_GNUC_INTERNAL Subscriber *sub_find_handle (GstE2eeJanusRoom * room,
+    guint64 handle);
+G_GNUC_INTERNAL void subscriber_free (Subscriber * sub);
+G_GNUC_INTERNAL void subs_release_all (GstE2eeJanusRoom * room);
+G_GNUC_INTERNAL Subscriber *subscriber_new (GstE2eeJanusRoom * room,
+    GstElement * webrtcbin, gboolean requested);
 G_GNUC_INTERNAL gboolean publish_on_thread (gpointer data);
 G_GNUC_INTERNAL gboolean subscribe_on_thread (gpointer data);
 G_GNUC_INTERNAL void media_data_free (MediaData * md);

@@ -121,6 +121,7 @@ void
 gst_e2ee_janus_room_test_fake_join (GstE2eeJanusRoom * room)
 {
   GMainContext *ctx = g_main_context_new ();
+  Subscriber *sub;
 
   g_return_if_fail (!room->running);
   GST_OBJECT_LOCK (room);
@@ -143,11 +144,9 @@ gst_e2ee_janus_room_test_fake_join (GstE2eeJanusRoom * room)
     room->tr_handle = TEST_TR_HANDLE;
     room->tr_join_transaction = g_strdup ("join");
   }
-  room->sub = g_new0 (Subscriber, 1);
-  room->sub->handle = TEST_SUB_HANDLE;
-  room->sub->joined = TRUE;
-  room->sub->feeds = g_hash_table_new_full (g_int64_hash, g_int64_equal,
-      g_free, NULL);
+  sub = subscriber_new (room, NULL, FALSE);
+  sub->handle = TEST_SUB_HANDLE;
+  sub->joined = TRUE;
   maybe_joined (room);
 }
 

@@ -52,10 +52,20 @@
  *   for one multistream subscriber handle that follows the roster: every
  *   publisher but ourselves is subscribed as it comes; Janus removes the
  *   streams of the publishers that go. #GstE2eeJanusRoom::stream-added says
- *   which participant a mid carries before its pad appears, and
- *   gst_e2ee_janus_room_dup_participant_for_mid() answers the same from any
- *   thread: that is the `participant` of the `e2eedec` on that pad. Janus
- *   rewrites SSRCs, so a stream's sender is only known this way.
+ *   which participant a mid of a webrtcbin carries before its pad appears,
+ *   and gst_e2ee_janus_room_dup_participant_for_mid() answers the same from
+ *   any thread: that is the `participant` of the `e2eedec` on that pad.
+ *   Janus rewrites SSRCs, so a stream's sender is only known this way.
+ * - More subscriber webrtcbins after a leave. Once a publisher has left,
+ *   the subscription cannot take new publishers: Janus 1.1.2 would offer a
+ *   newcomer's stream on the m-line the leaver left inactive, and
+ *   GStreamer 1.22's webrtcbin cannot make an inactive transceiver active
+ *   again. The room then subscribes newcomers on a new subscriber handle,
+ *   on a webrtcbin it asks the application for
+ *   (#GstE2eeJanusRoom::request-webrtcbin), and gives such a webrtcbin back
+ *   (#GstE2eeJanusRoom::release-webrtcbin) when all of its streams are
+ *   gone. A room where nobody leaves uses the one webrtcbin given to
+ *   gst_e2ee_janus_room_subscribe(). Mids are per webrtcbin.
  *
  * gst_e2ee_janus_room_start() returns at once; the room runs a thread of its
  * own (with its own #GMainContext) and emits every signal there, without a
@@ -130,16 +140,6 @@ out_message_free (OutMessage * m)
   g_free (m);
 }
 
-static void
-subscriber_free (Subscriber * sub)
-{
-  gst_clear_object (&sub->webrtcbin);
-  g_hash_table_unref (sub->feeds);
-  if (sub->pending_offer)
-    json_object_unref (sub->pending_offer);
-  g_free (sub);
-}
-
 void
 emit_error (GstE2eeJanusRoom * room, const gchar * format, ...)
 {
@@ -206,13 +206,14 @@ session_event (GstE2eeJanusSession * session, guint64 handle,
   GstE2eeJanusRoom *room = data;
   const gchar *janus = _gst_e2ee_janus_json_string (event, "janus");
   JsonObject *pd = _gst_e2ee_janus_plugin_data (event);
+  Subscriber *sub;
 
   if (handle && handle == room->vr_handle) {
     if (g_strcmp0 (janus, "event") == 0 && pd)
       vr_on_data (room, pd);
-  } else if (handle && room->sub && handle == room->sub->handle) {
+  } else if ((sub = sub_find_handle (room, handle))) {
     if (g_strcmp0 (janus, "event") == 0 && pd)
-      sub_on_event (room, event);
+      sub_on_event (sub, event);
   } else if (handle && handle == room->tr_handle) {
     if (g_strcmp0 (janus, "hangup") == 0) {
       GError *e = g_error_new (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
@@ -251,8 +252,6 @@ maybe_joined (GstE2eeJanusRoom * room)
 static void
 room_teardown (GstE2eeJanusRoom * room)
 {
-  GHashTable *mids;
-
   room->gen++;
   if (room->session) {
     _gst_e2ee_janus_session_free (room->session);
@@ -269,21 +268,19 @@ room_teardown (GstE2eeJanusRoom * room)
   gst_clear_object (&room->tr_webrtcbin);
   gst_clear_object (&room->tr_pipeline);
   g_clear_pointer (&room->tr_join_transaction, g_free);
-  g_clear_pointer (&room->sub, subscriber_free);
   gst_clear_object (&room->pub_webrtcbin);
   g_hash_table_remove_all (room->publishers);
+  g_hash_table_remove_all (room->refused_feeds);
   g_queue_clear_full (&room->out_queue, (GDestroyNotify) out_message_free);
   room->vr_handle = room->tr_handle = room->my_feed_id = 0;
   room->vr_joined = room->tr_joined = FALSE;
 
-  mids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      (GDestroyNotify) mid_info_free);
   GST_OBJECT_LOCK (room);
   room->joined = FALSE;
   room->n_publishers = room->n_streams = 0;
-  g_hash_table_unref (room->mids);
-  room->mids = mids;
   GST_OBJECT_UNLOCK (room);
+  /* last: the application's handlers may call back in */
+  subs_release_all (room);
 }
 
 static gboolean
@@ -690,15 +687,20 @@ gst_e2ee_janus_room_subscribe (GstE2eeJanusRoom * room, GstElement * webrtcbin)
 /**
  * gst_e2ee_janus_room_dup_participant_for_mid:
  * @room: a #GstE2eeJanusRoom
- * @mid: a media id of the subscriber webrtcbin (a pad's transceiver's mid)
+ * @webrtcbin: (transfer none): a subscriber webrtcbin of the room: the one
+ *   given to gst_e2ee_janus_room_subscribe() or one the application gave
+ *   through #GstE2eeJanusRoom::request-webrtcbin
+ * @mid: a media id of @webrtcbin (a pad's transceiver's mid)
  * @feed_id: (out) (optional): the VideoRoom feed id that @mid carries
  *
  * The participant (the publisher's display name: its key manager's local
- * id) whose stream @mid carries now, from Janus's own table (Janus rewrites
- * SSRCs: they tell nothing). Use it as `e2eedec`'s `participant`.
+ * id) whose stream @mid of @webrtcbin carries now, from Janus's own table
+ * (Janus rewrites SSRCs: they tell nothing). Use it as `e2eedec`'s
+ * `participant`. Mids are per webrtcbin (each subscriber handle numbers
+ * its m-lines from 0), hence @webrtcbin.
  *
  * Returns: (transfer full) (nullable): the participant, or %NULL when @mid
- *   carries nothing now
+ *   carries nothing now (or @webrtcbin is not a subscriber of the room)
  *
  * MT safe.
  *
@@ -706,16 +708,23 @@ gst_e2ee_janus_room_subscribe (GstE2eeJanusRoom * room, GstElement * webrtcbin)
  */
 gchar *
 gst_e2ee_janus_room_dup_participant_for_mid (GstE2eeJanusRoom * room,
-    const gchar * mid, guint64 * feed_id)
+    GstElement * webrtcbin, const gchar * mid, guint64 * feed_id)
 {
-  MidInfo *info;
+  MidInfo *info = NULL;
   gchar *participant = NULL;
+  GList *l;
 
   g_return_val_if_fail (GST_IS_E2EE_JANUS_ROOM (room), NULL);
+  g_return_val_if_fail (GST_IS_ELEMENT (webrtcbin), NULL);
   g_return_val_if_fail (mid != NULL, NULL);
 
   GST_OBJECT_LOCK (room);
-  info = g_hash_table_lookup (room->mids, mid);
+  for (l = room->subs; l && !info; l = l->next) {
+    Subscriber *sub = l->data;
+
+    if (sub->webrtcbin == webrtcbin)
+      info = g_hash_table_lookup (sub->mids, mid);
+  }
   if (info) {
     participant = g_strdup (info->participant);
     if (feed_id)
@@ -741,6 +750,7 @@ room_stats (GstE2eeJanusRoom * room)
       "events", G_TYPE_UINT, (guint) g_atomic_int_get (&room->counters[1]),
       "publishers", G_TYPE_UINT, room->n_publishers,
       "streams", G_TYPE_UINT, room->n_streams,
+      "subscriptions", G_TYPE_UINT, g_list_length (room->subs),
       "relay-messages-in", G_TYPE_UINT, room->relay_in,
       "relay-messages-out", G_TYPE_UINT, room->relay_out,
       "relay-refused", G_TYPE_UINT, room->relay_refused, NULL);
@@ -868,8 +878,8 @@ gst_e2ee_janus_room_finalize (GObject * object)
   g_free (room->server_url);
   g_free (room->display);
   g_free (room->pin);
-  g_hash_table_unref (room->mids);
   g_hash_table_unref (room->publishers);
+  g_hash_table_unref (room->refused_feeds);
   g_hash_table_unref (room->roster);
   g_cond_clear (&room->cond);
   G_OBJECT_CLASS (gst_e2ee_janus_room_parent_class)->finalize (object);
@@ -880,8 +890,8 @@ gst_e2ee_janus_room_init (GstE2eeJanusRoom * room)
 {
   room->keepalive_ms = DEFAULT_KEEPALIVE_MS;
   room->reconnect_ms = DEFAULT_RECONNECT_MS;
-  room->mids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      (GDestroyNotify) mid_info_free);
+  room->refused_feeds = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+      g_free, NULL);
   room->publishers = g_hash_table_new_full (g_int64_hash, g_int64_equal,
       g_free, g_free);
   room->roster = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -908,6 +918,49 @@ webrtcbin_setup_default (GstE2eeJanusRoom * room, GstElement * webrtcbin)
   if (g_object_is_floating (ice))
     g_object_ref_sink (ice);
   g_object_unref (ice);
+}
+
+/* request-webrtcbin: the first handler that gives a webrtcbin wins */
+static gboolean
+first_element_wins (GSignalInvocationHint * ihint, GValue * return_accu,
+    const GValue * handler_return, gpointer data)
+{
+  GObject *obj = g_value_get_object (handler_return);
+
+  g_value_set_object (return_accu, obj);
+  return obj == NULL;
+}
+
+/* The handler's webrtcbin is (transfer none): it stays the application's
+ * pipeline's, and the room takes a reference of its own. GLib's generic
+ * marshaller would take the handler's reference instead (transfer full),
+ * so a C handler returning an element its bin owns would lose it. */
+static void
+marshal_element__uint64_string (GClosure * closure, GValue * return_value,
+    guint n_param_values, const GValue * param_values,
+    gpointer invocation_hint, gpointer marshal_data)
+{
+  typedef GstElement *(*Func) (gpointer instance, guint64 feed,
+      const gchar * participant, gpointer data);
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  Func callback;
+  GstElement *ret;
+
+  g_return_if_fail (return_value != NULL);
+  g_return_if_fail (n_param_values == 3);
+
+  if (G_CCLOSURE_SWAP_DATA (closure)) {
+    data1 = closure->data;
+    data2 = g_value_peek_pointer (param_values + 0);
+  } else {
+    data1 = g_value_peek_pointer (param_values + 0);
+    data2 = closure->data;
+  }
+  callback = (Func) (marshal_data ? marshal_data : cc->callback);
+  ret = callback (data1, g_value_get_uint64 (param_values + 1),
+      g_value_get_string (param_values + 2), data2);
+  g_value_set_object (return_value, ret);
 }
 
 static void
@@ -1028,7 +1081,9 @@ gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
    *
    * Counters: `reconnects` (attempts after a loss), `requests` (HTTP
    * requests sent), `events` (events received), `publishers` and `streams`
-   * (now), `relay-messages-in` and `relay-messages-out` (key manager
+   * (now), `subscriptions` (subscriber handles now: 1, more after a
+   * publisher left, see #GstE2eeJanusRoom::request-webrtcbin),
+   * `relay-messages-in` and `relay-messages-out` (key manager
    * messages through the TextRoom), `relay-refused` (too big, or refused by
    * the TextRoom, or dropped while the queue before the join was full).
    *
@@ -1119,36 +1174,98 @@ gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
   /**
    * GstE2eeJanusRoom::stream-added:
    * @room: the room
-   * @mid: the mid on the subscriber webrtcbin
+   * @webrtcbin: the subscriber webrtcbin that carries it
+   * @mid: the mid on @webrtcbin
    * @feed_id: the feed it carries
    * @participant: (nullable): the publisher's display name
    * @kind: "video" or "audio"
    *
-   * Janus's stream table says @mid carries @feed_id now. Emitted before
-   * the room answers the offer that brings it, so before its pad appears.
+   * Janus's stream table says @mid of @webrtcbin carries @feed_id now.
+   * Emitted before the room answers the offer that brings it, so before its
+   * pad appears. Mids are per webrtcbin: the same mid on two webrtcbins
+   * carries two streams.
    *
    * Since: 0.1
    */
   signals[SIGNAL_STREAM_ADDED] =
       g_signal_new ("stream-added", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_STRING,
-      G_TYPE_UINT64, G_TYPE_STRING, G_TYPE_STRING);
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 5,
+      GST_TYPE_ELEMENT, G_TYPE_STRING, G_TYPE_UINT64, G_TYPE_STRING,
+      G_TYPE_STRING);
 
   /**
    * GstE2eeJanusRoom::stream-removed:
    * @room: the room
-   * @mid: the mid on the subscriber webrtcbin
+   * @webrtcbin: the subscriber webrtcbin that carried it
+   * @mid: the mid on @webrtcbin
    * @feed_id: the feed it carried
    * @participant: (nullable): the publisher's display name
    *
-   * @mid carries @feed_id no more.
+   * @mid of @webrtcbin carries @feed_id no more.
    *
    * Since: 0.1
    */
   signals[SIGNAL_STREAM_REMOVED] =
       g_signal_new ("stream-removed", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
-      G_TYPE_UINT64, G_TYPE_STRING);
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+      GST_TYPE_ELEMENT, G_TYPE_STRING, G_TYPE_UINT64, G_TYPE_STRING);
+
+  /**
+   * GstE2eeJanusRoom::request-webrtcbin:
+   * @room: the room
+   * @feed_id: the publisher that needs it (the first one it will carry;
+   *   publishers that come after it may share it)
+   * @participant: (nullable): that publisher's display name
+   *
+   * The room needs another subscriber webrtcbin: a publisher left, and the
+   * subscription can take no new publisher any more. Janus 1.1.2 offers a
+   * newcomer's stream on the m-line a leaver's stream left inactive (same
+   * kind and codec: "Reusing m-line" in its VideoRoom), and GStreamer
+   * 1.22's webrtcbin refuses to make an inactive transceiver active again
+   * ("transceiver direction changes are not implemented"). So the room
+   * subscribes the newcomers on a new subscriber handle, on a webrtcbin the
+   * application gives here: create one (bundle-policy max-bundle, the same
+   * network policy and `pad-added` handling as the one given to
+   * gst_e2ee_janus_room_subscribe()), add it to a pipeline, set it to
+   * PLAYING and return it. Its streams are announced as for the first
+   * (#GstE2eeJanusRoom::stream-added with this webrtcbin). Return %NULL to
+   * refuse: the publisher is then not subscribed (#GstE2eeJanusRoom::error)
+   * until it publishes again. Where nobody leaves, the room never asks.
+   *
+   * Emitted from the room's thread, as rtpbin's `request-*` signals are
+   * from its streaming threads; the first handler that returns a webrtcbin
+   * wins. The webrtcbin comes back through
+   * #GstE2eeJanusRoom::release-webrtcbin.
+   *
+   * Returns: (transfer none) (nullable): a webrtcbin in PLAYING, or %NULL
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_REQUEST_WEBRTCBIN] =
+      g_signal_new ("request-webrtcbin", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, first_element_wins, NULL,
+      marshal_element__uint64_string, GST_TYPE_ELEMENT, 2, G_TYPE_UINT64,
+      G_TYPE_STRING);
+
+  /**
+   * GstE2eeJanusRoom::release-webrtcbin:
+   * @room: the room
+   * @webrtcbin: a webrtcbin the application gave through
+   *   #GstE2eeJanusRoom::request-webrtcbin
+   *
+   * The room is done with @webrtcbin: all of its streams are gone (its
+   * subscriber handle is detached), or Janus went away
+   * (#GstE2eeJanusRoom::disconnected follows), or the room stopped. Set it
+   * to NULL and take it out of its pipeline, from the application's own
+   * thread (this is emitted from the room's thread, possibly while
+   * @webrtcbin's last pads are still being removed). Never emitted for the
+   * webrtcbin given to gst_e2ee_janus_room_subscribe().
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_RELEASE_WEBRTCBIN] =
+      g_signal_new ("release-webrtcbin", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, GST_TYPE_ELEMENT);
 
   /**
    * GstE2eeJanusRoom::error:

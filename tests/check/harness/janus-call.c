@@ -164,8 +164,8 @@ on_participant_left (GstE2eeKeyManager * km, const gchar * participant,
 }
 
 static void
-on_stream_removed (GstE2eeJanusRoom * room, const gchar * mid, guint64 feed,
-    const gchar * participant, JanusParty * p)
+on_stream_removed (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    const gchar * mid, guint64 feed, const gchar * participant, JanusParty * p)
 {
   g_mutex_lock (&lock);
   set_time_locked (p->removed, participant);
@@ -194,6 +194,7 @@ janus_party_init_full (JanusParty * p, const gchar * name, guint64 room,
   p->captured = table_new ((GDestroyNotify) g_ptr_array_unref);
   p->removed = table_new (g_free);
   p->first_frame_at = table_new (g_free);
+  p->released = g_ptr_array_new_with_free_func (gst_object_unref);
   if (with_km) {
     p->km = gst_e2ee_key_manager_new (name);
     p->dec_km = gst_object_ref (p->km);
@@ -246,6 +247,7 @@ janus_party_media_down (JanusParty * p)
   g_hash_table_remove_all (p->captured);
   g_hash_table_remove_all (p->removed);
   g_hash_table_remove_all (p->first_frame_at);
+  g_ptr_array_set_size (p->released, 0);
   g_mutex_unlock (&lock);
 }
 
@@ -267,6 +269,7 @@ janus_party_clear (JanusParty * p)
   g_hash_table_unref (p->captured);
   g_hash_table_unref (p->removed);
   g_hash_table_unref (p->first_frame_at);
+  g_ptr_array_unref (p->released);
 }
 
 guint
@@ -452,8 +455,8 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, JanusParty * p)
   fail_unless (trans != NULL);
   g_object_get (trans, "mid", &mid, NULL);
   gst_object_unref (trans);
-  participant = gst_e2ee_janus_room_dup_participant_for_mid (p->room, mid,
-      &feed);
+  participant = gst_e2ee_janus_room_dup_participant_for_mid (p->room,
+      webrtcbin, mid, &feed);
   fail_unless (participant != NULL, "no participant for mid %s", mid);
   GST_INFO ("mid %s carries feed %" G_GUINT64_FORMAT " of %s", mid, feed,
       participant);
@@ -486,9 +489,48 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, JanusParty * p)
   g_free (mid);
 }
 
+/* the room's thread: a publisher left, and the next ones come on a new
+ * subscriber handle, on a webrtcbin of ours in the subscriber pipeline */
+static GstElement *
+on_request_webrtcbin (GstE2eeJanusRoom * room, guint64 feed,
+    const gchar * participant, JanusParty * p)
+{
+  GstElement *webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
+
+  GST_INFO ("%s: a webrtcbin for %s (feed %" G_GUINT64_FORMAT ")", p->name,
+      participant, feed);
+  janus_call_loopback_webrtcbin (webrtcbin);
+  g_signal_connect (webrtcbin, "pad-added", G_CALLBACK (on_pad_added), p);
+  gst_bin_add (GST_BIN (p->sub_pipeline), webrtcbin);
+  fail_unless (gst_element_sync_state_with_parent (webrtcbin));
+  g_mutex_lock (&lock);
+  p->requested++;
+  g_cond_broadcast (&cond);
+  g_mutex_unlock (&lock);
+  return webrtcbin;
+}
+
+/* the test's thread takes it out of the pipeline (janus_party_media_down
+ * or the test itself) */
+static void
+on_release_webrtcbin (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    JanusParty * p)
+{
+  g_mutex_lock (&lock);
+  g_ptr_array_add (p->released, gst_object_ref (webrtcbin));
+  g_cond_broadcast (&cond);
+  g_mutex_unlock (&lock);
+}
+
 void
 janus_party_subscribe (JanusParty * p)
 {
+  g_signal_handlers_disconnect_by_func (p->room, on_request_webrtcbin, p);
+  g_signal_handlers_disconnect_by_func (p->room, on_release_webrtcbin, p);
+  g_signal_connect (p->room, "request-webrtcbin",
+      G_CALLBACK (on_request_webrtcbin), p);
+  g_signal_connect (p->room, "release-webrtcbin",
+      G_CALLBACK (on_release_webrtcbin), p);
   p->sub_pipeline = gst_pipeline_new (NULL);
   p->sub_webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
   fail_unless (p->sub_webrtcbin != NULL);

@@ -81,6 +81,10 @@ typedef struct
   /* participant -> gint64: when its first frame was decrypted */
   GHashTable *first_frame_at;
   GHashTable *removed;          /* participant -> gint64: its stream went */
+  /* webrtcbins the room asked for (request-webrtcbin) and gave back
+   * (release-webrtcbin), after a publisher left */
+  guint requested;
+  GPtrArray *released;
 } JanusParty;
 
 typedef struct

@@ -27,6 +27,9 @@
  *   (multistream) and decrypts with the participant Janus's mid table
  *   names: every decrypted frame is byte for byte a frame the publisher's
  *   e2eeenc was given;
+ * - a publisher leaves, a newcomer and the leaver again publish: the room
+ *   subscribes them on a second webrtcbin (request-webrtcbin), both
+ *   decrypted byte for byte, and gives it back when they are gone;
  * - Janus killed and started again: both rooms say disconnected, then
  *   joined, and publishing again works.
  * Skips when Janus cannot run here (not installed, or not in a private
@@ -157,6 +160,125 @@ GST_START_TEST (test_two_publishers)
 
 GST_END_TEST;
 
+static guint
+room_stat (JanusParty * p, const gchar * field)
+{
+  GstStructure *s = NULL;
+  guint v = 0;
+
+  g_object_get (p->room, "stats", &s, NULL);
+  gst_structure_get_uint (s, field, &v);
+  gst_structure_free (s);
+  return v;
+}
+
+static gboolean
+one_released (gpointer data)
+{
+  return ((JanusParty *) data)->released->len >= 1;
+}
+
+/* a publisher that left and comes back must not find what it decrypted
+ * before among what it decrypts now */
+static void
+forget_frames_of (JanusParty * sub, const gchar * participant)
+{
+  g_mutex_lock (&janus_call_lock);
+  g_hash_table_remove (sub->received, participant);
+  g_hash_table_remove (sub->first_frame_at, participant);
+  g_hash_table_remove (sub->captured, participant);
+  g_hash_table_remove (sub->removed, participant);
+  g_mutex_unlock (&janus_call_lock);
+}
+
+/* A publisher leaves: its m-line on the subscription goes inactive, which
+ * Janus 1.1.2 would reuse for the next publisher's stream and webrtcbin
+ * 1.22 cannot make active again. The room subscribes the newcomer (carol)
+ * and the leaver coming back (alice again) on a second subscriber handle,
+ * on a webrtcbin it asks for; both are decrypted byte for byte; once all of
+ * that handle's streams are gone its webrtcbin is given back. */
+GST_START_TEST (test_leave_and_rejoin)
+{
+  JanusParty a, b, c, a2;
+  JanusParty *ab[2] = { &a, &b }, *cb[2] = {
+    &c, &b
+  }, *a2b[2] = {
+    &a2, &b
+  };
+  JanusParty *joined[3] = { &c, &b, GUINT_TO_POINTER (1) };
+  JanusPair a_gone = { &a, &b }, c_gone = {
+    &c, &b
+  }, a2_gone = {
+    &a2, &b
+  };
+  GstElement *w;
+
+  janus_party_init (&a, "alice");
+  janus_party_init (&b, "bob");
+  janus_call_start_and_join (&a, &b);
+  fail_unless (janus_call_wait_for (janus_call_keys_exchanged, ab),
+      "no keys alice-bob");
+  janus_party_subscribe (&b);
+  janus_party_publish (&a);
+  janus_call_check_frames (&a, &b);
+  fail_unless_equals_int (room_stat (&b, "subscriptions"), 1);
+
+  /* alice leaves: her m-line goes inactive */
+  janus_party_clear (&a);
+  fail_unless (janus_call_wait_for (janus_call_stream_gone, &a_gone),
+      "alice's stream stayed");
+  fail_unless_equals_int (b.requested, 0);
+
+  /* a newcomer: on a second handle and webrtcbin */
+  janus_party_init (&c, "carol");
+  janus_party_start (&c);
+  fail_unless (janus_call_wait_for (janus_call_joined_n, joined),
+      "carol did not join");
+  fail_unless (janus_call_wait_for (janus_call_keys_exchanged, cb),
+      "no keys carol-bob");
+  janus_party_publish (&c);
+  janus_call_check_frames (&c, &b);
+  fail_unless_equals_int (b.requested, 1);
+  fail_unless_equals_int (room_stat (&b, "subscriptions"), 2);
+
+  /* the leaver comes back (a new key manager with the same id) */
+  forget_frames_of (&b, "alice");
+  janus_party_init (&a2, "alice");
+  joined[0] = &a2;
+  janus_party_start (&a2);
+  fail_unless (janus_call_wait_for (janus_call_joined_n, joined),
+      "alice did not join again");
+  fail_unless (janus_call_wait_for (janus_call_keys_exchanged, a2b),
+      "no keys alice-bob again");
+  janus_party_publish (&a2);
+  janus_call_check_frames (&a2, &b);
+  /* carol still flows, still carol's */
+  janus_call_check_frames (&c, &b);
+  /* the second handle had no hole yet: alice joined carol there */
+  fail_unless_equals_int (b.requested, 1);
+  fail_unless (b.errors == 0, "bob's room reported errors");
+
+  /* both leave: the second handle carries nothing and is given back */
+  janus_party_clear (&c);
+  fail_unless (janus_call_wait_for (janus_call_stream_gone, &c_gone),
+      "carol's stream stayed");
+  janus_party_clear (&a2);
+  fail_unless (janus_call_wait_for (janus_call_stream_gone, &a2_gone),
+      "alice's stream stayed");
+  fail_unless (janus_call_wait_for (one_released, &b),
+      "no webrtcbin given back");
+  g_mutex_lock (&janus_call_lock);
+  w = gst_object_ref (g_ptr_array_index (b.released, 0));
+  g_mutex_unlock (&janus_call_lock);
+  gst_element_set_state (w, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (b.sub_pipeline), w);
+  gst_object_unref (w);
+  fail_unless_equals_int (room_stat (&b, "subscriptions"), 1);
+  janus_party_clear (&b);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_janus_restart)
 {
   JanusParty a, b;
@@ -208,6 +330,7 @@ janus_suite (void)
   tcase_add_test (tc, test_keys_over_textroom);
   tcase_add_test (tc, test_publish_subscribe);
   tcase_add_test (tc, test_two_publishers);
+  tcase_add_test (tc, test_leave_and_rejoin);
   tcase_add_test (tc, test_janus_restart);
   return s;
 }
