@@ -79,16 +79,20 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
   fi
 
   # (ii) valgrind: the core, the elements, olm, the key manager (and its
-  # hostile peers), the codec rules and the fuzz targets' inputs (about 3
-  # minutes; the pipeline, call and browser tests would take many more under
-  # valgrind). In the normal build, after the normal run, whose plugin
+  # hostile peers), the codec rules, the fuzz targets' inputs and the Janus
+  # client against a real Janus (janus: about 1 minute alone under
+  # valgrind, Janus itself not under it; its deadlines are stretched by
+  # E2EE_DEADLINE_MULTIPLIER in the setup). About 3 minutes in all; the
+  # pipeline, call, janus-faults and browser tests would take many more
+  # under valgrind. In the normal build, after the normal run, whose plugin
   # registries it reuses: a fresh in-process scan under valgrind 3.19 dies
   # on an instruction (RDTSCP) in the constructor of libhwy, which a system
   # plugin pulls in.
   rm -f "$build/meson-logs/testlog-valgrind.json"
   e2ee_isolated meson test -C "$build" --setup valgrind --print-errorlogs \
     --num-processes 2 core e2ee-elements olm keymanager hostile codecs \
-    fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile || status=1
+    fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile fuzz-janus-events \
+    janus || status=1
   logs+=("valgrind:$build/meson-logs/testlog-valgrind.json")
 
   # (iii) the fuzz targets (clang, libFuzzer, ASan, UBSan)
