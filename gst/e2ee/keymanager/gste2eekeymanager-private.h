@@ -57,6 +57,17 @@ G_BEGIN_DECLS
  * the unused candidate session, see Participant) */
 #define MAX_USED_OTKS 128
 #define DEFAULT_MAX_PARTICIPANTS 100
+/* recovery of a session the peer lost (a restart, a lost message): at most
+ * one fresh session (or one re-sent key) per participant per
+ * RECOVERY_INTERVAL_MS, and at most MAX_RECOVERIES in a row before a
+ * message decrypts again on a session, so neither a hostile peer's
+ * endless "no session" errors nor two peers that both lost theirs can
+ * make it a loop */
+#define RECOVERY_INTERVAL_MS 2000
+#define MAX_RECOVERIES 8
+/* bodies of olm messages that decrypted, remembered per participant so
+ * that a duplicate is dropped quietly, not taken for a lost session */
+#define MAX_SEEN_BODIES 32
 GST_DEBUG_CATEGORY_EXTERN (gst_e2ee_key_manager_debug);
 
 typedef struct _Participant Participant;
@@ -123,6 +134,15 @@ struct _Participant
   guint sent_serial;
   SasState *sas;
   gboolean verified;
+  /* recoveries (see RECOVERY_INTERVAL_MS): the last one (monotonic time,
+   * 0: none) and how many since a message last decrypted */
+  gint64 recovery_time;
+  guint recoveries;
+  /* the last time our key was sent again on its (restart) hello */
+  gint64 key_resent_time;
+  /* hashes of the last message bodies that decrypted, oldest first */
+  guint seen_bodies[MAX_SEEN_BODIES];
+  guint n_seen_bodies;
   /* the last error posted about it, and when (monotonic time) */
   gchar *last_error;
   gint64 last_error_time;
@@ -153,6 +173,13 @@ typedef struct
   guint64 keys_duplicate;
   guint64 ratchets;
   guint64 rotations;
+  /* recovery */
+  guint64 readmitted;
+  guint64 sessions_restarted;
+  guint64 keys_resent;
+  guint64 identities_replaced;
+  guint64 duplicates;
+  guint64 recoveries_refused;
 } ManagerStats;
 
 typedef enum

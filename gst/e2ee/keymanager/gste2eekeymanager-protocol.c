@@ -447,6 +447,62 @@ out:
   return ret;
 }
 
+static void send_session_init_locked (GstE2eeKeyManager * self,
+    Participant * p);
+
+/* @p lost its end of our session (it says so, or what it sends does not
+ * decrypt): a fresh one. Only the lower id starts sessions, as on a first
+ * join, so two managers that both lost theirs never cross session-inits;
+ * the higher id's error ("Could not decrypt", "No session found") is what
+ * asks the lower one. Bounded: see RECOVERY_INTERVAL_MS. */
+static void
+recover_session_locked (GstE2eeKeyManager * self, Participant * p)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!p->joined || !p->admitted || strcmp (self->local_id, p->id) >= 0)
+    return;
+  /* one under way already: its retries take over */
+  if (p->pending_uuid)
+    return;
+  if ((p->recovery_time != 0 && now - p->recovery_time <
+          RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
+      || p->recoveries >= MAX_RECOVERIES) {
+    GST_DEBUG_OBJECT (self, "no new session with %s yet (%u in a row)",
+        p->id, p->recoveries);
+    self->stats.recoveries_refused++;
+    return;
+  }
+  p->recovery_time = now;
+  p->recoveries++;
+  self->stats.sessions_restarted++;
+  GST_INFO_OBJECT (self, "%s lost our session: starting a new one", p->id);
+  p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
+  send_session_init_locked (self, p);
+}
+
+static gboolean
+seen_body (Participant * p, guint hash)
+{
+  guint i;
+
+  for (i = 0; i < p->n_seen_bodies; i++)
+    if (p->seen_bodies[i] == hash)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+remember_body (Participant * p, guint hash)
+{
+  if (p->n_seen_bodies == MAX_SEEN_BODIES) {
+    memmove (p->seen_bodies, p->seen_bodies + 1,
+        (MAX_SEEN_BODIES - 1) * sizeof (guint));
+    p->n_seen_bodies--;
+  }
+  p->seen_bodies[p->n_seen_bodies++] = hash;
+}
+
 /* Decrypts data.ciphertext of an olm message from @p. NULL on failure
  * (counted; an error goes back). Free with gst_e2ee_olm_free_secret(). */
 static gchar *
@@ -463,6 +519,7 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
   if (!p->session) {
     self->stats.refused++;
     _gst_e2ee_km_send_error_locked (self, p, "No session found");
+    recover_session_locked (self, p);
     return NULL;
   }
   if (!ct || !body || !json_object_has_member (ct, "type")) {
@@ -502,13 +559,22 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
     }
   }
   if (!plain) {
-    GST_DEBUG_OBJECT (self, "message from %s does not decrypt: %s", p->id,
-        err->message);
     g_error_free (err);
+    /* the same message again (a router that duplicates): it decrypted
+     * once, the session is fine */
+    if (seen_body (p, g_str_hash (body))) {
+      GST_DEBUG_OBJECT (self, "message from %s again; dropped", p->id);
+      self->stats.duplicates++;
+      return NULL;
+    }
+    GST_DEBUG_OBJECT (self, "message from %s does not decrypt", p->id);
     self->stats.decrypt_failed++;
     _gst_e2ee_km_send_error_locked (self, p, "Could not decrypt");
+    recover_session_locked (self, p);
     return NULL;
   }
+  remember_body (p, g_str_hash (body));
+  p->recoveries = 0;
   _gst_e2ee_km_authenticated_locked (self, p);
   return plain;
 }
@@ -546,9 +612,6 @@ _gst_e2ee_km_authenticated_locked (GstE2eeKeyManager * self, Participant * p)
 }
 
 /* --- key lifecycle --- */
-
-static void send_session_init_locked (GstE2eeKeyManager * self,
-    Participant * p);
 
 static void
 maybe_send_key_locked (GstE2eeKeyManager * self, Participant * p)
@@ -801,7 +864,7 @@ pending_timeout_cb (gpointer user_data)
     self->stats.refused++;
     /* the init or its ack may have been lost: try again, less and less
      * often, so a half-open handshake does not leave it without keys */
-    if (p->joined && !p->session) {
+    if (p->joined && (!p->session || p->recoveries > 0)) {
       p->retry_timeout_ms = MIN (p->retry_timeout_ms * 2, MAX_RETRY_TIMEOUT_MS);
       send_session_init_locked (self, p);
       retry = TRUE;
@@ -879,6 +942,14 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
   if (!id_key || !ot_key || !uuid || !_gst_e2ee_km_valid_id (uuid)) {
     self->stats.malformed++;
     return;
+  }
+  if (!p->admitted && self->auto_admit
+      && g_strcmp0 (id_key, p->curve25519) == 0) {
+    /* restored from the state file, and its session-init came before its
+     * hello: the same rule as a hello (whose identity keys it carries) */
+    p->admitted = TRUE;
+    self->stats.readmitted++;
+    _gst_e2ee_km_join_locked (self, p);
   }
   if (!p->admitted) {
     self->stats.refused++;
@@ -971,6 +1042,12 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
     self->stats.malformed++;
     return;
   }
+  if (!p->pending_uuid && p->session_uuid && g_str_equal (uuid,
+          p->session_uuid)) {
+    /* the ack we took already, again */
+    self->stats.duplicates++;
+    return;
+  }
   if (!p->pending_uuid || !g_str_equal (uuid, p->pending_uuid)) {
     self->stats.refused++;
     _gst_e2ee_km_send_error_locked (self, p, "Invalid UUID");
@@ -1014,7 +1091,25 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   if (!store_key_info_locked (self, p, plain))
     self->stats.malformed++;
   gst_e2ee_olm_free_secret (plain);
-  maybe_send_key_locked (self, p);
+  /* a new session: the other end may have lost our key with the old one;
+   * a new key on its way to it (a rotation waiting for its ack) goes again
+   * on this session, under the uuid the rotation waits for */
+  {
+    GHashTableIter iter;
+    gpointer k, v;
+    const gchar *awaited = NULL;
+
+    g_hash_table_iter_init (&iter, self->awaiting_ack);
+    while (!awaited && g_hash_table_iter_next (&iter, &k, &v))
+      if (g_str_equal (v, p->id))
+        awaited = k;
+    if (awaited && p->joined && p->may_get_key) {
+      send_key_info_locked (self, p, "key-info", awaited);
+    } else {
+      p->sent_serial = 0;
+      maybe_send_key_locked (self, p);
+    }
+  }
   _gst_e2ee_km_save_state_locked (self);
 }
 
@@ -1086,10 +1181,66 @@ rebind_transport (Participant * p, GstE2eeKmTransport * transport)
   }
 }
 
+/* A hello from @p, already in the call with a session, that asks for an
+ * answer: it restarted (or its application admitted us again) and may have
+ * lost our key with its memory. It gets our current key again on the
+ * session; if that session is gone at its end, the error it answers with
+ * starts a new one. Bounded like a recovery: anyone can send the hello. */
+static void
+resend_key_locked (GstE2eeKeyManager * self, Participant * p)
+{
+  gint64 now = g_get_monotonic_time ();
+  gchar *uuid;
+
+  if (!p->joined || !p->session || p->sent_serial == 0)
+    return;
+  if (p->key_resent_time != 0 && now - p->key_resent_time <
+      RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
+    self->stats.recoveries_refused++;
+    return;
+  }
+  p->key_resent_time = now;
+  self->stats.keys_resent++;
+  uuid = _gst_e2ee_km_new_uuid ();
+  send_key_info_locked (self, p, "key-info", uuid);
+  g_free (uuid);
+}
+
+/* @p announced identity keys other than those we know. Through a relay
+ * that authenticated the sender (@sender), it is the same member of the
+ * room with a new olm account: a restart without its state file. The relay
+ * could as well have told us that it left and came back (its roster is
+ * what admits), so this gives nobody a power the relay did not have: the
+ * old participant leaves (its keys go, our key rotates) and the new one
+ * comes, unverified, at most once per RECOVERY_INTERVAL_MS. Anywhere else
+ * (or a verified participant) it is refused as an impersonation. Returns
+ * TRUE if @p was removed. */
+static gboolean
+replace_identity_locked (GstE2eeKeyManager * self, Participant * p,
+    const gchar * sender, gint64 * last)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!sender || p->verified)
+    return FALSE;
+  if (p->recovery_time != 0 && now - p->recovery_time <
+      RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
+    self->stats.recoveries_refused++;
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "%s came back with a new identity", p->id);
+  self->stats.identities_replaced++;
+  *last = now;
+  _gst_e2ee_km_leave_locked (self, p);
+  return TRUE;
+}
+
 static void
 handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
-    const gchar * from, JsonObject * root)
+    const gchar * sender, const gchar * from, JsonObject * root)
 {
+  gint64 replaced = 0;
+
   JsonObject *keys = _gst_e2ee_km_get_object (root, "idKeys");
   const gchar *curve = _gst_e2ee_km_get_string (keys, "curve25519");
   const gchar *ed = _gst_e2ee_km_get_string (keys, "ed25519");
@@ -1104,6 +1255,10 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     return;
   }
   p = g_hash_table_lookup (self->participants, from);
+  if (p && p->curve25519 && (!g_str_equal (p->curve25519, curve)
+          || !g_str_equal (p->ed25519, ed))
+      && replace_identity_locked (self, p, sender, &replaced))
+    p = NULL;
   if (p && p->curve25519) {
     if (!g_str_equal (p->curve25519, curve) || !g_str_equal (p->ed25519, ed)) {
       self->stats.impersonations++;
@@ -1120,6 +1275,14 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       p->transport = transport;
     else
       rebind_transport (p, transport);
+    if (!p->admitted && self->auto_admit) {
+      /* known from the state file: admitted by its hello, as on a first
+       * join (the file keeps sessions, not admissions) */
+      p->admitted = TRUE;
+      self->stats.readmitted++;
+    }
+    if (!is_reply)
+      resend_key_locked (self, p);
   } else {
     if (!p && g_hash_table_size (self->participants) >= self->max_participants) {
       /* a peer announcing ids by the thousand must not make us keep
@@ -1140,6 +1303,8 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     }
     p->curve25519 = g_strdup (curve);
     p->ed25519 = g_strdup (ed);
+    /* a replaced identity keeps the bound on replacements */
+    p->recovery_time = replaced;
     p->transport = transport;
     p->heard = TRUE;
     if (self->auto_admit)
@@ -1204,7 +1369,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   }
 
   if (g_str_equal (type, "e2ee-hello")) {
-    handle_hello (self, transport, from, root);
+    handle_hello (self, transport, sender, from, root);
     goto out;
   }
   if (!g_str_equal (type, "olm")) {
@@ -1250,8 +1415,19 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   else if (g_str_equal (olm_type, "sas-mac"))
     _gst_e2ee_km_handle_sas_mac (self, p, data);
   else if (g_str_equal (olm_type, "error")) {
+    const gchar *error = _gst_e2ee_km_get_string (data, "error");
+
     self->stats.errors_received++;
     GST_DEBUG_OBJECT (self, "%s reports an error", p->id);
+    /* ours and lib-jitsi-meet's ("No session found while processing
+     * key-info"): it does not hold our session any more. An error is
+     * plain text that anyone can send in its name: what it can cost is
+     * the recovery bound. "Session already established" is not one: the
+     * session-ack of the same session-init is on its way, or was lost and
+     * the retry (a new uuid and one-time key) takes over. */
+    if (error && (g_str_has_prefix (error, "No session found")
+            || g_str_has_prefix (error, "Could not decrypt")))
+      recover_session_locked (self, p);
   } else {
     self->stats.unknown_type++;
   }
