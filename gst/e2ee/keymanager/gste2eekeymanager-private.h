@@ -138,6 +138,15 @@ struct _Participant
    * 0: none) and how many since a message last decrypted */
   gint64 recovery_time;
   guint recoveries;
+  /* the uuid of the last key-info we sent it, until its key-info-ack:
+   * sent again (our current key) when the ack does not come, each time
+   * waiting twice as long up to MAX_RETRY_TIMEOUT_MS */
+  gchar *key_uuid;
+  GSource *key_timeout;
+  guint key_retry_ms;
+  /* admitted before we knew it: our hello again until its answer */
+  GSource *hello_timeout;
+  guint hello_retry_ms;
   /* the last time our key was sent again on its (restart) hello */
   gint64 key_resent_time;
   /* hashes of the last message bodies that decrypted, oldest first */
@@ -333,6 +342,8 @@ gboolean _gst_e2ee_km_valid_id (const gchar * id);
 gchar *_gst_e2ee_km_new_uuid (void);
 void _gst_e2ee_km_send_error_locked (GstE2eeKeyManager * self,
     Participant * p, const gchar * error);
+void _gst_e2ee_km_retry_hello_locked (GstE2eeKeyManager * self,
+    Participant * p);
 
 /* gste2eekeymanager-sas.c */
 void _gst_e2ee_km_sas_free (SasState * sas);

@@ -59,7 +59,18 @@ _gst_e2ee_km_participant_new (const gchar * id)
   g_queue_init (&p->used_otks_order);
   p->last_index = -1;
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
+  p->key_retry_ms = REQUEST_TIMEOUT_MS;
+  p->hello_retry_ms = REQUEST_TIMEOUT_MS;
   return p;
+}
+
+static void
+clear_source (GSource ** source)
+{
+  if (*source) {
+    g_source_destroy (*source);
+    g_clear_pointer (source, g_source_unref);
+  }
 }
 
 static void
@@ -86,6 +97,9 @@ _gst_e2ee_km_participant_free (Participant * p)
 {
   clear_pending (p);
   clear_candidate (p);
+  clear_source (&p->key_timeout);
+  clear_source (&p->hello_timeout);
+  g_free (p->key_uuid);
   if (p->session)
     gst_e2ee_olm_session_free (p->session);
   _gst_e2ee_km_sas_free (p->sas);
@@ -270,6 +284,122 @@ free_secret_json (gchar * json)
   }
 }
 
+/* A retry of something sent to participant @id (the manager's thread) */
+typedef struct
+{
+  GstE2eeKeyManager *self;
+  gchar *id;
+  gchar *uuid;
+    gboolean (*func) (GstE2eeKeyManager * self, Participant * p,
+      const gchar * uuid);
+} Retry;
+
+static void
+retry_free (Retry * r)
+{
+  g_free (r->id);
+  g_free (r->uuid);
+  g_free (r);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Retry *r = user_data;
+  GstE2eeKeyManager *self = r->self;
+  gboolean sent = FALSE;
+  Participant *p;
+
+  GST_E2EE_KEY_MANAGER_LOCK (self);
+  p = g_hash_table_lookup (self->participants, r->id);
+  if (p)
+    sent = r->func (self, p, r->uuid);
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
+  if (sent)
+    _gst_e2ee_km_flush_queued (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* (re)arms @source to call @func for @p after *@ms, and doubles *@ms up to
+ * MAX_RETRY_TIMEOUT_MS */
+static void
+arm_retry (GstE2eeKeyManager * self, Participant * p, GSource ** source,
+    guint * ms, const gchar * uuid, gboolean (*func) (GstE2eeKeyManager *,
+        Participant *, const gchar *))
+{
+  Retry *r = g_new0 (Retry, 1);
+
+  clear_source (source);
+  r->self = self;
+  r->id = g_strdup (p->id);
+  r->uuid = g_strdup (uuid);
+  r->func = func;
+  *source = g_timeout_source_new (*ms);
+  g_source_set_callback (*source, retry_cb, r, (GDestroyNotify) retry_free);
+  g_source_attach (*source, self->context);
+  *ms = MIN (*ms * 2, MAX_RETRY_TIMEOUT_MS);
+}
+
+static gboolean
+hello_retry (GstE2eeKeyManager * self, Participant * p, const gchar * unused)
+{
+  /* returning G_SOURCE_REMOVE destroys it */
+  g_clear_pointer (&p->hello_timeout, g_source_unref);
+  if (p->curve25519 || !p->admitted)
+    return FALSE;
+  GST_DEBUG_OBJECT (self, "no answer from %s to our hello; again", p->id);
+  _gst_e2ee_km_send_hello_locked (self, p->transport, p->id, FALSE);
+  arm_retry (self, p, &p->hello_timeout, &p->hello_retry_ms, NULL, hello_retry);
+  return TRUE;
+}
+
+/* @p was admitted and was sent our hello, but we have not heard its: the
+ * hello or its answer may be lost */
+void
+_gst_e2ee_km_retry_hello_locked (GstE2eeKeyManager * self, Participant * p)
+{
+  if (!p->curve25519 && !p->hello_timeout)
+    arm_retry (self, p, &p->hello_timeout, &p->hello_retry_ms, NULL,
+        hello_retry);
+}
+
+static void send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
+    const gchar * olm_type, const gchar * uuid);
+
+static const gchar *
+awaited_uuid (GstE2eeKeyManager * self, Participant * p)
+{
+  GHashTableIter iter;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&iter, self->awaiting_ack);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    if (g_str_equal (v, p->id))
+      return k;
+  return NULL;
+}
+
+static gboolean
+key_retry (GstE2eeKeyManager * self, Participant * p, const gchar * uuid)
+{
+  const gchar *awaited;
+  gchar *fresh;
+
+  g_clear_pointer (&p->key_timeout, g_source_unref);
+  if (g_strcmp0 (p->key_uuid, uuid) != 0 || !p->joined || !p->session
+      || !p->may_get_key)
+    return FALSE;
+  /* the key-info or its ack was lost: our key as it is now (a rotation
+   * waiting for this participant keeps the uuid it waits for) */
+  GST_DEBUG_OBJECT (self, "%s did not acknowledge our key; again", p->id);
+  self->stats.keys_resent++;
+  awaited = awaited_uuid (self, p);
+  fresh = awaited ? g_strdup (awaited) : _gst_e2ee_km_new_uuid ();
+  send_key_info_locked (self, p, "key-info", fresh);
+  g_free (fresh);
+  return TRUE;
+}
+
 static void
 send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
     const gchar * olm_type, const gchar * uuid)
@@ -285,6 +415,13 @@ send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
   json_object_set_object_member (data, "ciphertext", ct);
   json_object_set_string_member (data, "uuid", uuid);
   _gst_e2ee_km_send_locked (self, p, olm_type, _gst_e2ee_km_object_node (data));
+  if (g_str_equal (olm_type, "key-info")) {
+    if (g_strcmp0 (p->key_uuid, uuid) != 0)
+      p->key_retry_ms = REQUEST_TIMEOUT_MS;
+    g_free (p->key_uuid);
+    p->key_uuid = g_strdup (uuid);
+    arm_retry (self, p, &p->key_timeout, &p->key_retry_ms, uuid, key_retry);
+  }
 }
 
 /* The string value of the top-level member "key" of the JSON object @text,
@@ -1095,14 +1232,8 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
    * a new key on its way to it (a rotation waiting for its ack) goes again
    * on this session, under the uuid the rotation waits for */
   {
-    GHashTableIter iter;
-    gpointer k, v;
-    const gchar *awaited = NULL;
+    const gchar *awaited = awaited_uuid (self, p);
 
-    g_hash_table_iter_init (&iter, self->awaiting_ack);
-    while (!awaited && g_hash_table_iter_next (&iter, &k, &v))
-      if (g_str_equal (v, p->id))
-        awaited = k;
     if (awaited && p->joined && p->may_get_key) {
       send_key_info_locked (self, p, "key-info", awaited);
     } else {
@@ -1138,6 +1269,11 @@ handle_key_info (GstE2eeKeyManager * self, Participant * p,
   if (!is_ack) {
     send_key_info_locked (self, p, "key-info-ack", uuid);
     return;
+  }
+  if (g_strcmp0 (p->key_uuid, uuid) == 0) {
+    g_clear_pointer (&p->key_uuid, g_free);
+    clear_source (&p->key_timeout);
+    p->key_retry_ms = REQUEST_TIMEOUT_MS;
   }
   {
     const gchar *who = g_hash_table_lookup (self->awaiting_ack, uuid);
