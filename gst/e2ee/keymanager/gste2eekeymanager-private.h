@@ -185,6 +185,7 @@ typedef struct
   /* recovery */
   guint64 readmitted;
   guint64 sessions_restarted;
+  guint64 sessions_adopted;
   guint64 keys_resent;
   guint64 identities_replaced;
   guint64 duplicates;
@@ -342,8 +343,35 @@ gboolean _gst_e2ee_km_valid_id (const gchar * id);
 gchar *_gst_e2ee_km_new_uuid (void);
 void _gst_e2ee_km_send_error_locked (GstE2eeKeyManager * self,
     Participant * p, const gchar * error);
+
+
+void _gst_e2ee_km_clear_source (GSource ** source);
+void _gst_e2ee_km_clear_candidate (Participant * p);
+void _gst_e2ee_km_clear_pending (Participant * p);
+void _gst_e2ee_km_send_key_info_locked (GstE2eeKeyManager * self,
+    Participant * p, const gchar * olm_type, const gchar * uuid);
+void _gst_e2ee_km_send_session_init_locked (GstE2eeKeyManager * self,
+    Participant * p);
+
+/* gste2eekeymanager-recovery.c */
+void _gst_e2ee_km_key_sent_locked (GstE2eeKeyManager * self, Participant * p,
+    const gchar * uuid);
+void _gst_e2ee_km_key_acked_locked (Participant * p, const gchar * uuid);
 void _gst_e2ee_km_retry_hello_locked (GstE2eeKeyManager * self,
     Participant * p);
+const gchar *_gst_e2ee_km_awaited_uuid (GstE2eeKeyManager * self,
+    Participant * p);
+void _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self,
+    Participant * p);
+gboolean _gst_e2ee_km_seen_body (Participant * p, guint hash);
+void _gst_e2ee_km_remember_body (Participant * p, guint hash);
+gboolean _gst_e2ee_km_is_pre_key (JsonObject * ct);
+gchar *_gst_e2ee_km_adopt_pre_key_locked (GstE2eeKeyManager * self,
+    Participant * p, const gchar * body);
+void _gst_e2ee_km_resend_key_locked (GstE2eeKeyManager * self,
+    Participant * p);
+gboolean _gst_e2ee_km_replace_identity_locked (GstE2eeKeyManager * self,
+    Participant * p, const gchar * sender, gint64 * last);
 
 /* gste2eekeymanager-sas.c */
 void _gst_e2ee_km_sas_free (SasState * sas);

@@ -64,8 +64,8 @@ _gst_e2ee_km_participant_new (const gchar * id)
   return p;
 }
 
-static void
-clear_source (GSource ** source)
+void
+_gst_e2ee_km_clear_source (GSource ** source)
 {
   if (*source) {
     g_source_destroy (*source);
@@ -73,8 +73,8 @@ clear_source (GSource ** source)
   }
 }
 
-static void
-clear_candidate (Participant * p)
+void
+_gst_e2ee_km_clear_candidate (Participant * p)
 {
   if (p->candidate)
     gst_e2ee_olm_session_free (p->candidate);
@@ -82,8 +82,8 @@ clear_candidate (Participant * p)
   g_clear_pointer (&p->candidate_uuid, g_free);
 }
 
-static void
-clear_pending (Participant * p)
+void
+_gst_e2ee_km_clear_pending (Participant * p)
 {
   g_clear_pointer (&p->pending_uuid, g_free);
   if (p->pending_timeout) {
@@ -95,10 +95,10 @@ clear_pending (Participant * p)
 void
 _gst_e2ee_km_participant_free (Participant * p)
 {
-  clear_pending (p);
-  clear_candidate (p);
-  clear_source (&p->key_timeout);
-  clear_source (&p->hello_timeout);
+  _gst_e2ee_km_clear_pending (p);
+  _gst_e2ee_km_clear_candidate (p);
+  _gst_e2ee_km_clear_source (&p->key_timeout);
+  _gst_e2ee_km_clear_source (&p->hello_timeout);
   g_free (p->key_uuid);
   if (p->session)
     gst_e2ee_olm_session_free (p->session);
@@ -284,124 +284,8 @@ free_secret_json (gchar * json)
   }
 }
 
-/* A retry of something sent to participant @id (the manager's thread) */
-typedef struct
-{
-  GstE2eeKeyManager *self;
-  gchar *id;
-  gchar *uuid;
-    gboolean (*func) (GstE2eeKeyManager * self, Participant * p,
-      const gchar * uuid);
-} Retry;
-
-static void
-retry_free (Retry * r)
-{
-  g_free (r->id);
-  g_free (r->uuid);
-  g_free (r);
-}
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  Retry *r = user_data;
-  GstE2eeKeyManager *self = r->self;
-  gboolean sent = FALSE;
-  Participant *p;
-
-  GST_E2EE_KEY_MANAGER_LOCK (self);
-  p = g_hash_table_lookup (self->participants, r->id);
-  if (p)
-    sent = r->func (self, p, r->uuid);
-  GST_E2EE_KEY_MANAGER_UNLOCK (self);
-  if (sent)
-    _gst_e2ee_km_flush_queued (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* (re)arms @source to call @func for @p after *@ms, and doubles *@ms up to
- * MAX_RETRY_TIMEOUT_MS */
-static void
-arm_retry (GstE2eeKeyManager * self, Participant * p, GSource ** source,
-    guint * ms, const gchar * uuid, gboolean (*func) (GstE2eeKeyManager *,
-        Participant *, const gchar *))
-{
-  Retry *r = g_new0 (Retry, 1);
-
-  clear_source (source);
-  r->self = self;
-  r->id = g_strdup (p->id);
-  r->uuid = g_strdup (uuid);
-  r->func = func;
-  *source = g_timeout_source_new (*ms);
-  g_source_set_callback (*source, retry_cb, r, (GDestroyNotify) retry_free);
-  g_source_attach (*source, self->context);
-  *ms = MIN (*ms * 2, MAX_RETRY_TIMEOUT_MS);
-}
-
-static gboolean
-hello_retry (GstE2eeKeyManager * self, Participant * p, const gchar * unused)
-{
-  /* returning G_SOURCE_REMOVE destroys it */
-  g_clear_pointer (&p->hello_timeout, g_source_unref);
-  if (p->curve25519 || !p->admitted)
-    return FALSE;
-  GST_DEBUG_OBJECT (self, "no answer from %s to our hello; again", p->id);
-  _gst_e2ee_km_send_hello_locked (self, p->transport, p->id, FALSE);
-  arm_retry (self, p, &p->hello_timeout, &p->hello_retry_ms, NULL, hello_retry);
-  return TRUE;
-}
-
-/* @p was admitted and was sent our hello, but we have not heard its: the
- * hello or its answer may be lost */
 void
-_gst_e2ee_km_retry_hello_locked (GstE2eeKeyManager * self, Participant * p)
-{
-  if (!p->curve25519 && !p->hello_timeout)
-    arm_retry (self, p, &p->hello_timeout, &p->hello_retry_ms, NULL,
-        hello_retry);
-}
-
-static void send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
-    const gchar * olm_type, const gchar * uuid);
-
-static const gchar *
-awaited_uuid (GstE2eeKeyManager * self, Participant * p)
-{
-  GHashTableIter iter;
-  gpointer k, v;
-
-  g_hash_table_iter_init (&iter, self->awaiting_ack);
-  while (g_hash_table_iter_next (&iter, &k, &v))
-    if (g_str_equal (v, p->id))
-      return k;
-  return NULL;
-}
-
-static gboolean
-key_retry (GstE2eeKeyManager * self, Participant * p, const gchar * uuid)
-{
-  const gchar *awaited;
-  gchar *fresh;
-
-  g_clear_pointer (&p->key_timeout, g_source_unref);
-  if (g_strcmp0 (p->key_uuid, uuid) != 0 || !p->joined || !p->session
-      || !p->may_get_key)
-    return FALSE;
-  /* the key-info or its ack was lost: our key as it is now (a rotation
-   * waiting for this participant keeps the uuid it waits for) */
-  GST_DEBUG_OBJECT (self, "%s did not acknowledge our key; again", p->id);
-  self->stats.keys_resent++;
-  awaited = awaited_uuid (self, p);
-  fresh = awaited ? g_strdup (awaited) : _gst_e2ee_km_new_uuid ();
-  send_key_info_locked (self, p, "key-info", fresh);
-  g_free (fresh);
-  return TRUE;
-}
-
-static void
-send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
+_gst_e2ee_km_send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
     const gchar * olm_type, const gchar * uuid)
 {
   gchar *plain = _gst_e2ee_km_key_info_json (self, p);
@@ -415,13 +299,8 @@ send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
   json_object_set_object_member (data, "ciphertext", ct);
   json_object_set_string_member (data, "uuid", uuid);
   _gst_e2ee_km_send_locked (self, p, olm_type, _gst_e2ee_km_object_node (data));
-  if (g_str_equal (olm_type, "key-info")) {
-    if (g_strcmp0 (p->key_uuid, uuid) != 0)
-      p->key_retry_ms = REQUEST_TIMEOUT_MS;
-    g_free (p->key_uuid);
-    p->key_uuid = g_strdup (uuid);
-    arm_retry (self, p, &p->key_timeout, &p->key_retry_ms, uuid, key_retry);
-  }
+  if (g_str_equal (olm_type, "key-info"))
+    _gst_e2ee_km_key_sent_locked (self, p, uuid);
 }
 
 /* The string value of the top-level member "key" of the JSON object @text,
@@ -584,62 +463,6 @@ out:
   return ret;
 }
 
-static void send_session_init_locked (GstE2eeKeyManager * self,
-    Participant * p);
-
-/* @p lost its end of our session (it says so, or what it sends does not
- * decrypt): a fresh one. Only the lower id starts sessions, as on a first
- * join, so two managers that both lost theirs never cross session-inits;
- * the higher id's error ("Could not decrypt", "No session found") is what
- * asks the lower one. Bounded: see RECOVERY_INTERVAL_MS. */
-static void
-recover_session_locked (GstE2eeKeyManager * self, Participant * p)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (!p->joined || !p->admitted || strcmp (self->local_id, p->id) >= 0)
-    return;
-  /* one under way already: its retries take over */
-  if (p->pending_uuid)
-    return;
-  if ((p->recovery_time != 0 && now - p->recovery_time <
-          RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
-      || p->recoveries >= MAX_RECOVERIES) {
-    GST_DEBUG_OBJECT (self, "no new session with %s yet (%u in a row)",
-        p->id, p->recoveries);
-    self->stats.recoveries_refused++;
-    return;
-  }
-  p->recovery_time = now;
-  p->recoveries++;
-  self->stats.sessions_restarted++;
-  GST_INFO_OBJECT (self, "%s lost our session: starting a new one", p->id);
-  p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
-  send_session_init_locked (self, p);
-}
-
-static gboolean
-seen_body (Participant * p, guint hash)
-{
-  guint i;
-
-  for (i = 0; i < p->n_seen_bodies; i++)
-    if (p->seen_bodies[i] == hash)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-remember_body (Participant * p, guint hash)
-{
-  if (p->n_seen_bodies == MAX_SEEN_BODIES) {
-    memmove (p->seen_bodies, p->seen_bodies + 1,
-        (MAX_SEEN_BODIES - 1) * sizeof (guint));
-    p->n_seen_bodies--;
-  }
-  p->seen_bodies[p->n_seen_bodies++] = hash;
-}
-
 /* Decrypts data.ciphertext of an olm message from @p. NULL on failure
  * (counted; an error goes back). Free with gst_e2ee_olm_free_secret(). */
 static gchar *
@@ -653,10 +476,10 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
   gchar *plain;
   gint64 type;
 
-  if (!p->session) {
+  if (!p->session && !(ct && body && _gst_e2ee_km_is_pre_key (ct))) {
     self->stats.refused++;
     _gst_e2ee_km_send_error_locked (self, p, "No session found");
-    recover_session_locked (self, p);
+    _gst_e2ee_km_recover_session_locked (self, p);
     return NULL;
   }
   if (!ct || !body || !json_object_has_member (ct, "type")) {
@@ -677,8 +500,8 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
   }
   self->state_dirty = TRUE;
   /* olm leaves a session as it was when a message does not decrypt on it */
-  plain = gst_e2ee_olm_session_decrypt (p->session, (guint) type, body, NULL,
-      &err);
+  plain = p->session ? gst_e2ee_olm_session_decrypt (p->session, (guint) type,
+      body, NULL, &err) : NULL;
   if (!plain && p->candidate) {
     g_clear_error (&err);
     plain = gst_e2ee_olm_session_decrypt (p->candidate, (guint) type, body,
@@ -695,11 +518,16 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
       p->candidate_uuid = NULL;
     }
   }
+  if (!plain && type == 0) {
+    plain = _gst_e2ee_km_adopt_pre_key_locked (self, p, body);
+    if (plain)
+      g_clear_error (&err);
+  }
   if (!plain) {
-    g_error_free (err);
+    g_clear_error (&err);
     /* the same message again (a router that duplicates): it decrypted
      * once, the session is fine */
-    if (seen_body (p, g_str_hash (body))) {
+    if (_gst_e2ee_km_seen_body (p, g_str_hash (body))) {
       GST_DEBUG_OBJECT (self, "message from %s again; dropped", p->id);
       self->stats.duplicates++;
       return NULL;
@@ -707,10 +535,10 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
     GST_DEBUG_OBJECT (self, "message from %s does not decrypt", p->id);
     self->stats.decrypt_failed++;
     _gst_e2ee_km_send_error_locked (self, p, "Could not decrypt");
-    recover_session_locked (self, p);
+    _gst_e2ee_km_recover_session_locked (self, p);
     return NULL;
   }
-  remember_body (p, g_str_hash (body));
+  _gst_e2ee_km_remember_body (p, g_str_hash (body));
   p->recoveries = 0;
   _gst_e2ee_km_authenticated_locked (self, p);
   return plain;
@@ -758,7 +586,7 @@ maybe_send_key_locked (GstE2eeKeyManager * self, Participant * p)
   if (!p->joined || !p->session || !p->may_get_key || p->sent_serial != 0)
     return;
   uuid = _gst_e2ee_km_new_uuid ();
-  send_key_info_locked (self, p, "key-info", uuid);
+  _gst_e2ee_km_send_key_info_locked (self, p, "key-info", uuid);
   g_free (uuid);
 }
 
@@ -788,7 +616,7 @@ _gst_e2ee_km_join_locked (GstE2eeKeyManager * self, Participant * p)
 
   /* the lower id initiates, as lib-jitsi-meet does */
   if (strcmp (self->local_id, p->id) < 0 && !p->session && !p->pending_uuid)
-    send_session_init_locked (self, p);
+    _gst_e2ee_km_send_session_init_locked (self, p);
 
   self->pending_join = TRUE;
   schedule_debounce_locked (self);
@@ -857,7 +685,7 @@ _gst_e2ee_km_rotate_locked (GstE2eeKeyManager * self)
     if (!p->session)
       continue;
     uuid = _gst_e2ee_km_new_uuid ();
-    send_key_info_locked (self, p, "key-info", uuid);
+    _gst_e2ee_km_send_key_info_locked (self, p, "key-info", uuid);
     g_hash_table_insert (self->awaiting_ack, uuid, g_strdup (p->id));
   }
 
@@ -1003,7 +831,7 @@ pending_timeout_cb (gpointer user_data)
      * often, so a half-open handshake does not leave it without keys */
     if (p->joined && (!p->session || p->recoveries > 0)) {
       p->retry_timeout_ms = MIN (p->retry_timeout_ms * 2, MAX_RETRY_TIMEOUT_MS);
-      send_session_init_locked (self, p);
+      _gst_e2ee_km_send_session_init_locked (self, p);
       retry = TRUE;
     }
   }
@@ -1013,8 +841,9 @@ pending_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
+void
+_gst_e2ee_km_send_session_init_locked (GstE2eeKeyManager * self,
+    Participant * p)
 {
   GError *err = NULL;
   JsonObject *data;
@@ -1029,7 +858,7 @@ send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
     g_error_free (err);
     return;
   }
-  clear_pending (p);
+  _gst_e2ee_km_clear_pending (p);
   p->pending_uuid = _gst_e2ee_km_new_uuid ();
 
   data = json_object_new ();
@@ -1134,7 +963,7 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     return;
   }
   remember_otk (p, ot_key);
-  clear_candidate (p);
+  _gst_e2ee_km_clear_candidate (p);
   if (p->session) {
     /* anyone can send a session-init in its name: keep the session we have
      * until the participant proves it holds the new one (a message from it
@@ -1147,7 +976,7 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     g_free (p->session_uuid);
     p->session_uuid = g_strdup (uuid);
   }
-  clear_pending (p);
+  _gst_e2ee_km_clear_pending (p);
   self->stats.sessions++;
 
   plain = _gst_e2ee_km_key_info_json (self, p);
@@ -1218,8 +1047,8 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   p->session = session;
   g_free (p->session_uuid);
   p->session_uuid = g_strdup (uuid);
-  clear_pending (p);
-  clear_candidate (p);
+  _gst_e2ee_km_clear_pending (p);
+  _gst_e2ee_km_clear_candidate (p);
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
   _gst_e2ee_km_authenticated_locked (self, p);
   self->stats.sessions++;
@@ -1232,10 +1061,10 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
    * a new key on its way to it (a rotation waiting for its ack) goes again
    * on this session, under the uuid the rotation waits for */
   {
-    const gchar *awaited = awaited_uuid (self, p);
+    const gchar *awaited = _gst_e2ee_km_awaited_uuid (self, p);
 
     if (awaited && p->joined && p->may_get_key) {
-      send_key_info_locked (self, p, "key-info", awaited);
+      _gst_e2ee_km_send_key_info_locked (self, p, "key-info", awaited);
     } else {
       p->sent_serial = 0;
       maybe_send_key_locked (self, p);
@@ -1267,14 +1096,10 @@ handle_key_info (GstE2eeKeyManager * self, Participant * p,
   gst_e2ee_olm_free_secret (plain);
 
   if (!is_ack) {
-    send_key_info_locked (self, p, "key-info-ack", uuid);
+    _gst_e2ee_km_send_key_info_locked (self, p, "key-info-ack", uuid);
     return;
   }
-  if (g_strcmp0 (p->key_uuid, uuid) == 0) {
-    g_clear_pointer (&p->key_uuid, g_free);
-    clear_source (&p->key_timeout);
-    p->key_retry_ms = REQUEST_TIMEOUT_MS;
-  }
+  _gst_e2ee_km_key_acked_locked (p, uuid);
   {
     const gchar *who = g_hash_table_lookup (self->awaiting_ack, uuid);
 
@@ -1317,60 +1142,6 @@ rebind_transport (Participant * p, GstE2eeKmTransport * transport)
   }
 }
 
-/* A hello from @p, already in the call with a session, that asks for an
- * answer: it restarted (or its application admitted us again) and may have
- * lost our key with its memory. It gets our current key again on the
- * session; if that session is gone at its end, the error it answers with
- * starts a new one. Bounded like a recovery: anyone can send the hello. */
-static void
-resend_key_locked (GstE2eeKeyManager * self, Participant * p)
-{
-  gint64 now = g_get_monotonic_time ();
-  gchar *uuid;
-
-  if (!p->joined || !p->session || p->sent_serial == 0)
-    return;
-  if (p->key_resent_time != 0 && now - p->key_resent_time <
-      RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
-    self->stats.recoveries_refused++;
-    return;
-  }
-  p->key_resent_time = now;
-  self->stats.keys_resent++;
-  uuid = _gst_e2ee_km_new_uuid ();
-  send_key_info_locked (self, p, "key-info", uuid);
-  g_free (uuid);
-}
-
-/* @p announced identity keys other than those we know. Through a relay
- * that authenticated the sender (@sender), it is the same member of the
- * room with a new olm account: a restart without its state file. The relay
- * could as well have told us that it left and came back (its roster is
- * what admits), so this gives nobody a power the relay did not have: the
- * old participant leaves (its keys go, our key rotates) and the new one
- * comes, unverified, at most once per RECOVERY_INTERVAL_MS. Anywhere else
- * (or a verified participant) it is refused as an impersonation. Returns
- * TRUE if @p was removed. */
-static gboolean
-replace_identity_locked (GstE2eeKeyManager * self, Participant * p,
-    const gchar * sender, gint64 * last)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (!sender || p->verified)
-    return FALSE;
-  if (p->recovery_time != 0 && now - p->recovery_time <
-      RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
-    self->stats.recoveries_refused++;
-    return FALSE;
-  }
-  GST_INFO_OBJECT (self, "%s came back with a new identity", p->id);
-  self->stats.identities_replaced++;
-  *last = now;
-  _gst_e2ee_km_leave_locked (self, p);
-  return TRUE;
-}
-
 static void
 handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     const gchar * sender, const gchar * from, JsonObject * root)
@@ -1393,7 +1164,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
   p = g_hash_table_lookup (self->participants, from);
   if (p && p->curve25519 && (!g_str_equal (p->curve25519, curve)
           || !g_str_equal (p->ed25519, ed))
-      && replace_identity_locked (self, p, sender, &replaced))
+      && _gst_e2ee_km_replace_identity_locked (self, p, sender, &replaced))
     p = NULL;
   if (p && p->curve25519) {
     if (!g_str_equal (p->curve25519, curve) || !g_str_equal (p->ed25519, ed)) {
@@ -1418,7 +1189,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       self->stats.readmitted++;
     }
     if (!is_reply)
-      resend_key_locked (self, p);
+      _gst_e2ee_km_resend_key_locked (self, p);
   } else {
     if (!p && g_hash_table_size (self->participants) >= self->max_participants) {
       /* a peer announcing ids by the thousand must not make us keep
@@ -1563,7 +1334,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
      * the retry (a new uuid and one-time key) takes over. */
     if (error && (g_str_has_prefix (error, "No session found")
             || g_str_has_prefix (error, "Could not decrypt")))
-      recover_session_locked (self, p);
+      _gst_e2ee_km_recover_session_locked (self, p);
   } else {
     self->stats.unknown_type++;
   }

@@ -536,6 +536,7 @@ make_stats (GstE2eeKeyManager * self)
       "rotations", G_TYPE_UINT64, self->stats.rotations,
       "readmitted", G_TYPE_UINT64, self->stats.readmitted,
       "sessions-restarted", G_TYPE_UINT64, self->stats.sessions_restarted,
+      "sessions-adopted", G_TYPE_UINT64, self->stats.sessions_adopted,
       "keys-resent", G_TYPE_UINT64, self->stats.keys_resent,
       "identities-replaced", G_TYPE_UINT64, self->stats.identities_replaced,
       "duplicates", G_TYPE_UINT64, self->stats.duplicates,
@@ -993,7 +994,9 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * readmitted (a participant restored from the state file admitted by its
    * hello or session-init), sessions-restarted (a fresh olm session started
    * because the peer lost ours: its error, or its messages did not
-   * decrypt), keys-resent (our current key sent again on a restarted
+   * decrypt), sessions-adopted (a session the peer made from our one-time
+   * key, whose session-ack was lost, taken from its first message),
+   * keys-resent (our current key sent again on a restarted
    * peer's hello), identities-replaced (a relay member back with a new olm
    * account), duplicates (a message that arrived twice, dropped quietly),
    * recoveries-refused (a recovery over its bound: one per participant

@@ -766,20 +766,24 @@ GST_START_TEST (test_half_open)
   km_join (b);
   km_join (c);
   km_settle ();
-  /* alice (the initiator of both) has a session with neither */
+  /* alice (the initiator of both) has no session with bob, whose
+   * session-init was lost; carol has a session alice never got the ack
+   * of (and one with bob), but carol's own key-info, a pre-key message on
+   * it, gives alice that session at once (since issue 14: before, alice
+   * waited for her retry) */
   fail_unless_equals_int (g_atomic_int_get (&dropped_acks), 1);
   fail_unless_equals_int (g_atomic_int_get (&dropped_inits), 1);
-  fail_unless_equals_uint64 (km_stat (a, "sessions"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "sessions"), 1);
+  fail_unless_equals_uint64 (km_stat (a, "sessions-adopted"), 1);
   fail_if (km_call_works (b, a, 1));
-  fail_if (km_call_works (a, c, 2));
-  /* carol has a session alice never got the ack of (and one with bob) */
+  fail_unless (km_call_works (a, c, 2));
   fail_unless_equals_uint64 (km_stat (c, "sessions"), 2);
 
-  /* alice tries again once her session-inits time out (5 s) */
+  /* alice tries again with bob once her session-init times out (5 s) */
   fail_unless (wait_stat (a, "sessions", 2, 15 * G_USEC_PER_SEC));
   km_settle ();
-  fail_unless (km_stat (a, "refused") >= 2);
-  fail_unless_equals_uint64 (km_stat (c, "sessions"), 3);
+  fail_unless (km_stat (a, "refused") >= 1);
+  fail_unless_equals_uint64 (km_stat (c, "sessions"), 2);
   fail_unless (km_call_works (a, b, 3));
   fail_unless (km_call_works (b, a, 4));
   fail_unless (km_call_works (a, c, 5));
@@ -1200,6 +1204,60 @@ GST_START_TEST (test_participant_cap)
 
 GST_END_TEST;
 
+/* Issue 14: our session-ack lost, and the peer answers the retry as
+ * lib-jitsi-meet does ("Session already established", keeping the session
+ * it made). Its next message, a pre-key message on that session, makes
+ * the session ours too: one working session on both sides, keys both
+ * ways, and no more session-inits. */
+GST_START_TEST (test_already_established)
+{
+  GstE2eeKeyManager *a;
+  Peer *zed;
+  gchar *plain;
+  guint64 inits;
+  gint64 end;
+
+  hostile_init ();
+  a = km_party ("alice");
+  km_join (a);
+  zed = peer_new ("zed", a);
+  zed->jitsi = TRUE;
+  zed->lose_ack = TRUE;
+  /* alice has the lower id: she starts the session */
+  peer_hello (zed, NULL);
+  km_settle ();
+  fail_unless (zed->session != NULL);
+  fail_unless_equals_int (zed->session_inits, 1);
+  /* her retry (after 5 s) gets the error */
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (zed->session_inits < 2 && g_get_monotonic_time () < end)
+    km_settle ();
+  fail_unless_equals_int (zed->session_inits, 2);
+  fail_unless (km_stat (a, "errors-received") >= 1);
+  fail_if (km_key_works (a, "zed", zed->key, 0, 1));
+
+  plain = key_info_plain (zed->key, 0);
+  peer_send_plain (zed, NULL, "key-info", plain);
+  g_free (plain);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (a, "sessions-adopted"), 1);
+  fail_unless (km_key_works (a, "zed", zed->key, 0, 2));
+  fail_unless (peer_key_works (zed, 3));
+  /* the same session both ways from now on: a rotation reaches zed */
+  inits = zed->session_inits;
+  zed->keys_got = 0;
+  gst_e2ee_key_manager_rotate_key (a);
+  km_settle ();
+  fail_unless (zed->keys_got >= 1);
+  fail_unless_equals_int (zed->got_index, 1);
+  fail_unless (peer_key_works (zed, 4));
+  fail_unless_equals_int (zed->decrypt_failed, 0);
+  fail_unless_equals_int (zed->session_inits, inits);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
 static Suite *
 hostile_suite (void)
 {
@@ -1215,6 +1273,7 @@ hostile_suite (void)
   tcase_add_test (tc, test_flood);
   tcase_add_test (tc, test_huge_fields);
   tcase_add_test (tc, test_half_open);
+  tcase_add_test (tc, test_already_established);
   tcase_add_test (tc, test_impersonation);
   tcase_add_test (tc, test_relay_forged_sender);
   tcase_add_test (tc, test_participant_cap);
