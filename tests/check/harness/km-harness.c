@@ -222,6 +222,17 @@ km_join (GstE2eeKeyManager * m)
   g_ptr_array_unref (others);
 }
 
+/* @m is in the call (messages reach it) but admits nobody itself: its
+ * application waits for the others' hellos, as over a webrtcbin's data
+ * channel or with auto-admit */
+void
+km_enter (GstE2eeKeyManager * m)
+{
+  g_mutex_lock (&router.lock);
+  party_of (m)->joined = TRUE;
+  g_mutex_unlock (&router.lock);
+}
+
 /* @m leaves: nothing more goes to it or from it, and the router drops its
  * reference. The others are not told: the test removes it from them. */
 static void

@@ -81,6 +81,7 @@ GstE2eeKeyManager *km_party_with_state (const gchar * id,
 GstE2eeKeyManager *km_restart (GstE2eeKeyManager * m,
     const gchar * state_file);
 void km_join (GstE2eeKeyManager * m);
+void km_enter (GstE2eeKeyManager * m);
 void km_leave (GstE2eeKeyManager * m);
 guint km_n_members (void);
 GstE2eeKeyManager *km_member (guint i);

@@ -200,6 +200,59 @@ GST_START_TEST (test_restart_with_state)
 
 GST_END_TEST;
 
+static void
+keep_hello (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  gchar **hello = user_data;
+
+  if (g_str_equal (from, "alice") && g_strcmp0 (to, "bob") == 0
+      && strstr (msg, "\"e2ee-hello\"") && !*hello)
+    *hello = g_strdup (msg);
+}
+
+/* bob restarts with his state file and admits nobody himself (auto-admit,
+ * waiting for hellos): alice's hello, known from the state file, admits
+ * her again as on a first join, and keys flow both ways, with no action
+ * of either application. Before issue 14, a participant restored from
+ * the state file was never admitted by its hello. */
+GST_START_TEST (test_restart_readmitted_by_hello)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-recovery-XXXXXX", NULL);
+  gchar *pa = state_path (dir, "alice"), *pb = state_path (dir, "bob");
+  GstE2eeKeyManager *a, *b;
+  gchar *hello = NULL;
+
+  km_router_hooks ()->observe = keep_hello;
+  km_router_hooks ()->user_data = &hello;
+  a = km_party_with_state ("alice", pa);
+  b = km_party_with_state ("bob", pb);
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  fail_unless (hello != NULL);
+
+  km_leave (b);
+  b = km_party_with_state ("bob", pb);
+  km_enter (b);
+  km_settle ();
+  /* what alice's hello would do on a new data channel */
+  gst_e2ee_key_manager_receive_message (b, hello);
+  fail_unless (works_soon (a, b, 3));
+  fail_unless (works_soon (b, a, 4));
+  fail_unless_equals_uint64 (km_stat (b, "readmitted"), 1);
+  fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
+
+  g_free (hello);
+  g_free (pa);
+  g_free (pb);
+  km_router_reset ();
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
 /* A restart from a state file older than the sessions (a crash before the
  * last save, a restored backup): the restored session is behind the
  * peer's, what either sends does not decrypt on the other side, and a new
@@ -499,6 +552,7 @@ keymanager_recovery_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 240);
   tcase_add_test (tc, test_restart_with_state);
+  tcase_add_test (tc, test_restart_readmitted_by_hello);
   tcase_add_test (tc, test_restart_stale_state);
   tcase_add_test (tc, test_restart_without_state_relay);
   tcase_add_test (tc, test_lost_message);
