@@ -34,6 +34,8 @@
 
 #include "hostile-peer.h"
 
+#include <glib/gstdio.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -1258,6 +1260,53 @@ GST_START_TEST (test_already_established)
 
 GST_END_TEST;
 
+/* Issue 14: bob restarts with his state file and has not yet heard
+ * aaron's hello when aaron (the lower id, as a lib-jitsi-meet peer that saw
+ * bob come back) sends a new session-init at once. The session-init
+ * carries the identity key bob restored: under auto-admit it admits
+ * aaron again as his hello would (before: refused, "Not admitted", and a
+ * Jitsi peer never retries). */
+GST_START_TEST (test_restart_init_before_hello)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-hostile-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "bob.state", NULL);
+  gchar *key_path = g_strconcat (path, ".key", NULL);
+  GstE2eeKeyManager *b;
+  Peer *aaron;
+
+  hostile_init ();
+  b = km_party_with_state ("bob", path);
+  km_join (b);
+  aaron = peer_new ("aaron", b);
+  peer_hello (aaron, NULL);
+  km_settle ();
+  peer_start_session (aaron);
+  km_settle ();
+  fail_unless (km_key_works (b, "aaron", aaron->key, 0, 1));
+
+  km_leave (b);
+  b = km_party_with_state ("bob", path);
+  km_enter (b);
+  aaron->m = b;
+  aaron->keys_got = 0;
+  aaron->key[0] ^= 0x5a;
+  peer_start_session (aaron);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (b, "readmitted"), 1);
+  fail_unless (km_key_works (b, "aaron", aaron->key, 0, 2));
+  fail_unless (peer_key_works (aaron, 3));
+
+  hostile_reset ();
+  g_unlink (path);
+  g_unlink (key_path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (key_path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 hostile_suite (void)
 {
@@ -1274,6 +1323,7 @@ hostile_suite (void)
   tcase_add_test (tc, test_huge_fields);
   tcase_add_test (tc, test_half_open);
   tcase_add_test (tc, test_already_established);
+  tcase_add_test (tc, test_restart_init_before_hello);
   tcase_add_test (tc, test_impersonation);
   tcase_add_test (tc, test_relay_forged_sender);
   tcase_add_test (tc, test_participant_cap);
