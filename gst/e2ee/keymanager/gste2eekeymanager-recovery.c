@@ -143,8 +143,10 @@ key_retry (GstE2eeKeyManager * self, Participant * p, const gchar * uuid)
    * waiting for this participant keeps the uuid it waits for) */
   GST_DEBUG_OBJECT (self, "%s did not acknowledge our key; again", p->id);
   self->stats.keys_resent++;
+  /* the same uuid, so that the wait keeps doubling (a new uuid is a new
+   * key-info and starts again at 5 s) */
   awaited = _gst_e2ee_km_awaited_uuid (self, p);
-  fresh = awaited ? g_strdup (awaited) : _gst_e2ee_km_new_uuid ();
+  fresh = g_strdup (awaited ? awaited : uuid);
   _gst_e2ee_km_send_key_info_locked (self, p, "key-info", fresh);
   g_free (fresh);
   return TRUE;
