@@ -1005,7 +1005,10 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics", "Protocol counters",
+      g_param_spec_boxed ("stats", "Statistics",
+          "Protocol counters, and recovery counters: readmitted, "
+          "sessions-restarted, sessions-adopted, keys-resent, "
+          "identities-replaced, duplicates, recoveries-refused",
           gst_structure_get_type (),
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
