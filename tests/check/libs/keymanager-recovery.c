@@ -119,11 +119,13 @@ remove_dir (gchar * dir)
 static gchar *
 snapshot (const gchar * path)
 {
-  gchar *contents = NULL;
+  gchar *contents = NULL, *snap;
   gsize len;
 
   fail_unless (g_file_get_contents (path, &contents, &len, NULL));
-  return g_base64_encode ((guchar *) contents, len);
+  snap = g_base64_encode ((guchar *) contents, len);
+  g_free (contents);
+  return snap;
 }
 
 static void
