@@ -257,6 +257,7 @@ do_add_participant (gpointer data)
     p->hello_sent = TRUE;
     _gst_e2ee_km_send_hello_locked (self, p->transport, p->id, FALSE);
   }
+  _gst_e2ee_km_retry_hello_locked (self, p);
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
   _gst_e2ee_km_flush_queued (self);
   return G_SOURCE_REMOVE;

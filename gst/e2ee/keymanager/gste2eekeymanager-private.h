@@ -57,6 +57,17 @@ G_BEGIN_DECLS
  * the unused candidate session, see Participant) */
 #define MAX_USED_OTKS 128
 #define DEFAULT_MAX_PARTICIPANTS 100
+/* recovery of a session the peer lost (a restart, a lost message): at most
+ * one fresh session (or one re-sent key) per participant per
+ * RECOVERY_INTERVAL_MS, and at most MAX_RECOVERIES in a row before a
+ * message decrypts again on a session, so neither a hostile peer's
+ * endless "no session" errors nor two peers that both lost theirs can
+ * make it a loop */
+#define RECOVERY_INTERVAL_MS 2000
+#define MAX_RECOVERIES 8
+/* bodies of olm messages that decrypted, remembered per participant so
+ * that a duplicate is dropped quietly, not taken for a lost session */
+#define MAX_SEEN_BODIES 32
 GST_DEBUG_CATEGORY_EXTERN (gst_e2ee_key_manager_debug);
 
 typedef struct _Participant Participant;
@@ -123,6 +134,24 @@ struct _Participant
   guint sent_serial;
   SasState *sas;
   gboolean verified;
+  /* recoveries (see RECOVERY_INTERVAL_MS): the last one (monotonic time,
+   * 0: none) and how many since a message last decrypted */
+  gint64 recovery_time;
+  guint recoveries;
+  /* the uuid of the last key-info we sent it, until its key-info-ack:
+   * sent again (our current key) when the ack does not come, each time
+   * waiting twice as long up to MAX_RETRY_TIMEOUT_MS */
+  gchar *key_uuid;
+  GSource *key_timeout;
+  guint key_retry_ms;
+  /* admitted before we knew it: our hello again until its answer */
+  GSource *hello_timeout;
+  guint hello_retry_ms;
+  /* the last time our key was sent again on its (restart) hello */
+  gint64 key_resent_time;
+  /* hashes of the last message bodies that decrypted, oldest first */
+  guint seen_bodies[MAX_SEEN_BODIES];
+  guint n_seen_bodies;
   /* the last error posted about it, and when (monotonic time) */
   gchar *last_error;
   gint64 last_error_time;
@@ -153,6 +182,14 @@ typedef struct
   guint64 keys_duplicate;
   guint64 ratchets;
   guint64 rotations;
+  /* recovery */
+  guint64 readmitted;
+  guint64 sessions_restarted;
+  guint64 sessions_adopted;
+  guint64 keys_resent;
+  guint64 identities_replaced;
+  guint64 duplicates;
+  guint64 recoveries_refused;
 } ManagerStats;
 
 typedef enum
@@ -306,6 +343,35 @@ gboolean _gst_e2ee_km_valid_id (const gchar * id);
 gchar *_gst_e2ee_km_new_uuid (void);
 void _gst_e2ee_km_send_error_locked (GstE2eeKeyManager * self,
     Participant * p, const gchar * error);
+
+
+void _gst_e2ee_km_clear_source (GSource ** source);
+void _gst_e2ee_km_clear_candidate (Participant * p);
+void _gst_e2ee_km_clear_pending (Participant * p);
+void _gst_e2ee_km_send_key_info_locked (GstE2eeKeyManager * self,
+    Participant * p, const gchar * olm_type, const gchar * uuid);
+void _gst_e2ee_km_send_session_init_locked (GstE2eeKeyManager * self,
+    Participant * p);
+
+/* gste2eekeymanager-recovery.c */
+void _gst_e2ee_km_key_sent_locked (GstE2eeKeyManager * self, Participant * p,
+    const gchar * uuid);
+void _gst_e2ee_km_key_acked_locked (Participant * p, const gchar * uuid);
+void _gst_e2ee_km_retry_hello_locked (GstE2eeKeyManager * self,
+    Participant * p);
+const gchar *_gst_e2ee_km_awaited_uuid (GstE2eeKeyManager * self,
+    Participant * p);
+void _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self,
+    Participant * p);
+gboolean _gst_e2ee_km_seen_body (Participant * p, guint hash);
+void _gst_e2ee_km_remember_body (Participant * p, guint hash);
+gboolean _gst_e2ee_km_is_pre_key (JsonObject * ct);
+gchar *_gst_e2ee_km_adopt_pre_key_locked (GstE2eeKeyManager * self,
+    Participant * p, const gchar * body);
+void _gst_e2ee_km_resend_key_locked (GstE2eeKeyManager * self,
+    Participant * p);
+gboolean _gst_e2ee_km_replace_identity_locked (GstE2eeKeyManager * self,
+    Participant * p, const gchar * sender, gint64 * last);
 
 /* gste2eekeymanager-sas.c */
 void _gst_e2ee_km_sas_free (SasState * sas);

@@ -59,11 +59,22 @@ _gst_e2ee_km_participant_new (const gchar * id)
   g_queue_init (&p->used_otks_order);
   p->last_index = -1;
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
+  p->key_retry_ms = REQUEST_TIMEOUT_MS;
+  p->hello_retry_ms = REQUEST_TIMEOUT_MS;
   return p;
 }
 
-static void
-clear_candidate (Participant * p)
+void
+_gst_e2ee_km_clear_source (GSource ** source)
+{
+  if (*source) {
+    g_source_destroy (*source);
+    g_clear_pointer (source, g_source_unref);
+  }
+}
+
+void
+_gst_e2ee_km_clear_candidate (Participant * p)
 {
   if (p->candidate)
     gst_e2ee_olm_session_free (p->candidate);
@@ -71,8 +82,8 @@ clear_candidate (Participant * p)
   g_clear_pointer (&p->candidate_uuid, g_free);
 }
 
-static void
-clear_pending (Participant * p)
+void
+_gst_e2ee_km_clear_pending (Participant * p)
 {
   g_clear_pointer (&p->pending_uuid, g_free);
   if (p->pending_timeout) {
@@ -84,8 +95,11 @@ clear_pending (Participant * p)
 void
 _gst_e2ee_km_participant_free (Participant * p)
 {
-  clear_pending (p);
-  clear_candidate (p);
+  _gst_e2ee_km_clear_pending (p);
+  _gst_e2ee_km_clear_candidate (p);
+  _gst_e2ee_km_clear_source (&p->key_timeout);
+  _gst_e2ee_km_clear_source (&p->hello_timeout);
+  g_free (p->key_uuid);
   if (p->session)
     gst_e2ee_olm_session_free (p->session);
   _gst_e2ee_km_sas_free (p->sas);
@@ -270,8 +284,8 @@ free_secret_json (gchar * json)
   }
 }
 
-static void
-send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
+void
+_gst_e2ee_km_send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
     const gchar * olm_type, const gchar * uuid)
 {
   gchar *plain = _gst_e2ee_km_key_info_json (self, p);
@@ -285,6 +299,8 @@ send_key_info_locked (GstE2eeKeyManager * self, Participant * p,
   json_object_set_object_member (data, "ciphertext", ct);
   json_object_set_string_member (data, "uuid", uuid);
   _gst_e2ee_km_send_locked (self, p, olm_type, _gst_e2ee_km_object_node (data));
+  if (g_str_equal (olm_type, "key-info"))
+    _gst_e2ee_km_key_sent_locked (self, p, uuid);
 }
 
 /* The string value of the top-level member "key" of the JSON object @text,
@@ -460,9 +476,10 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
   gchar *plain;
   gint64 type;
 
-  if (!p->session) {
+  if (!p->session && !(ct && body && _gst_e2ee_km_is_pre_key (ct))) {
     self->stats.refused++;
     _gst_e2ee_km_send_error_locked (self, p, "No session found");
+    _gst_e2ee_km_recover_session_locked (self, p);
     return NULL;
   }
   if (!ct || !body || !json_object_has_member (ct, "type")) {
@@ -483,8 +500,8 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
   }
   self->state_dirty = TRUE;
   /* olm leaves a session as it was when a message does not decrypt on it */
-  plain = gst_e2ee_olm_session_decrypt (p->session, (guint) type, body, NULL,
-      &err);
+  plain = p->session ? gst_e2ee_olm_session_decrypt (p->session, (guint) type,
+      body, NULL, &err) : NULL;
   if (!plain && p->candidate) {
     g_clear_error (&err);
     plain = gst_e2ee_olm_session_decrypt (p->candidate, (guint) type, body,
@@ -501,14 +518,28 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
       p->candidate_uuid = NULL;
     }
   }
+  if (!plain && type == 0) {
+    plain = _gst_e2ee_km_adopt_pre_key_locked (self, p, body);
+    if (plain)
+      g_clear_error (&err);
+  }
   if (!plain) {
-    GST_DEBUG_OBJECT (self, "message from %s does not decrypt: %s", p->id,
-        err->message);
-    g_error_free (err);
+    g_clear_error (&err);
+    /* the same message again (a router that duplicates): it decrypted
+     * once, the session is fine */
+    if (_gst_e2ee_km_seen_body (p, g_str_hash (body))) {
+      GST_DEBUG_OBJECT (self, "message from %s again; dropped", p->id);
+      self->stats.duplicates++;
+      return NULL;
+    }
+    GST_DEBUG_OBJECT (self, "message from %s does not decrypt", p->id);
     self->stats.decrypt_failed++;
     _gst_e2ee_km_send_error_locked (self, p, "Could not decrypt");
+    _gst_e2ee_km_recover_session_locked (self, p);
     return NULL;
   }
+  _gst_e2ee_km_remember_body (p, g_str_hash (body));
+  p->recoveries = 0;
   _gst_e2ee_km_authenticated_locked (self, p);
   return plain;
 }
@@ -547,9 +578,6 @@ _gst_e2ee_km_authenticated_locked (GstE2eeKeyManager * self, Participant * p)
 
 /* --- key lifecycle --- */
 
-static void send_session_init_locked (GstE2eeKeyManager * self,
-    Participant * p);
-
 static void
 maybe_send_key_locked (GstE2eeKeyManager * self, Participant * p)
 {
@@ -558,7 +586,7 @@ maybe_send_key_locked (GstE2eeKeyManager * self, Participant * p)
   if (!p->joined || !p->session || !p->may_get_key || p->sent_serial != 0)
     return;
   uuid = _gst_e2ee_km_new_uuid ();
-  send_key_info_locked (self, p, "key-info", uuid);
+  _gst_e2ee_km_send_key_info_locked (self, p, "key-info", uuid);
   g_free (uuid);
 }
 
@@ -588,7 +616,7 @@ _gst_e2ee_km_join_locked (GstE2eeKeyManager * self, Participant * p)
 
   /* the lower id initiates, as lib-jitsi-meet does */
   if (strcmp (self->local_id, p->id) < 0 && !p->session && !p->pending_uuid)
-    send_session_init_locked (self, p);
+    _gst_e2ee_km_send_session_init_locked (self, p);
 
   self->pending_join = TRUE;
   schedule_debounce_locked (self);
@@ -657,7 +685,7 @@ _gst_e2ee_km_rotate_locked (GstE2eeKeyManager * self)
     if (!p->session)
       continue;
     uuid = _gst_e2ee_km_new_uuid ();
-    send_key_info_locked (self, p, "key-info", uuid);
+    _gst_e2ee_km_send_key_info_locked (self, p, "key-info", uuid);
     g_hash_table_insert (self->awaiting_ack, uuid, g_strdup (p->id));
   }
 
@@ -801,9 +829,9 @@ pending_timeout_cb (gpointer user_data)
     self->stats.refused++;
     /* the init or its ack may have been lost: try again, less and less
      * often, so a half-open handshake does not leave it without keys */
-    if (p->joined && !p->session) {
+    if (p->joined && (!p->session || p->recoveries > 0)) {
       p->retry_timeout_ms = MIN (p->retry_timeout_ms * 2, MAX_RETRY_TIMEOUT_MS);
-      send_session_init_locked (self, p);
+      _gst_e2ee_km_send_session_init_locked (self, p);
       retry = TRUE;
     }
   }
@@ -813,8 +841,9 @@ pending_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
+void
+_gst_e2ee_km_send_session_init_locked (GstE2eeKeyManager * self,
+    Participant * p)
 {
   GError *err = NULL;
   JsonObject *data;
@@ -829,7 +858,7 @@ send_session_init_locked (GstE2eeKeyManager * self, Participant * p)
     g_error_free (err);
     return;
   }
-  clear_pending (p);
+  _gst_e2ee_km_clear_pending (p);
   p->pending_uuid = _gst_e2ee_km_new_uuid ();
 
   data = json_object_new ();
@@ -880,6 +909,14 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     self->stats.malformed++;
     return;
   }
+  if (!p->admitted && self->auto_admit
+      && g_strcmp0 (id_key, p->curve25519) == 0) {
+    /* restored from the state file, and its session-init came before its
+     * hello: the same rule as a hello (whose identity keys it carries) */
+    p->admitted = TRUE;
+    self->stats.readmitted++;
+    _gst_e2ee_km_join_locked (self, p);
+  }
   if (!p->admitted) {
     self->stats.refused++;
     _gst_e2ee_km_send_error_locked (self, p, "Not admitted");
@@ -926,7 +963,7 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     return;
   }
   remember_otk (p, ot_key);
-  clear_candidate (p);
+  _gst_e2ee_km_clear_candidate (p);
   if (p->session) {
     /* anyone can send a session-init in its name: keep the session we have
      * until the participant proves it holds the new one (a message from it
@@ -939,7 +976,7 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     g_free (p->session_uuid);
     p->session_uuid = g_strdup (uuid);
   }
-  clear_pending (p);
+  _gst_e2ee_km_clear_pending (p);
   self->stats.sessions++;
 
   plain = _gst_e2ee_km_key_info_json (self, p);
@@ -969,6 +1006,12 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
 
   if (!uuid || !ct || !body) {
     self->stats.malformed++;
+    return;
+  }
+  if (!p->pending_uuid && p->session_uuid && g_str_equal (uuid,
+          p->session_uuid)) {
+    /* the ack we took already, again */
+    self->stats.duplicates++;
     return;
   }
   if (!p->pending_uuid || !g_str_equal (uuid, p->pending_uuid)) {
@@ -1004,8 +1047,8 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   p->session = session;
   g_free (p->session_uuid);
   p->session_uuid = g_strdup (uuid);
-  clear_pending (p);
-  clear_candidate (p);
+  _gst_e2ee_km_clear_pending (p);
+  _gst_e2ee_km_clear_candidate (p);
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
   _gst_e2ee_km_authenticated_locked (self, p);
   self->stats.sessions++;
@@ -1014,7 +1057,19 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   if (!store_key_info_locked (self, p, plain))
     self->stats.malformed++;
   gst_e2ee_olm_free_secret (plain);
-  maybe_send_key_locked (self, p);
+  /* a new session: the other end may have lost our key with the old one;
+   * a new key on its way to it (a rotation waiting for its ack) goes again
+   * on this session, under the uuid the rotation waits for */
+  {
+    const gchar *awaited = _gst_e2ee_km_awaited_uuid (self, p);
+
+    if (awaited && p->joined && p->may_get_key) {
+      _gst_e2ee_km_send_key_info_locked (self, p, "key-info", awaited);
+    } else {
+      p->sent_serial = 0;
+      maybe_send_key_locked (self, p);
+    }
+  }
   _gst_e2ee_km_save_state_locked (self);
 }
 
@@ -1041,9 +1096,10 @@ handle_key_info (GstE2eeKeyManager * self, Participant * p,
   gst_e2ee_olm_free_secret (plain);
 
   if (!is_ack) {
-    send_key_info_locked (self, p, "key-info-ack", uuid);
+    _gst_e2ee_km_send_key_info_locked (self, p, "key-info-ack", uuid);
     return;
   }
+  _gst_e2ee_km_key_acked_locked (p, uuid);
   {
     const gchar *who = g_hash_table_lookup (self->awaiting_ack, uuid);
 
@@ -1088,8 +1144,10 @@ rebind_transport (Participant * p, GstE2eeKmTransport * transport)
 
 static void
 handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
-    const gchar * from, JsonObject * root)
+    const gchar * sender, const gchar * from, JsonObject * root)
 {
+  gint64 replaced = 0;
+
   JsonObject *keys = _gst_e2ee_km_get_object (root, "idKeys");
   const gchar *curve = _gst_e2ee_km_get_string (keys, "curve25519");
   const gchar *ed = _gst_e2ee_km_get_string (keys, "ed25519");
@@ -1104,6 +1162,10 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     return;
   }
   p = g_hash_table_lookup (self->participants, from);
+  if (p && p->curve25519 && (!g_str_equal (p->curve25519, curve)
+          || !g_str_equal (p->ed25519, ed))
+      && _gst_e2ee_km_replace_identity_locked (self, p, sender, &replaced))
+    p = NULL;
   if (p && p->curve25519) {
     if (!g_str_equal (p->curve25519, curve) || !g_str_equal (p->ed25519, ed)) {
       self->stats.impersonations++;
@@ -1120,6 +1182,14 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       p->transport = transport;
     else
       rebind_transport (p, transport);
+    if (!p->admitted && self->auto_admit) {
+      /* known from the state file: admitted by its hello, as on a first
+       * join (the file keeps sessions, not admissions) */
+      p->admitted = TRUE;
+      self->stats.readmitted++;
+    }
+    if (!is_reply)
+      _gst_e2ee_km_resend_key_locked (self, p);
   } else {
     if (!p && g_hash_table_size (self->participants) >= self->max_participants) {
       /* a peer announcing ids by the thousand must not make us keep
@@ -1140,6 +1210,8 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     }
     p->curve25519 = g_strdup (curve);
     p->ed25519 = g_strdup (ed);
+    /* a replaced identity keeps the bound on replacements */
+    p->recovery_time = replaced;
     p->transport = transport;
     p->heard = TRUE;
     if (self->auto_admit)
@@ -1204,7 +1276,7 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   }
 
   if (g_str_equal (type, "e2ee-hello")) {
-    handle_hello (self, transport, from, root);
+    handle_hello (self, transport, sender, from, root);
     goto out;
   }
   if (!g_str_equal (type, "olm")) {
@@ -1250,8 +1322,19 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
   else if (g_str_equal (olm_type, "sas-mac"))
     _gst_e2ee_km_handle_sas_mac (self, p, data);
   else if (g_str_equal (olm_type, "error")) {
+    const gchar *error = _gst_e2ee_km_get_string (data, "error");
+
     self->stats.errors_received++;
     GST_DEBUG_OBJECT (self, "%s reports an error", p->id);
+    /* ours and lib-jitsi-meet's ("No session found while processing
+     * key-info"): it does not hold our session any more. An error is
+     * plain text that anyone can send in its name: what it can cost is
+     * the recovery bound. "Session already established" is not one: the
+     * session-ack of the same session-init is on its way, or was lost and
+     * the retry (a new uuid and one-time key) takes over. */
+    if (error && (g_str_has_prefix (error, "No session found")
+            || g_str_has_prefix (error, "Could not decrypt")))
+      _gst_e2ee_km_recover_session_locked (self, p);
   } else {
     self->stats.unknown_type++;
   }

@@ -533,7 +533,15 @@ make_stats (GstE2eeKeyManager * self)
       "keys-received", G_TYPE_UINT64, self->stats.keys_received,
       "keys-duplicate", G_TYPE_UINT64, self->stats.keys_duplicate,
       "ratchets", G_TYPE_UINT64, self->stats.ratchets,
-      "rotations", G_TYPE_UINT64, self->stats.rotations, NULL);
+      "rotations", G_TYPE_UINT64, self->stats.rotations,
+      "readmitted", G_TYPE_UINT64, self->stats.readmitted,
+      "sessions-restarted", G_TYPE_UINT64, self->stats.sessions_restarted,
+      "sessions-adopted", G_TYPE_UINT64, self->stats.sessions_adopted,
+      "keys-resent", G_TYPE_UINT64, self->stats.keys_resent,
+      "identities-replaced", G_TYPE_UINT64, self->stats.identities_replaced,
+      "duplicates", G_TYPE_UINT64, self->stats.duplicates,
+      "recoveries-refused", G_TYPE_UINT64, self->stats.recoveries_refused,
+      NULL);
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
   return s;
 }
@@ -982,12 +990,25 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * refused, decrypt-failed, errors-received, impersonations, dropped,
    * participants-refused, sessions, keys-sent, keys-received,
    * keys-duplicate (a key we had already, not signalled again), ratchets,
-   * rotations; participants, key-index.
+   * rotations; participants, key-index. Recovery (see docs/keymanager.md):
+   * readmitted (a participant restored from the state file admitted by its
+   * hello or session-init), sessions-restarted (a fresh olm session started
+   * because the peer lost ours: its error, or its messages did not
+   * decrypt), sessions-adopted (a session the peer made from our one-time
+   * key, whose session-ack was lost, taken from its first message),
+   * keys-resent (our current key sent again on a restarted
+   * peer's hello), identities-replaced (a relay member back with a new olm
+   * account), duplicates (a message that arrived twice, dropped quietly),
+   * recoveries-refused (a recovery over its bound: one per participant
+   * every 2 s, 8 in a row without a message decrypting).
    *
    * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics", "Protocol counters",
+      g_param_spec_boxed ("stats", "Statistics",
+          "Protocol counters, and recovery counters: readmitted, "
+          "sessions-restarted, sessions-adopted, keys-resent, "
+          "identities-replaced, duplicates, recoveries-refused",
           gst_structure_get_type (),
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 

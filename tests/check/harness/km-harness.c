@@ -37,6 +37,9 @@ typedef struct
   /* under router.lock */
   gboolean joined;
   gboolean left;
+  /* messages the hold hook kept back, as {from, msg} pairs; under
+   * router.lock */
+  GPtrArray *held;
 } Party;
 
 static struct
@@ -56,6 +59,21 @@ deliver (Party * to, const gchar * from, const gchar * msg)
     gst_e2ee_key_manager_receive_message_from (to->m, from, msg);
   else
     gst_e2ee_key_manager_receive_message (to->m, msg);
+}
+
+/* what the hold hook kept back for @to, now; under router.lock */
+static void
+release_held (Party * to)
+{
+  guint i;
+
+  if (!to->held)
+    return;
+  for (i = 0; i + 1 < to->held->len; i += 2)
+    if (to->m && !to->left)
+      deliver (to, g_ptr_array_index (to->held, i),
+          g_ptr_array_index (to->held, i + 1));
+  g_ptr_array_set_size (to->held, 0);
 }
 
 /* Delivers @msg to its recipient, or to everyone in the call but the
@@ -83,10 +101,18 @@ on_send (GstE2eeKeyManager * m, const gchar * to, const gchar * msg,
     if (h->drop && h->drop (from->id, p->id, msg, h->user_data))
       continue;
     t = h->tamper ? h->tamper (from->id, p->id, msg, h->user_data) : NULL;
+    if (h->hold && h->hold (from->id, p->id, msg, h->user_data)) {
+      if (!p->held)
+        p->held = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (p->held, g_strdup (from->id));
+      g_ptr_array_add (p->held, t ? t : g_strdup (msg));
+      continue;
+    }
     deliver (p, from->id, t ? t : msg);
     if (h->twice && h->twice (from->id, p->id, msg, h->user_data))
       deliver (p, from->id, t ? t : msg);
     g_free (t);
+    release_held (p);
   }
   g_mutex_unlock (&router.lock);
 }
@@ -143,10 +169,25 @@ party_of (GstE2eeKeyManager * m)
 GstE2eeKeyManager *
 km_party (const gchar * id)
 {
+  return km_party_with_state (id, NULL);
+}
+
+/* km_party() with @state_file (NULL: none) as its state file, under the
+ * harness's fixed state key */
+GstE2eeKeyManager *
+km_party_with_state (const gchar * id, const gchar * state_file)
+{
+  static const guint8 state_key[32] = { 'k', 'm', 0x42 };
   Party *p = g_new0 (Party, 1);
 
   router_init ();
   p->m = gst_object_ref_sink (gst_e2ee_key_manager_new (id));
+  if (state_file) {
+    GstBuffer *key = gst_buffer_new_memdup (state_key, sizeof (state_key));
+
+    g_object_set (p->m, "state-key", key, "state-file", state_file, NULL);
+    gst_buffer_unref (key);
+  }
   p->id = gst_e2ee_key_manager_dup_local_id (p->m);
   g_object_set (p->m, "debounce", 50, "key-switch-timeout", 2000, NULL);
   g_signal_connect (p->m, "send-message", G_CALLBACK (on_send), p);
@@ -181,6 +222,17 @@ km_join (GstE2eeKeyManager * m)
   g_ptr_array_unref (others);
 }
 
+/* @m is in the call (messages reach it) but admits nobody itself: its
+ * application waits for the others' hellos, as over a webrtcbin's data
+ * channel or with auto-admit */
+void
+km_enter (GstE2eeKeyManager * m)
+{
+  g_mutex_lock (&router.lock);
+  party_of (m)->joined = TRUE;
+  g_mutex_unlock (&router.lock);
+}
+
 /* @m leaves: nothing more goes to it or from it, and the router drops its
  * reference. The others are not told: the test removes it from them. */
 static void
@@ -205,6 +257,23 @@ km_leave (GstE2eeKeyManager * m)
   p->left = TRUE;
   g_mutex_unlock (&router.lock);
   party_release (p);
+}
+
+/* @m stops as a crash does (the others are not told) and a new manager
+ * of the same id, with @state_file (NULL: none, so a new olm identity),
+ * takes its place in the call and admits everyone there (km_join()).
+ * Returns the new manager. */
+GstE2eeKeyManager *
+km_restart (GstE2eeKeyManager * m, const gchar * state_file)
+{
+  gchar *id = gst_e2ee_key_manager_dup_local_id (m);
+  GstE2eeKeyManager *n;
+
+  km_leave (m);
+  n = km_party_with_state (id, state_file);
+  g_free (id);
+  km_join (n);
+  return n;
 }
 
 /* how many managers are in the call */
@@ -258,6 +327,8 @@ km_router_reset (void)
   for (i = 0; i < router.parties->len; i++) {
     Party *p = g_ptr_array_index (router.parties, i);
 
+    if (p->held)
+      g_ptr_array_unref (p->held);
     g_free (p->id);
     g_free (p);
   }
@@ -314,6 +385,18 @@ traffic (void)
   return n;
 }
 
+/* every held message goes now */
+static void
+router_release_all (void)
+{
+  guint i;
+
+  g_mutex_lock (&router.lock);
+  for (i = 0; i < router.parties->len; i++)
+    release_held (g_ptr_array_index (router.parties, i));
+  g_mutex_unlock (&router.lock);
+}
+
 /* Messages cause messages: flush everyone until nothing moved for two
  * rounds, each longer than the debounce (50 ms). */
 void
@@ -324,6 +407,7 @@ km_settle (void)
 
   for (round = 0; round < 40 && quiet < 2; round++) {
     g_usleep (60 * 1000);
+    router_release_all ();
     km_flush_all ();
     if (router.hooks.settle_round)
       router.hooks.settle_round (router.hooks.user_data);

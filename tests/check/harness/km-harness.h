@@ -57,6 +57,10 @@ typedef struct
   /* TRUE: @to gets @msg twice */
   gboolean (*twice) (const gchar * from, const gchar * to, const gchar * msg,
       gpointer user_data);
+  /* TRUE: @to gets @msg later, after the next message the router gives
+   * it (or at the next round of km_settle()): a reordering */
+  gboolean (*hold) (const gchar * from, const gchar * to, const gchar * msg,
+      gpointer user_data);
   /* sees each message once, as sent (@to NULL: to everyone): for
    * recipients that are not managers (a test's own peers) */
   void (*observe) (const gchar * from, const gchar * to, const gchar * msg,
@@ -72,7 +76,12 @@ void km_router_set_relay (gboolean relay);
 void km_router_reset (void);
 
 GstE2eeKeyManager *km_party (const gchar * id);
+GstE2eeKeyManager *km_party_with_state (const gchar * id,
+    const gchar * state_file);
+GstE2eeKeyManager *km_restart (GstE2eeKeyManager * m,
+    const gchar * state_file);
 void km_join (GstE2eeKeyManager * m);
+void km_enter (GstE2eeKeyManager * m);
 void km_leave (GstE2eeKeyManager * m);
 guint km_n_members (void);
 GstE2eeKeyManager *km_member (guint i);

@@ -357,6 +357,11 @@ peer_handle (Peer * peer, const gchar * text)
     peer->session_inits++;
     if (!peer->respond)
       goto out;
+    if (peer->jitsi && peer->session) {
+      peer_deliver (peer, olm_msg (peer->id, peer->m_id, "error",
+              "{\"error\":\"Session already established\"}"));
+      goto out;
+    }
     s = gst_e2ee_olm_session_new_outbound (peer->account,
         json_object_get_string_member (data, "idKey"),
         json_object_get_string_member (data, "otKey"), NULL);
@@ -367,7 +372,10 @@ peer_handle (Peer * peer, const gchar * text)
     plain = key_info_plain (peer->key, peer->key_index);
     reply = encrypted_data (s, plain, uuid);
     g_free (plain);
-    peer_deliver (peer, olm_msg (peer->id, peer->m_id, "session-ack", reply));
+    if (peer->lose_ack)
+      peer->lose_ack = FALSE;
+    else
+      peer_deliver (peer, olm_msg (peer->id, peer->m_id, "session-ack", reply));
     g_free (reply);
   } else if (g_str_equal (type, "session-ack")) {
     JsonObject *ct = json_object_get_object_member (data, "ciphertext");

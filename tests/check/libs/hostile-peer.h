@@ -45,6 +45,11 @@ G_BEGIN_DECLS
   guint key_index;
   /* answer session-init and key-info */
   gboolean respond;
+  /* as lib-jitsi-meet: a session-init while it holds a session is
+   * answered with the error "Session already established" */
+  gboolean jitsi;
+  /* its next session-ack is lost on the way */
+  gboolean lose_ack;
 
   GMutex lock;
   GQueue inbox;

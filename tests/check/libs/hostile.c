@@ -34,6 +34,8 @@
 
 #include "hostile-peer.h"
 
+#include <glib/gstdio.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -766,20 +768,24 @@ GST_START_TEST (test_half_open)
   km_join (b);
   km_join (c);
   km_settle ();
-  /* alice (the initiator of both) has a session with neither */
+  /* alice (the initiator of both) has no session with bob, whose
+   * session-init was lost; carol has a session alice never got the ack
+   * of (and one with bob), but carol's own key-info, a pre-key message on
+   * it, gives alice that session at once (since issue 14: before, alice
+   * waited for her retry) */
   fail_unless_equals_int (g_atomic_int_get (&dropped_acks), 1);
   fail_unless_equals_int (g_atomic_int_get (&dropped_inits), 1);
-  fail_unless_equals_uint64 (km_stat (a, "sessions"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "sessions"), 1);
+  fail_unless_equals_uint64 (km_stat (a, "sessions-adopted"), 1);
   fail_if (km_call_works (b, a, 1));
-  fail_if (km_call_works (a, c, 2));
-  /* carol has a session alice never got the ack of (and one with bob) */
+  fail_unless (km_call_works (a, c, 2));
   fail_unless_equals_uint64 (km_stat (c, "sessions"), 2);
 
-  /* alice tries again once her session-inits time out (5 s) */
+  /* alice tries again with bob once her session-init times out (5 s) */
   fail_unless (wait_stat (a, "sessions", 2, 15 * G_USEC_PER_SEC));
   km_settle ();
-  fail_unless (km_stat (a, "refused") >= 2);
-  fail_unless_equals_uint64 (km_stat (c, "sessions"), 3);
+  fail_unless (km_stat (a, "refused") >= 1);
+  fail_unless_equals_uint64 (km_stat (c, "sessions"), 2);
   fail_unless (km_call_works (a, b, 3));
   fail_unless (km_call_works (b, a, 4));
   fail_unless (km_call_works (a, c, 5));
@@ -1200,6 +1206,107 @@ GST_START_TEST (test_participant_cap)
 
 GST_END_TEST;
 
+/* Issue 14: our session-ack lost, and the peer answers the retry as
+ * lib-jitsi-meet does ("Session already established", keeping the session
+ * it made). Its next message, a pre-key message on that session, makes
+ * the session ours too: one working session on both sides, keys both
+ * ways, and no more session-inits. */
+GST_START_TEST (test_already_established)
+{
+  GstE2eeKeyManager *a;
+  Peer *zed;
+  gchar *plain;
+  guint64 inits;
+  gint64 end;
+
+  hostile_init ();
+  a = km_party ("alice");
+  km_join (a);
+  zed = peer_new ("zed", a);
+  zed->jitsi = TRUE;
+  zed->lose_ack = TRUE;
+  /* alice has the lower id: she starts the session */
+  peer_hello (zed, NULL);
+  km_settle ();
+  fail_unless (zed->session != NULL);
+  fail_unless_equals_int (zed->session_inits, 1);
+  /* her retry (after 5 s) gets the error */
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (zed->session_inits < 2 && g_get_monotonic_time () < end)
+    km_settle ();
+  fail_unless_equals_int (zed->session_inits, 2);
+  fail_unless (km_stat (a, "errors-received") >= 1);
+  fail_if (km_key_works (a, "zed", zed->key, 0, 1));
+
+  plain = key_info_plain (zed->key, 0);
+  peer_send_plain (zed, NULL, "key-info", plain);
+  g_free (plain);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (a, "sessions-adopted"), 1);
+  fail_unless (km_key_works (a, "zed", zed->key, 0, 2));
+  fail_unless (peer_key_works (zed, 3));
+  /* the same session both ways from now on: a rotation reaches zed */
+  inits = zed->session_inits;
+  zed->keys_got = 0;
+  gst_e2ee_key_manager_rotate_key (a);
+  km_settle ();
+  fail_unless (zed->keys_got >= 1);
+  fail_unless_equals_int (zed->got_index, 1);
+  fail_unless (peer_key_works (zed, 4));
+  fail_unless_equals_int (zed->decrypt_failed, 0);
+  fail_unless_equals_int (zed->session_inits, inits);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
+/* Issue 14: bob restarts with his state file and has not yet heard
+ * aaron's hello when aaron (the lower id, as a lib-jitsi-meet peer that saw
+ * bob come back) sends a new session-init at once. The session-init
+ * carries the identity key bob restored: under auto-admit it admits
+ * aaron again as his hello would (before: refused, "Not admitted", and a
+ * Jitsi peer never retries). */
+GST_START_TEST (test_restart_init_before_hello)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-hostile-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "bob.state", NULL);
+  gchar *key_path = g_strconcat (path, ".key", NULL);
+  GstE2eeKeyManager *b;
+  Peer *aaron;
+
+  hostile_init ();
+  b = km_party_with_state ("bob", path);
+  km_join (b);
+  aaron = peer_new ("aaron", b);
+  peer_hello (aaron, NULL);
+  km_settle ();
+  peer_start_session (aaron);
+  km_settle ();
+  fail_unless (km_key_works (b, "aaron", aaron->key, 0, 1));
+
+  km_leave (b);
+  b = km_party_with_state ("bob", path);
+  km_enter (b);
+  aaron->m = b;
+  aaron->keys_got = 0;
+  aaron->key[0] ^= 0x5a;
+  peer_start_session (aaron);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (b, "readmitted"), 1);
+  fail_unless (km_key_works (b, "aaron", aaron->key, 0, 2));
+  fail_unless (peer_key_works (aaron, 3));
+
+  hostile_reset ();
+  g_unlink (path);
+  g_unlink (key_path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (key_path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 hostile_suite (void)
 {
@@ -1215,6 +1322,8 @@ hostile_suite (void)
   tcase_add_test (tc, test_flood);
   tcase_add_test (tc, test_huge_fields);
   tcase_add_test (tc, test_half_open);
+  tcase_add_test (tc, test_already_established);
+  tcase_add_test (tc, test_restart_init_before_hello);
   tcase_add_test (tc, test_impersonation);
   tcase_add_test (tc, test_relay_forged_sender);
   tcase_add_test (tc, test_participant_cap);

@@ -1,0 +1,567 @@
+/* gst-e2ee
+ * Copyright (C) 2026 The gst-e2ee authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/* Issue 14, item 1: the key manager recovers by itself from restarts
+ * (with and without the state file, stale state files, either id order,
+ * two and three managers) and from lost, duplicated and reordered
+ * messages, within a bound a hostile peer cannot stretch. Everything goes
+ * over the harness's router on the application transport; nobody calls
+ * add-participant but km_join() once per manager (a restarted manager is
+ * a new process that learns the call once). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "km-harness.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* generous: a lost message is sent again after 5 s, the next loss 10 s */
+#define RECOVERY_DEADLINE (40 * G_USEC_PER_SEC)
+
+/* a frame from @from decrypts at @to, once the protocol got there (each
+ * round a settle, so retries on timers get their turn) */
+static gboolean
+works_soon (GstE2eeKeyManager * from, GstE2eeKeyManager * to, guint seed)
+{
+  gint64 end = g_get_monotonic_time () + RECOVERY_DEADLINE;
+
+  do {
+    km_settle ();
+    if (km_call_works (from, to, seed))
+      return TRUE;
+    g_usleep (100 * 1000);
+  } while (g_get_monotonic_time () < end);
+  return FALSE;
+}
+
+/* every member's frames decrypt at every other member */
+static void
+check_all_pairs (guint seed)
+{
+  guint i, j, n = km_n_members ();
+
+  for (i = 0; i < n; i++)
+    for (j = 0; j < n; j++)
+      if (i != j)
+        fail_unless (works_soon (km_member (i), km_member (j), seed + i * 8 +
+                j), "member %u's frames do not decrypt at member %u", i, j);
+}
+
+static guint64
+sum_stat (const gchar * field)
+{
+  guint i;
+  guint64 n = 0;
+
+  for (i = 0; i < km_n_members (); i++)
+    n += km_stat (km_member (i), field);
+  return n;
+}
+
+static gboolean
+wait_stat_at_least (GstE2eeKeyManager * m, const gchar * field, guint64 v)
+{
+  gint64 end = g_get_monotonic_time () + RECOVERY_DEADLINE;
+
+  while (km_stat (m, field) < v && g_get_monotonic_time () < end)
+    g_usleep (50 * 1000);
+  return km_stat (m, field) >= v;
+}
+
+static gchar *
+state_path (const gchar * dir, const gchar * id)
+{
+  gchar *name = g_strconcat (id, ".state", NULL);
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  g_free (name);
+  return path;
+}
+
+static void
+remove_dir (gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d))) {
+    gchar *f = g_build_filename (dir, name, NULL);
+
+    g_unlink (f);
+    g_free (f);
+  }
+  if (d)
+    g_dir_close (d);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+static gchar *
+snapshot (const gchar * path)
+{
+  gchar *contents = NULL, *snap;
+  gsize len;
+
+  fail_unless (g_file_get_contents (path, &contents, &len, NULL));
+  snap = g_base64_encode ((guchar *) contents, len);
+  g_free (contents);
+  return snap;
+}
+
+static void
+restore_snapshot (const gchar * path, const gchar * snap)
+{
+  gsize len;
+  guchar *raw = g_base64_decode (snap, &len);
+
+  fail_unless (g_file_set_contents (path, (gchar *) raw, len, NULL));
+  g_free (raw);
+}
+
+/* Three managers with state files; each restarted in turn (alice the
+ * lowest id, carol the highest, bob in between), then bob again right
+ * after alice (a restart before and after the peer's). While one is down
+ * another rotates its key: the restarted one gets the current key, and a
+ * frame under the key from before its restart does not decrypt there. */
+GST_START_TEST (test_restart_with_state)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-recovery-XXXXXX", NULL);
+  const gchar *ids[] = { "alice", "bob", "carol", "alice", "bob" };
+  GstE2eeKeyManager *m[3];
+  guint r, i;
+
+  for (i = 0; i < 3; i++) {
+    gchar *path = state_path (dir, ids[i]);
+
+    m[i] = km_party_with_state (ids[i], path);
+    g_free (path);
+    km_join (m[i]);
+  }
+  check_all_pairs (0);
+
+  for (r = 0; r < G_N_ELEMENTS (ids); r++) {
+    guint who = r % 3, other = (who + 1) % 3;
+    gchar *path = state_path (dir, ids[r]);
+    GstHarness *enc, *dec;
+    GstBuffer *old;
+    guint index = km_stat (m[other], "key-index");
+
+    /* a frame under the other's key as it is before the restart */
+    enc = km_enc_for (m[other]);
+    old = km_encrypt (enc, 100 + r);
+    gst_harness_teardown (enc);
+
+    km_leave (m[who]);
+    gst_e2ee_key_manager_rotate_key (m[other]);
+    /* the one that is down never acknowledges: the switch comes on the
+     * timeout */
+    fail_unless (wait_stat_at_least (m[other], "key-index", index + 1));
+    m[who] = km_party_with_state (ids[r], path);
+    km_join (m[who]);
+    g_free (path);
+    check_all_pairs (10 * (r + 1));
+
+    {
+      gchar *id = gst_e2ee_key_manager_dup_local_id (m[other]);
+
+      dec = km_dec_for (m[who], id);
+      g_free (id);
+    }
+    fail_if (km_decrypts (dec, old, 100 + r),
+        "a key from before the restart was revived");
+    gst_harness_teardown (dec);
+    gst_buffer_unref (old);
+  }
+  /* the two that stayed sent their current key again on the hello */
+  fail_unless (sum_stat ("keys-resent") >= 1);
+  fail_unless_equals_uint64 (sum_stat ("identities-replaced"), 0);
+
+  km_router_reset ();
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+static void
+keep_hello (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  gchar **hello = user_data;
+
+  if (g_str_equal (from, "alice") && g_strcmp0 (to, "bob") == 0
+      && strstr (msg, "\"e2ee-hello\"") && !*hello)
+    *hello = g_strdup (msg);
+}
+
+/* bob restarts with his state file and admits nobody himself (auto-admit,
+ * waiting for hellos): alice's hello, known from the state file, admits
+ * her again as on a first join, and keys flow both ways, with no action
+ * of either application. Before issue 14, a participant restored from
+ * the state file was never admitted by its hello. */
+GST_START_TEST (test_restart_readmitted_by_hello)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-recovery-XXXXXX", NULL);
+  gchar *pa = state_path (dir, "alice"), *pb = state_path (dir, "bob");
+  GstE2eeKeyManager *a, *b;
+  gchar *hello = NULL;
+
+  km_router_hooks ()->observe = keep_hello;
+  km_router_hooks ()->user_data = &hello;
+  a = km_party_with_state ("alice", pa);
+  b = km_party_with_state ("bob", pb);
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  fail_unless (hello != NULL);
+
+  km_leave (b);
+  b = km_party_with_state ("bob", pb);
+  km_enter (b);
+  km_settle ();
+  /* what alice's hello would do on a new data channel */
+  gst_e2ee_key_manager_receive_message (b, hello);
+  fail_unless (works_soon (a, b, 3));
+  fail_unless (works_soon (b, a, 4));
+  fail_unless_equals_uint64 (km_stat (b, "readmitted"), 1);
+  fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
+
+  g_free (hello);
+  g_free (pa);
+  g_free (pb);
+  km_router_reset ();
+  remove_dir (dir);
+}
+
+GST_END_TEST;
+
+/* A restart from a state file older than the sessions (a crash before the
+ * last save, a restored backup): the restored session is behind the
+ * peer's, what either sends does not decrypt on the other side, and a new
+ * session follows. Once for the lower id, once for the higher, once for
+ * both at the same time, from states of different times, so that both
+ * lost the session the other holds (they must not ping-pong: one or two
+ * new sessions, started by the lower id only). */
+GST_START_TEST (test_restart_stale_state)
+{
+  guint variant;
+
+  for (variant = 0; variant < 3; variant++) {
+    gchar *dir = g_dir_make_tmp ("e2ee-recovery-XXXXXX", NULL);
+    gchar *pa = state_path (dir, "alice"), *pb = state_path (dir, "bob");
+    GstE2eeKeyManager *a = km_party_with_state ("alice", pa);
+    GstE2eeKeyManager *b = km_party_with_state ("bob", pb);
+    gchar *sa, *sb;
+    guint i;
+
+    km_join (a);
+    km_join (b);
+    fail_unless (works_soon (a, b, 1));
+    fail_unless (works_soon (b, a, 2));
+    gst_e2ee_key_manager_flush (a);
+    gst_e2ee_key_manager_flush (b);
+    /* the sessions move on past the snapshots; for both at once, taken
+     * at different times (snapshots of the same moment hold the two ends
+     * of the same sessions, and simply work) */
+    sa = snapshot (pa);
+    sb = variant == 2 ? NULL : snapshot (pb);
+    for (i = 0; i < 4; i++) {
+      gst_e2ee_key_manager_rotate_key (a);
+      gst_e2ee_key_manager_rotate_key (b);
+      km_settle ();
+      if (i == 1 && !sb) {
+        gst_e2ee_key_manager_flush (b);
+        sb = snapshot (pb);
+      }
+    }
+
+    if (variant != 1) {
+      km_leave (a);
+      restore_snapshot (pa, sa);
+      a = km_party_with_state ("alice", pa);
+    }
+    if (variant != 0) {
+      km_leave (b);
+      restore_snapshot (pb, sb);
+      b = km_party_with_state ("bob", pb);
+    }
+    if (variant != 1)
+      km_join (a);
+    if (variant != 0)
+      km_join (b);
+    fail_unless (works_soon (a, b, 3), "variant %u", variant);
+    fail_unless (works_soon (b, a, 4), "variant %u", variant);
+    km_settle ();
+    /* only the lower id starts sessions */
+    fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
+    fail_unless (km_stat (a, "sessions-restarted") >= 1, "variant %u", variant);
+    fail_unless (km_stat (a, "sessions-restarted") <= 2, "variant %u", variant);
+    /* and it settles: no message keeps causing another */
+    {
+      guint64 before = km_stat (a, "messages-out") + km_stat (b,
+          "messages-out");
+
+      km_settle ();
+      g_usleep (300 * 1000);
+      km_settle ();
+      fail_unless (km_stat (a, "messages-out") + km_stat (b,
+              "messages-out") <= before + 4, "variant %u: still talking",
+          variant);
+    }
+    fail_unless (km_call_works (a, b, 5));
+    fail_unless (km_call_works (b, a, 6));
+
+    g_free (sa);
+    g_free (sb);
+    g_free (pa);
+    g_free (pb);
+    km_router_reset ();
+    remove_dir (dir);
+  }
+}
+
+GST_END_TEST;
+
+/* A restart without the state file, under the same id, through a relay
+ * that says who sent each message: a new olm identity of the same member
+ * of the room. The old participant leaves (its keys go, a rotation), the
+ * new one comes in, with no action of the others; lower and higher id. */
+GST_START_TEST (test_restart_without_state_relay)
+{
+  GstE2eeKeyManager *a, *b, *c;
+
+  km_router_set_relay (TRUE);
+  a = km_party ("alice");
+  b = km_party ("bob");
+  c = km_party ("carol");
+  km_join (a);
+  km_join (b);
+  km_join (c);
+  check_all_pairs (0);
+
+  b = km_restart (b, NULL);
+  check_all_pairs (20);
+  fail_unless_equals_uint64 (km_stat (a, "identities-replaced"), 1);
+  fail_unless_equals_uint64 (km_stat (c, "identities-replaced"), 1);
+
+  a = km_restart (a, NULL);
+  check_all_pairs (40);
+  fail_unless_equals_uint64 (km_stat (b, "identities-replaced"), 1);
+  fail_unless_equals_uint64 (km_stat (c, "identities-replaced"), 2);
+  fail_unless_equals_int (km_n_participants (c), 2);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* --- lost, duplicated, reordered messages --- */
+
+typedef struct
+{
+  const gchar *kind;
+  gint dropped;
+  guint count;
+} DropOnce;
+
+static gboolean
+drop_once (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  DropOnce *d = user_data;
+  gchar *quoted = g_strdup_printf ("\"%s\"", d->kind);
+  gboolean hit = strstr (msg, quoted) != NULL;
+
+  g_free (quoted);
+  if (hit && g_atomic_int_compare_and_exchange (&d->dropped, 0, 1))
+    return TRUE;
+  return FALSE;
+}
+
+/* Every message of a session setup lost once, one kind per round (the
+ * first of its kind, whichever way it goes): keys flow again. */
+GST_START_TEST (test_lost_message)
+{
+  const gchar *kinds[] = { "e2ee-hello", "session-init", "session-ack",
+    "key-info", "key-info-ack"
+  };
+  guint k;
+
+  for (k = 0; k < G_N_ELEMENTS (kinds); k++) {
+    DropOnce d = { kinds[k], 0 };
+    GstE2eeKeyManager *a, *b, *c;
+
+    km_router_hooks ()->drop = drop_once;
+    km_router_hooks ()->user_data = &d;
+    a = km_party ("alice");
+    b = km_party ("bob");
+    km_join (a);
+    km_join (b);
+    fail_unless (works_soon (a, b, 1), "%s lost", kinds[k]);
+    fail_unless (works_soon (b, a, 2), "%s lost", kinds[k]);
+    fail_unless_equals_int (g_atomic_int_get (&d.dropped), 1);
+
+    /* again with a third member coming in */
+    d.dropped = 0;
+    c = km_party ("carol");
+    km_join (c);
+    check_all_pairs (10);
+    fail_unless_equals_int (g_atomic_int_get (&d.dropped), 1);
+    km_router_reset ();
+  }
+}
+
+GST_END_TEST;
+
+static gboolean
+every_message (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  return TRUE;
+}
+
+/* every other message to each recipient is held back behind the next */
+static gboolean
+every_other (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  gint *n = user_data;
+
+  return g_atomic_int_add (n, 1) % 2 == 0;
+}
+
+/* Every message twice: the copies are dropped quietly (no error, no new
+ * session); three managers, then a rotation. */
+GST_START_TEST (test_duplicated)
+{
+  GstE2eeKeyManager *a, *b, *c;
+
+  km_router_hooks ()->twice = every_message;
+  a = km_party ("alice");
+  b = km_party ("bob");
+  c = km_party ("carol");
+  km_join (a);
+  km_join (b);
+  km_join (c);
+  check_all_pairs (0);
+  gst_e2ee_key_manager_rotate_key (b);
+  km_settle ();
+  check_all_pairs (20);
+  fail_unless (sum_stat ("duplicates") > 0);
+  fail_unless_equals_uint64 (sum_stat ("sessions-restarted"), 0);
+  fail_unless_equals_uint64 (sum_stat ("decrypt-failed"), 0);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* Messages swapped pairwise: keys flow, then a rotation too. */
+GST_START_TEST (test_reordered)
+{
+  GstE2eeKeyManager *a, *b, *c;
+  gint n = 0;
+
+  km_router_hooks ()->hold = every_other;
+  km_router_hooks ()->user_data = &n;
+  a = km_party ("alice");
+  b = km_party ("bob");
+  c = km_party ("carol");
+  km_join (a);
+  km_join (b);
+  km_join (c);
+  check_all_pairs (0);
+  gst_e2ee_key_manager_rotate_key (a);
+  km_settle ();
+  check_all_pairs (20);
+  fail_unless (g_atomic_int_get (&n) > 10);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* A hostile peer (or anyone on the path) sends "no session" errors in
+ * bob's name without end: alice (the lower id, who starts sessions)
+ * starts at most one new session per 2 s, and bob (the higher id)
+ * none; the call goes on. */
+GST_START_TEST (test_no_session_flood)
+{
+  GstE2eeKeyManager *a, *b;
+  const gchar *to_a = "{\"type\":\"olm\",\"from\":\"bob\",\"to\":\"alice\","
+      "\"olm\":{\"type\":\"error\",\"data\":{\"error\":"
+      "\"No session found while processing key-info\"}}}";
+  const gchar *to_b = "{\"type\":\"olm\",\"from\":\"alice\",\"to\":\"bob\","
+      "\"olm\":{\"type\":\"error\",\"data\":{\"error\":\"Could not decrypt\"}}}";
+  gint64 start, took;
+  guint64 bound;
+  guint i;
+
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+
+  start = g_get_monotonic_time ();
+  for (i = 0; i < 500; i++) {
+    gst_e2ee_key_manager_receive_message (a, to_a);
+    gst_e2ee_key_manager_receive_message (b, to_b);
+    if (i % 50 == 0)
+      km_settle ();
+  }
+  km_settle ();
+  took = g_get_monotonic_time () - start;
+  /* one at once, then one per 2 s at most */
+  bound = 1 + took / (2 * G_USEC_PER_SEC);
+  GST_INFO ("%" G_GUINT64_FORMAT " new sessions in %" G_GINT64_FORMAT " us",
+      km_stat (a, "sessions-restarted"), took);
+  fail_unless (km_stat (a, "sessions-restarted") >= 1);
+  fail_unless (km_stat (a, "sessions-restarted") <= bound);
+  fail_unless (km_stat (a, "recoveries-refused") >= 500 - bound);
+  fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
+  fail_unless (km_call_works (a, b, 3));
+  fail_unless (km_call_works (b, a, 4));
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+static Suite *
+keymanager_recovery_suite (void)
+{
+  Suite *s = suite_create ("e2ee-keymanager-recovery");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 240);
+  tcase_add_test (tc, test_restart_with_state);
+  tcase_add_test (tc, test_restart_readmitted_by_hello);
+  tcase_add_test (tc, test_restart_stale_state);
+  tcase_add_test (tc, test_restart_without_state_relay);
+  tcase_add_test (tc, test_lost_message);
+  tcase_add_test (tc, test_duplicated);
+  tcase_add_test (tc, test_reordered);
+  tcase_add_test (tc, test_no_session_flood);
+  return s;
+}
+
+GST_CHECK_MAIN (keymanager_recovery);
