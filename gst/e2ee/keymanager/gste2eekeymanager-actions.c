@@ -597,6 +597,44 @@ gst_e2ee_key_manager_confirm_sas (GstE2eeKeyManager * manager,
 }
 
 /**
+ * gst_e2ee_key_manager_has_signed_keys:
+ * @manager: a key manager
+ * @participant: a participant id
+ *
+ * Whether @participant's curve25519 identity key (the one its olm session
+ * uses) came signed by its ed25519 key. A SAS verifies the ed25519 key
+ * (that is all lib-jitsi-meet MACs), so after #GstE2eeKeyManager::participant-verified
+ * with %TRUE this says what was verified: %TRUE, both identity keys (the
+ * session is with the person who compared the codes); %FALSE (a peer that
+ * sends no signature, such as lib-jitsi-meet before its PR #3110), only
+ * the ed25519 key, and the session's curve25519 key is still trusted on
+ * first use. See docs/keymanager.md.
+ *
+ * Returns: %TRUE if @participant's identity keys came signed
+ *
+ * MT safe.
+ *
+ * Since: 0.1
+ */
+gboolean
+gst_e2ee_key_manager_has_signed_keys (GstE2eeKeyManager * manager,
+    const gchar * participant)
+{
+  Participant *p;
+  gboolean ret;
+
+  g_return_val_if_fail (GST_IS_E2EE_KEY_MANAGER (manager), FALSE);
+  g_return_val_if_fail (participant != NULL, FALSE);
+
+  _gst_e2ee_km_use_state (manager);
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
+  p = g_hash_table_lookup (manager->participants, participant);
+  ret = p && p->keys_signed;
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+  return ret;
+}
+
+/**
  * gst_e2ee_key_manager_is_verified:
  * @manager: a key manager
  * @participant: a participant id

@@ -134,6 +134,9 @@ struct _Participant
   guint sent_serial;
   SasState *sas;
   gboolean verified;
+  /* its curve25519 key came in a hello signed by its ed25519 key, so a SAS
+   * that verifies the ed25519 key vouches for both (docs/keymanager.md) */
+  gboolean keys_signed;
   /* recoveries (see RECOVERY_INTERVAL_MS): the last one (monotonic time,
    * 0: none) and how many since a message last decrypted */
   gint64 recovery_time;
@@ -174,6 +177,7 @@ typedef struct
   guint64 decrypt_failed;
   guint64 errors_received;
   guint64 impersonations;
+  guint64 bad_signatures;
   guint64 dropped;
   guint64 participants_refused;
   guint64 sessions;
@@ -245,6 +249,8 @@ struct _GstE2eeKeyManager
   guint max_participants;
   /* the participant limit was reached and the application told so */
   gboolean limit_warned;
+  /* when a bad hello signature was last posted (at most one a second) */
+  gint64 bad_signature_time;
   gchar *state_file;
   /* state-file was set and is loaded on first use, once every property
    * (state-key included) had its chance to be set, whatever their order */
@@ -340,6 +346,10 @@ JsonNode *_gst_e2ee_km_object_node (JsonObject * obj);
 const gchar *_gst_e2ee_km_get_string (JsonObject * obj, const gchar * member);
 JsonObject *_gst_e2ee_km_get_object (JsonObject * obj, const gchar * member);
 gboolean _gst_e2ee_km_valid_id (const gchar * id);
+G_GNUC_INTERNAL
+gchar *_gst_e2ee_km_id_keys_message (const gchar * id, const gchar * curve25519,
+    const gchar * ed25519);
+
 gchar *_gst_e2ee_km_new_uuid (void);
 void _gst_e2ee_km_send_error_locked (GstE2eeKeyManager * self,
     Participant * p, const gchar * error);

@@ -180,6 +180,27 @@ _gst_e2ee_km_valid_id (const gchar * id)
       NULL);
 }
 
+/* What a hello's "signature" signs: the sender's id and both identity keys
+ * as a JSON object with sorted members and no spaces (Matrix signs device
+ * keys in canonical JSON). Signing the id too means a hello cannot be
+ * replayed under another id. */
+gchar *
+_gst_e2ee_km_id_keys_message (const gchar * id, const gchar * curve25519,
+    const gchar * ed25519)
+{
+  JsonObject *o = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  gchar *text;
+
+  json_object_set_string_member (o, "curve25519", curve25519);
+  json_object_set_string_member (o, "ed25519", ed25519);
+  json_object_set_string_member (o, "id", id);
+  json_node_take_object (node, o);
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  return text;
+}
+
 static gboolean
 valid_identity_key (const gchar * key)
 {
@@ -1157,11 +1178,41 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       && json_node_get_boolean (reply);
   Participant *p;
 
+  const gchar *signature = _gst_e2ee_km_get_string (root, "signature");
+  gboolean keys_signed = FALSE;
+
   if (!valid_identity_key (curve) || !valid_identity_key (ed)) {
     self->stats.malformed++;
     return;
   }
   p = g_hash_table_lookup (self->participants, from);
+  if (signature) {
+    gchar *text = _gst_e2ee_km_id_keys_message (from, curve, ed);
+
+    keys_signed = gst_e2ee_olm_ed25519_verify (ed, text, signature);
+    g_free (text);
+    if (!keys_signed) {
+      /* someone on the way changed a key (or the id): nothing of this
+       * hello is used, so no session is made with keys it announced */
+      self->stats.bad_signatures++;
+      GST_WARNING_OBJECT (self, "hello from %s: its identity keys' "
+          "signature does not verify; refused", from);
+      if (p) {
+        _gst_e2ee_km_error_locked (self, p,
+            g_strdup (_("a hello whose identity keys' signature does not "
+                    "verify (changed on the way?): refused")));
+      } else if (g_get_monotonic_time () - self->bad_signature_time >
+          G_USEC_PER_SEC || !self->bad_signature_time) {
+        /* a participant not yet known: posted at most once a second, so a
+         * flood of forged hellos is counted, not posted one by one */
+        self->bad_signature_time = g_get_monotonic_time ();
+        _gst_e2ee_km_queue (self, QUEUED_ERROR, from,
+            g_strdup (_("a hello whose identity keys' signature does not "
+                    "verify (changed on the way?): refused")));
+      }
+      return;
+    }
+  }
   if (p && p->curve25519 && (!g_str_equal (p->curve25519, curve)
           || !g_str_equal (p->ed25519, ed))
       && _gst_e2ee_km_replace_identity_locked (self, p, sender, &replaced))
@@ -1182,6 +1233,8 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       p->transport = transport;
     else
       rebind_transport (p, transport);
+    /* a peer restored from the state file learns it again */
+    p->keys_signed = p->keys_signed || keys_signed;
     if (!p->admitted && self->auto_admit) {
       /* known from the state file: admitted by its hello, as on a first
        * join (the file keeps sessions, not admissions) */
@@ -1210,6 +1263,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     }
     p->curve25519 = g_strdup (curve);
     p->ed25519 = g_strdup (ed);
+    p->keys_signed = keys_signed;
     /* a replaced identity keeps the bound on replacements */
     p->recovery_time = replaced;
     p->transport = transport;

@@ -21,7 +21,10 @@
 /*
  * SAS verification for GstE2eeKeyManager, lib-jitsi-meet's flow (after
  * Matrix): sas-start, sas-accept with a commitment, sas-key both ways, the
- * codes, then sas-mac over both identity keys. Manager thread, lock held.
+ * codes, then sas-mac over the ed25519 key, as lib-jitsi-meet computes it
+ * (the curve25519 key is bound to it by the hello's signature). A new
+ * sas-start replaces one under way, so a failed SAS can be retried.
+ * Manager thread, lock held.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -36,8 +39,6 @@
 #define GST_CAT_DEFAULT gst_e2ee_key_manager_debug
 
 #define SAS_NUM_BYTES 6
-#define SAS_MAC_INFO "Jitsi-KEY_VERIFICATION_MAC"
-#define SAS_MAC_KEY_IDS "Jitsi-KEY_IDS"
 
 void
 _gst_e2ee_km_sas_free (SasState * sas)
@@ -108,10 +109,16 @@ _gst_e2ee_km_start_sas_locked (GstE2eeKeyManager * self, Participant * p)
 {
   gchar *txn;
 
-  if (!p->session || p->sas) {
-    GST_WARNING_OBJECT (self, "cannot start SAS with %s: %s", p->id,
-        p->sas ? "one is under way" : "no session");
+  if (!p->session) {
+    GST_WARNING_OBJECT (self, "cannot start SAS with %s: no session", p->id);
     return;
+  }
+  if (p->sas) {
+    /* the user starts again: what is left of an earlier attempt (one that
+     * failed on the other side, or never finished) goes */
+    GST_INFO_OBJECT (self, "SAS with %s started again", p->id);
+    _gst_e2ee_km_sas_free (p->sas);
+    p->sas = NULL;
   }
   txn = _gst_e2ee_km_new_uuid ();
   p->sas = sas_new (self, txn);
@@ -161,9 +168,20 @@ _gst_e2ee_km_handle_sas_start (GstE2eeKeyManager * self, Participant * p,
         "No session found while processing sas-init");
     return;
   }
-  if (p->sas) {
-    sas_fail_locked (self, p, "a second verification started", FALSE);
+  if (p->sas && g_str_equal (p->sas->transaction_id, txn))
     return;
+  if (p->sas && p->sas->initiator && !p->sas->commitment
+      && strcmp (self->local_id, p->id) < 0) {
+    /* both started at once: the lower id's start goes on, as its
+     * session-init does; the peer drops its own when it gets ours */
+    GST_DEBUG_OBJECT (self, "SAS starts crossed with %s: ours goes on", p->id);
+    return;
+  }
+  if (p->sas) {
+    /* a new start replaces the one under way, so a failed SAS can be
+     * retried whatever state the failure left on either side (anyone on
+     * the path could break one anyway); the broken one is reported */
+    sas_fail_locked (self, p, "a new verification replaced this one", FALSE);
   }
   p->sas = sas_new (self, txn);
   if (!p->sas)
@@ -304,50 +322,28 @@ sas_mac (GstE2eeKeyManager * self, Participant * p, const gchar * input,
 static void
 send_sas_mac_locked (GstE2eeKeyManager * self, Participant * p)
 {
-  gchar *base, *ed_id, *cu_id, *info, *ids, *mac_ed, *mac_cu, *keys;
+  gchar *key_id, *mac_ed, *keys;
   JsonObject *data, *mac;
 
-  base = g_strconcat (SAS_MAC_INFO, self->local_id, p->id,
-      p->sas->transaction_id, NULL);
-  /* lib-jitsi-meet names the key after the peer; we add the curve25519
-   * key, so the verification binds both identity keys */
-  ed_id = g_strconcat ("ed25519:", p->id, NULL);
-  cu_id = g_strconcat ("curve25519:", p->id, NULL);
-  info = g_strconcat (base, ed_id, NULL);
-  mac_ed =
-      sas_mac (self, p,
+  gst_e2ee_sas_jitsi_mac (p->sas->sas, self->local_id, p->id,
+      p->sas->transaction_id,
       gst_e2ee_olm_account_get_ed25519 (_gst_e2ee_km_account_locked (self)),
-      info);
-  g_free (info);
-  info = g_strconcat (base, cu_id, NULL);
-  mac_cu = sas_mac (self, p,
-      gst_e2ee_olm_account_get_curve25519 (_gst_e2ee_km_account_locked (self)),
-      info);
-  g_free (info);
-  /* sorted: "curve25519:..." < "ed25519:..." */
-  ids = g_strconcat (cu_id, ",", ed_id, NULL);
-  info = g_strconcat (base, SAS_MAC_KEY_IDS, NULL);
-  keys = sas_mac (self, p, ids, info);
-  g_free (info);
-  g_free (ids);
-
-  if (mac_ed && mac_cu && keys) {
+      &key_id, &mac_ed, &keys);
+  if (mac_ed && keys) {
     data = sas_data (p->sas);
     mac = json_object_new ();
-    json_object_set_string_member (mac, ed_id, mac_ed);
-    json_object_set_string_member (mac, cu_id, mac_cu);
+    json_object_set_string_member (mac, key_id, mac_ed);
     json_object_set_object_member (data, "mac", mac);
     json_object_set_string_member (data, "keys", keys);
     _gst_e2ee_km_send_locked (self, p, "sas-mac",
         _gst_e2ee_km_object_node (data));
     p->sas->mac_sent = TRUE;
+  } else {
+    GST_WARNING_OBJECT (self, "could not compute the SAS MAC for %s", p->id);
   }
   g_free (mac_ed);
-  g_free (mac_cu);
   g_free (keys);
-  g_free (ed_id);
-  g_free (cu_id);
-  g_free (base);
+  g_free (key_id);
 }
 
 static void
@@ -377,14 +373,14 @@ _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
   gchar *base, *info, *expect, *ids;
   GList *members, *l;
   GPtrArray *sorted;
-  gboolean have_ed = FALSE, have_cu = FALSE;
+  gboolean have_ed = FALSE;
 
   if (!sas_txn_matches (p, data) || !mac || !keys
       || !gst_e2ee_olm_sas_is_their_key_set (p->sas->sas)) {
     self->stats.refused++;
     return;
   }
-  base = g_strconcat (SAS_MAC_INFO, p->id, self->local_id,
+  base = g_strconcat (GST_E2EE_SAS_MAC_INFO, p->id, self->local_id,
       p->sas->transaction_id, NULL);
 
   members = json_object_get_members (mac);
@@ -395,7 +391,7 @@ _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
   g_ptr_array_add (sorted, NULL);
   ids = g_strjoinv (",", (gchar **) sorted->pdata);
   g_ptr_array_unref (sorted);
-  info = g_strconcat (base, SAS_MAC_KEY_IDS, NULL);
+  info = g_strconcat (base, GST_E2EE_SAS_MAC_KEY_IDS, NULL);
   expect = sas_mac (self, p, ids, info);
   g_free (info);
   g_free (ids);
@@ -418,8 +414,9 @@ _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
       key = p->ed25519;
       have_ed = TRUE;
     } else if (g_str_has_prefix (key_id, "curve25519:")) {
+      /* lib-jitsi-meet after its PR #3110, and gst-e2ee before this
+       * version, MAC the curve25519 key too: checked, not required */
       key = p->curve25519;
-      have_cu = TRUE;
     }
     if (!key || !theirs) {
       g_list_free (members);
@@ -441,8 +438,8 @@ _gst_e2ee_km_handle_sas_mac (GstE2eeKeyManager * self, Participant * p,
   }
   g_list_free (members);
   g_free (base);
-  if (!have_ed || !have_cu) {
-    sas_fail_locked (self, p, "MAC does not cover both identity keys", FALSE);
+  if (!have_ed) {
+    sas_fail_locked (self, p, "MAC does not cover the ed25519 key", FALSE);
     return;
   }
   p->sas->their_mac_ok = TRUE;

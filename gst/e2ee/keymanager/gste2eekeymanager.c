@@ -501,6 +501,22 @@ _gst_e2ee_km_send_hello_locked (GstE2eeKeyManager * self,
   json_object_set_string_member (keys, "ed25519",
       gst_e2ee_olm_account_get_ed25519 (_gst_e2ee_km_account_locked (self)));
   json_object_set_object_member (json_node_get_object (node), "idKeys", keys);
+  {
+    /* the ed25519 key vouches for the curve25519 key (as Matrix device
+     * keys are signed), so a SAS over the ed25519 key alone, the one
+     * lib-jitsi-meet MACs, covers both: docs/keymanager.md */
+    GstE2eeOlmAccount *account = _gst_e2ee_km_account_locked (self);
+    gchar *signed_text = _gst_e2ee_km_id_keys_message (self->local_id,
+        gst_e2ee_olm_account_get_curve25519 (account),
+        gst_e2ee_olm_account_get_ed25519 (account));
+    gchar *sig = gst_e2ee_olm_account_sign (account, signed_text);
+
+    if (sig)
+      json_object_set_string_member (json_node_get_object (node),
+          "signature", sig);
+    g_free (sig);
+    g_free (signed_text);
+  }
   if (reply)
     json_object_set_boolean_member (json_node_get_object (node), "reply", TRUE);
   queue_send_node (self, transport, to, node);
@@ -526,6 +542,7 @@ make_stats (GstE2eeKeyManager * self)
       "decrypt-failed", G_TYPE_UINT64, self->stats.decrypt_failed,
       "errors-received", G_TYPE_UINT64, self->stats.errors_received,
       "impersonations", G_TYPE_UINT64, self->stats.impersonations,
+      "bad-signatures", G_TYPE_UINT64, self->stats.bad_signatures,
       "dropped", G_TYPE_UINT64, self->stats.dropped,
       "participants-refused", G_TYPE_UINT64, self->stats.participants_refused,
       "sessions", G_TYPE_UINT64, self->stats.sessions,
@@ -987,7 +1004,9 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * GstE2eeKeyManager:stats:
    *
    * Counters: messages in and out, malformed, not-for-us, unknown-type,
-   * refused, decrypt-failed, errors-received, impersonations, dropped,
+   * refused, decrypt-failed, errors-received, impersonations,
+   * bad-signatures (hellos whose identity keys' signature did not verify:
+   * refused), dropped,
    * participants-refused, sessions, keys-sent, keys-received,
    * keys-duplicate (a key we had already, not signalled again), ratchets,
    * rotations; participants, key-index. Recovery (see docs/keymanager.md):

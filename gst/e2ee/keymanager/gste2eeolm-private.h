@@ -114,6 +114,18 @@ G_GNUC_INTERNAL
 GstE2eeOlmSas * gst_e2ee_olm_sas_new (GError ** error);
 
 G_GNUC_INTERNAL
+GstE2eeOlmSas * gst_e2ee_olm_sas_new_from_random (const guint8 * random,
+    gsize len, GError ** error);
+
+G_GNUC_INTERNAL
+gchar * gst_e2ee_olm_account_sign (GstE2eeOlmAccount * account,
+    const gchar * message);
+
+G_GNUC_INTERNAL
+gboolean gst_e2ee_olm_ed25519_verify (const gchar * ed25519,
+    const gchar * message, const gchar * signature);
+
+G_GNUC_INTERNAL
 void gst_e2ee_olm_sas_free (GstE2eeOlmSas * sas);
 
 G_GNUC_INTERNAL

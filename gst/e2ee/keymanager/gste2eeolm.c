@@ -958,20 +958,53 @@ gst_e2ee_olm_sas_free (GstE2eeOlmSas * sas)
 GstE2eeOlmSas *
 gst_e2ee_olm_sas_new (GError ** error)
 {
-  GstE2eeOlmSas *sas = g_new0 (GstE2eeOlmSas, 1);
+  GstE2eeOlmSas *sas;
   guint8 *random;
-  gsize rlen, ret;
+  gsize rlen;
+  gpointer mem = g_malloc (olm_sas_size ());
+
+  rlen = olm_create_sas_random_length (olm_sas (mem));
+  g_free (mem);
+  random = random_new (rlen, error);
+  if (random == NULL)
+    return NULL;
+  sas = gst_e2ee_olm_sas_new_from_random (random, rlen, error);
+  random_free (random, rlen);
+  return sas;
+}
+
+/*
+ * gst_e2ee_olm_sas_new_from_random:
+ * @random: the SAS private key's randomness (olm_create_sas_random_length()
+ *   bytes)
+ * @len: its length
+ *
+ * A SAS object whose private key comes from @random: the tests use it to
+ * reproduce known answers computed with libolm's JavaScript binding fed the
+ * same bytes; everything else calls gst_e2ee_olm_sas_new().
+ */
+GstE2eeOlmSas *
+gst_e2ee_olm_sas_new_from_random (const guint8 * random, gsize len,
+    GError ** error)
+{
+  GstE2eeOlmSas *sas = g_new0 (GstE2eeOlmSas, 1);
+  gsize ret;
+  guint8 *copy;
 
   sas->mem_size = olm_sas_size ();
   sas->mem = g_malloc (sas->mem_size);
   sas->olm = olm_sas (sas->mem);
 
-  rlen = olm_create_sas_random_length (sas->olm);
-  random = random_new (rlen, error);
-  if (random == NULL)
+  if (len != olm_create_sas_random_length (sas->olm)) {
+    g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_OLM,
+        "SAS randomness of the wrong length");
     goto fail;
-  ret = olm_create_sas (sas->olm, random, rlen);
-  random_free (random, rlen);
+  }
+  /* libolm may scribble over the buffer it is given */
+  copy = g_memdup2 (random, len);
+  ret = olm_create_sas (sas->olm, copy, len);
+  OPENSSL_cleanse (copy, len);
+  g_free (copy);
   if (ret == olm_error ()) {
     set_olm_error (error, "could not create a SAS object",
         olm_sas_last_error (sas->olm));
@@ -1159,4 +1192,63 @@ gst_e2ee_olm_sha256 (const gchar * input)
   /* 32 bytes: 44 characters, the last one the padding '=' */
   b64[KEY_B64_LEN] = '\0';
   return b64;
+}
+
+/*
+ * gst_e2ee_olm_account_sign:
+ * @account: an account
+ * @message: what to sign
+ *
+ * Returns: the ed25519 signature of @message with the account's
+ * fingerprint key, unpadded base64 (olm_account_sign()), or %NULL
+ */
+gchar *
+gst_e2ee_olm_account_sign (GstE2eeOlmAccount * account, const gchar * message)
+{
+  gsize len, ret;
+  gchar *sig;
+
+  g_return_val_if_fail (account != NULL && message != NULL, NULL);
+
+  len = olm_account_signature_length (account->olm);
+  sig = g_malloc (len + 1);
+  ret = olm_account_sign (account->olm, message, strlen (message), sig, len);
+  if (ret == olm_error ()) {
+    g_free (sig);
+    return NULL;
+  }
+  sig[ret] = '\0';
+  return sig;
+}
+
+/*
+ * gst_e2ee_olm_ed25519_verify:
+ * @ed25519: an ed25519 public key, unpadded base64
+ * @message: what was signed
+ * @signature: the signature, unpadded base64
+ *
+ * Returns: whether @signature is @ed25519's signature of @message
+ * (olm_ed25519_verify(), what Olm.Utility.ed25519_verify() calls)
+ */
+gboolean
+gst_e2ee_olm_ed25519_verify (const gchar * ed25519, const gchar * message,
+    const gchar * signature)
+{
+  gpointer mem;
+  OlmUtility *util;
+  gchar *sig;
+  gsize ret;
+
+  g_return_val_if_fail (ed25519 && message && signature, FALSE);
+
+  mem = g_malloc (olm_utility_size ());
+  util = olm_utility (mem);
+  /* libolm decodes the signature in place */
+  sig = g_strdup (signature);
+  ret = olm_ed25519_verify (util, ed25519, strlen (ed25519), message,
+      strlen (message), sig, strlen (sig));
+  g_free (sig);
+  olm_clear_utility (util);
+  g_free (mem);
+  return ret != olm_error ();
 }

@@ -22,6 +22,7 @@
 #define __GST_E2EE_SAS_PRIVATE_H__
 
 #include <gst/e2ee/gste2eetypes.h>
+#include <gst/e2ee/keymanager/gste2eeolm-private.h>
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,15 @@ const gchar * gst_e2ee_sas_emoji_symbol (guint index);
 
 G_GNUC_INTERNAL
 const gchar * gst_e2ee_sas_emoji_name (guint index);
+
+/* the info prefixes of lib-jitsi-meet's sas-mac */
+#define GST_E2EE_SAS_MAC_INFO "Jitsi-KEY_VERIFICATION_MAC"
+#define GST_E2EE_SAS_MAC_KEY_IDS "Jitsi-KEY_IDS"
+
+G_GNUC_INTERNAL
+void gst_e2ee_sas_jitsi_mac (GstE2eeOlmSas * sas, const gchar * sender,
+    const gchar * receiver, const gchar * transaction_id,
+    const gchar * ed25519, gchar ** key_id, gchar ** mac, gchar ** keys);
 
 G_END_DECLS
 

@@ -46,6 +46,7 @@
 #endif
 
 #include "gste2eesas-private.h"
+#include "gste2eeolm-private.h"
 
 typedef struct
 {
@@ -204,4 +205,35 @@ gst_e2ee_sas_emoji_name (guint index)
   if (index >= G_N_ELEMENTS (emoji_table))
     return NULL;
   return emoji_table[index].name;
+}
+
+/*
+ * The sas-mac lib-jitsi-meet sends and checks: one entry, named
+ * "ed25519:<receiver>", the MAC of the sender's ed25519 key with info
+ * "Jitsi-KEY_VERIFICATION_MAC" <sender> <receiver> <transactionId> <entry
+ * name>; "keys" the MAC of the sorted entry names joined by ',' with info
+ * the same prefix and "Jitsi-KEY_IDS". The curve25519 key is not MACed: its
+ * hello signature binds it to the ed25519 key (docs/keymanager.md), and
+ * lib-jitsi-meet before its PR #3110 checks every entry against the ed25519
+ * key, so a curve25519 entry fails there. @mac or @keys is %NULL if
+ * libolm failed (the peer's SAS key is not set).
+ */
+void
+gst_e2ee_sas_jitsi_mac (GstE2eeOlmSas * sas, const gchar * sender,
+    const gchar * receiver, const gchar * transaction_id,
+    const gchar * ed25519, gchar ** key_id, gchar ** mac, gchar ** keys)
+{
+  gchar *base =
+      g_strconcat (GST_E2EE_SAS_MAC_INFO, sender, receiver, transaction_id,
+      NULL);
+  gchar *info;
+
+  *key_id = g_strconcat ("ed25519:", receiver, NULL);
+  info = g_strconcat (base, *key_id, NULL);
+  *mac = gst_e2ee_olm_sas_calculate_mac (sas, ed25519, info, NULL);
+  g_free (info);
+  info = g_strconcat (base, GST_E2EE_SAS_MAC_KEY_IDS, NULL);
+  *keys = gst_e2ee_olm_sas_calculate_mac (sas, *key_id, info, NULL);
+  g_free (info);
+  g_free (base);
 }

@@ -29,6 +29,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <json-glib/json-glib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -359,18 +360,83 @@ run_sas (SasSeen * seen, gboolean expect_ok)
   }
 }
 
+/* The sas-mac entries each side sends (names, comma-joined), as the router
+ * saw them */
+static gchar *mac_entries[2];
+
+static void
+observe_sas_mac (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  JsonParser *parser;
+  JsonObject *root, *data;
+  GList *names, *l;
+  GString *joined;
+  gint i;
+
+  if (!strstr (msg, "\"sas-mac\""))
+    return;
+  parser = json_parser_new ();
+  fail_unless (json_parser_load_from_data (parser, msg, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  data = json_object_get_object_member (json_object_get_object_member (root,
+          "olm"), "data");
+  names = json_object_get_members (json_object_get_object_member (data, "mac"));
+  joined = g_string_new (NULL);
+  for (l = names; l; l = l->next)
+    g_string_append_printf (joined, "%s%s", joined->len ? "," : "",
+        (const gchar *) l->data);
+  g_list_free (names);
+  i = g_str_equal (from, "alice") ? 0 : 1;
+  g_free (mac_entries[i]);
+  mac_entries[i] = g_string_free (joined, FALSE);
+  g_object_unref (parser);
+}
+
+/* Issue 14, item 2: SAS between two of ours, started by either side. The
+ * sas-mac has lib-jitsi-meet's one entry, the ed25519 key named after the
+ * receiver (its check of our MAC: tests/data/sas-vectors.json in olm); the
+ * curve25519 keys came signed, so the verification covers both. */
 GST_START_TEST (test_sas)
 {
   SasSeen seen = { 0, };
   GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
 
+  km_router_hooks ()->observe = observe_sas_mac;
   km_join (a);
   km_join (b);
   km_settle ();
   fail_if (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless (gst_e2ee_key_manager_has_signed_keys (a, "bob"));
+  fail_unless (gst_e2ee_key_manager_has_signed_keys (b, "alice"));
+  fail_unless_equals_uint64 (km_stat (b, "bad-signatures"), 0);
   run_sas (&seen, TRUE);
+  fail_unless_equals_string (mac_entries[0], "ed25519:bob");
+  fail_unless_equals_string (mac_entries[1], "ed25519:alice");
+
+  /* the other way round: bob starts */
   g_free (seen.codes[0]);
   g_free (seen.codes[1]);
+  seen.codes[0] = seen.codes[1] = NULL;
+  g_atomic_int_set (&seen.verified[0], 0);
+  g_atomic_int_set (&seen.verified[1], 0);
+  gst_e2ee_key_manager_start_sas (b, "alice");
+  km_settle ();
+  fail_unless (seen.codes[0] && seen.codes[1], "no SAS codes");
+  fail_unless_equals_string (seen.codes[0], seen.codes[1]);
+  gst_e2ee_key_manager_confirm_sas (b, "alice", TRUE);
+  gst_e2ee_key_manager_confirm_sas (a, "bob", TRUE);
+  km_settle ();
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), 1);
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[1]), 1);
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless (gst_e2ee_key_manager_is_verified (b, "alice"));
+
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  g_free (mac_entries[0]);
+  g_free (mac_entries[1]);
+  mac_entries[0] = mac_entries[1] = NULL;
   km_router_reset ();
 }
 
@@ -438,9 +504,26 @@ GST_START_TEST (test_sas_forged_start)
 GST_END_TEST;
 
 /* A router that swaps alice's ed25519 key in her hello to bob for another
- * (valid) key: the olm session still works (curve25519 intact), so only the
+ * (valid) key and, knowing the signature would give it away, drops that:
+ * the olm session still works (curve25519 intact), alice looks like a peer
+ * that signs nothing (as lib-jitsi-meet before its PR #3110), so only the
  * SAS can tell. */
 static gchar *fake_ed25519;
+
+/* @msg without its "signature" member (newly allocated) */
+static gchar *
+strip_signature (const gchar * msg)
+{
+  const gchar *p = strstr (msg, ",\"signature\":\"");
+  const gchar *end;
+  GString *s;
+
+  fail_unless (p != NULL, "a hello without a signature");
+  end = strchr (p + strlen (",\"signature\":\""), '"');
+  s = g_string_new_len (msg, p - msg);
+  g_string_append (s, end + 1);
+  return g_string_free (s, FALSE);
+}
 
 static gchar *
 swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg,
@@ -458,7 +541,13 @@ swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg,
   s = g_string_new_len (msg, p - msg);
   g_string_append (s, fake_ed25519);
   g_string_append (s, p + 43);
-  return g_string_free (s, FALSE);
+  {
+    gchar *swapped = g_string_free (s, FALSE);
+    gchar *stripped = strip_signature (swapped);
+
+    g_free (swapped);
+    return stripped;
+  }
 }
 
 GST_START_TEST (test_sas_tampered_identity)
@@ -479,6 +568,7 @@ GST_START_TEST (test_sas_tampered_identity)
   km_join (b);
   km_settle ();
   fail_unless_equals_uint64 (km_stat (b, "sessions"), 1);
+  fail_if (gst_e2ee_key_manager_has_signed_keys (b, "alice"));
   run_sas (&seen, FALSE);
 
   /* bob computes alice's MAC over the key he was given: mismatch */
@@ -496,6 +586,124 @@ GST_START_TEST (test_sas_tampered_identity)
   g_free (seen.codes[1]);
   g_free (fake_ed25519);
   gst_object_unref (mallory);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* A router that swaps alice's curve25519 identity key in her hello to bob
+ * for mallory's, to sit in the middle of their olm session: the hello's
+ * signature (by alice's ed25519 key) no longer verifies, so bob refuses it
+ * before any session uses the key: counted, posted, no session. */
+static gchar *fake_curve25519;
+
+static gchar *
+swap_curve25519 (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  const gchar *p;
+  GString *s;
+
+  if (!g_str_equal (from, "alice") || !g_str_equal (to, "bob")
+      || !strstr (msg, "e2ee-hello"))
+    return NULL;
+  p = strstr (msg, "\"curve25519\":\"");
+  fail_unless (p != NULL);
+  p += strlen ("\"curve25519\":\"");
+  s = g_string_new_len (msg, p - msg);
+  g_string_append (s, fake_curve25519);
+  g_string_append (s, p + 43);
+  return g_string_free (s, FALSE);
+}
+
+GST_START_TEST (test_tampered_curve25519_signature)
+{
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
+  GstE2eeKeyManager *mallory = gst_e2ee_key_manager_new ("mallory");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GstElement *element = gst_element_factory_make ("e2eekeymanager", NULL);
+
+  g_object_get (mallory, "curve25519-key", &fake_curve25519, NULL);
+  g_object_set (element, "key-manager", b, NULL);
+  gst_element_set_bus (element, bus);
+  km_router_hooks ()->tamper = swap_curve25519;
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  fail_unless (km_stat (b, "bad-signatures") >= 1);
+  fail_unless_equals_uint64 (km_stat (b, "sessions"), 0);
+  fail_unless_equals_uint64 (km_stat (b, "keys-received"), 0);
+  fail_if (gst_e2ee_key_manager_has_signed_keys (b, "alice"));
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error on the bus");
+  gst_message_unref (msg);
+
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (element);
+  gst_object_unref (bus);
+  g_free (fake_curve25519);
+  gst_object_unref (mallory);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* A SAS that failed (bob said the codes differ; alice had confirmed and
+ * sent her MAC) can be retried from either side: the new sas-start
+ * replaces what is left of the old one, and the retry completes. */
+GST_START_TEST (test_sas_retry)
+{
+  SasSeen seen = { 0, };
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
+  guint round;
+
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  g_mutex_init (&seen.lock);
+  g_signal_connect (a, "sas-ready", G_CALLBACK (on_sas_ready), &seen);
+  g_signal_connect (b, "sas-ready", G_CALLBACK (on_sas_ready), &seen);
+  g_signal_connect (a, "participant-verified", G_CALLBACK (on_verified), &seen);
+  g_signal_connect (b, "participant-verified", G_CALLBACK (on_verified), &seen);
+
+  for (round = 0; round < 2; round++) {
+    /* round 0: alice retries; round 1: bob does */
+    GstE2eeKeyManager *starter = round ? b : a;
+    const gchar *peer = round ? "alice" : "bob";
+
+    g_free (seen.codes[0]);
+    g_free (seen.codes[1]);
+    seen.codes[0] = seen.codes[1] = NULL;
+    gst_e2ee_key_manager_start_sas (a, "bob");
+    km_settle ();
+    fail_unless (seen.codes[0] && seen.codes[1], "no SAS codes");
+    gst_e2ee_key_manager_confirm_sas (a, "bob", TRUE);
+    gst_e2ee_key_manager_confirm_sas (b, "alice", FALSE);
+    km_settle ();
+    fail_if (gst_e2ee_key_manager_is_verified (b, "alice"));
+    fail_unless_equals_int (g_atomic_int_get (&seen.verified[1]), -1);
+
+    g_free (seen.codes[0]);
+    g_free (seen.codes[1]);
+    seen.codes[0] = seen.codes[1] = NULL;
+    g_atomic_int_set (&seen.verified[0], 0);
+    g_atomic_int_set (&seen.verified[1], 0);
+    gst_e2ee_key_manager_start_sas (starter, peer);
+    km_settle ();
+    fail_unless (seen.codes[0] && seen.codes[1], "no SAS codes on retry");
+    fail_unless_equals_string (seen.codes[0], seen.codes[1]);
+    gst_e2ee_key_manager_confirm_sas (a, "bob", TRUE);
+    gst_e2ee_key_manager_confirm_sas (b, "alice", TRUE);
+    km_settle ();
+    fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), 1);
+    fail_unless_equals_int (g_atomic_int_get (&seen.verified[1]), 1);
+    fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+    fail_unless (gst_e2ee_key_manager_is_verified (b, "alice"));
+  }
+
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
   km_router_reset ();
 }
 
@@ -981,6 +1189,8 @@ keymanager_suite (void)
   tcase_add_test (tc, test_subscription);
   tcase_add_test (tc, test_sas);
   tcase_add_test (tc, test_sas_tampered_identity);
+  tcase_add_test (tc, test_tampered_curve25519_signature);
+  tcase_add_test (tc, test_sas_retry);
   tcase_add_test (tc, test_sas_forged_start);
   tcase_add_test (tc, test_state_file);
   tcase_add_test (tc, test_state_key_order);

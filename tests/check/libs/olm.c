@@ -33,6 +33,7 @@
 #include <gst/e2ee/keymanager/gste2eesas-private.h>
 #include <gst/e2ee/keymanager/gste2eestatefile-private.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -675,6 +676,142 @@ GST_START_TEST (test_sas)
 
 GST_END_TEST;
 
+/* tests/data/sas-vectors.json: lib-jitsi-meet's SAS steps computed with
+ * libolm's JavaScript binding from fixed SAS private keys
+ * (tests/data/gen-sas-vectors.mjs). The same bytes here must give the same
+ * public keys, codes, commitment and sas-mac (entry name, MAC, keys MAC):
+ * what lib-jitsi-meet sends us is what we compute, and what we send is what
+ * it checks. */
+static GstE2eeOlmSas *
+vector_sas (JsonObject * side)
+{
+  gsize len;
+  const gchar *hex = json_object_get_string_member (side, "random");
+  guint8 buf[32];
+  GstE2eeOlmSas *sas;
+  GError *err = NULL;
+  guint i;
+
+  len = strlen (hex) / 2;
+  fail_unless_equals_int (len, sizeof (buf));
+  for (i = 0; i < len; i++)
+    buf[i] = (g_ascii_xdigit_value (hex[2 * i]) << 4)
+        | g_ascii_xdigit_value (hex[2 * i + 1]);
+  sas = gst_e2ee_olm_sas_new_from_random (buf, len, &err);
+  fail_unless (sas != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (gst_e2ee_olm_sas_get_pubkey (sas),
+      json_object_get_string_member (side, "pubkey"));
+  return sas;
+}
+
+static void
+check_vector_mac (GstE2eeOlmSas * sender_sas, GstE2eeOlmSas * receiver_sas,
+    JsonObject * sender, JsonObject * receiver, const gchar * txn,
+    JsonObject * expect)
+{
+  GstE2eeOlmSas *both[2] = { sender_sas, receiver_sas };
+  guint i;
+
+  /* the sender builds it, the receiver recomputes it: both must agree
+   * with the binding */
+  for (i = 0; i < 2; i++) {
+    gchar *key_id, *mac, *keys;
+
+    gst_e2ee_sas_jitsi_mac (both[i],
+        json_object_get_string_member (sender, "id"),
+        json_object_get_string_member (receiver, "id"), txn,
+        json_object_get_string_member (sender, "ed25519"), &key_id, &mac,
+        &keys);
+    fail_unless_equals_string (key_id,
+        json_object_get_string_member (expect, "keyId"));
+    fail_unless_equals_string (mac,
+        json_object_get_string_member (expect, "mac"));
+    fail_unless_equals_string (keys,
+        json_object_get_string_member (expect, "keys"));
+    g_free (key_id);
+    g_free (mac);
+    g_free (keys);
+  }
+}
+
+GST_START_TEST (test_sas_jitsi_vectors)
+{
+  JsonParser *parser = json_parser_new ();
+  GError *err = NULL;
+  gchar *path = g_build_filename (g_getenv ("E2EE_TEST_DATA"),
+      "sas-vectors.json", NULL);
+  JsonObject *v, *alice, *bob;
+  GstE2eeOlmSas *a, *b;
+  const gchar *txn;
+  guint8 bytes[6], other[6];
+  guint16 decimal[3];
+  guint8 emoji[7];
+  gchar *info, *c, *hex;
+  JsonArray *arr;
+  guint i;
+
+  fail_unless (json_parser_load_from_file (parser, path, &err), "%s: %s",
+      path, err ? err->message : "");
+  v = json_node_get_object (json_parser_get_root (parser));
+  alice = json_object_get_object_member (v, "alice");
+  bob = json_object_get_object_member (v, "bob");
+  txn = json_object_get_string_member (v, "transactionId");
+
+  a = vector_sas (alice);
+  b = vector_sas (bob);
+  fail_unless (gst_e2ee_olm_sas_set_their_key (a,
+          gst_e2ee_olm_sas_get_pubkey (b), NULL));
+  fail_unless (gst_e2ee_olm_sas_set_their_key (b,
+          gst_e2ee_olm_sas_get_pubkey (a), NULL));
+
+  /* the codes' info: initiator's id and SAS key first, on both sides */
+  info = g_strdup_printf ("%s|%s|%s|%s",
+      json_object_get_string_member (alice, "id"),
+      gst_e2ee_olm_sas_get_pubkey (a),
+      json_object_get_string_member (bob, "id"),
+      gst_e2ee_olm_sas_get_pubkey (b));
+  fail_unless_equals_string (info, json_object_get_string_member (v, "info"));
+  fail_unless (gst_e2ee_olm_sas_generate_bytes (a, info, bytes, 6));
+  fail_unless (gst_e2ee_olm_sas_generate_bytes (b, info, other, 6));
+  fail_unless (memcmp (bytes, other, 6) == 0);
+  hex = g_malloc0 (13);
+  for (i = 0; i < 6; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", bytes[i]);
+  fail_unless_equals_string (hex, json_object_get_string_member (v, "bytes"));
+  g_free (hex);
+  g_free (info);
+
+  gst_e2ee_sas_decimal (bytes, decimal);
+  arr = json_object_get_array_member (v, "decimal");
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (decimal[i], json_array_get_int_element (arr, i));
+  gst_e2ee_sas_emoji_indexes (bytes, emoji);
+  arr = json_object_get_array_member (v, "emoji");
+  for (i = 0; i < 7; i++)
+    fail_unless_equals_int (emoji[i], json_array_get_int_element (arr, i));
+
+  /* the responder's commitment over the start message */
+  info = g_strconcat (gst_e2ee_olm_sas_get_pubkey (b),
+      json_object_get_string_member (v, "startJson"), NULL);
+  c = gst_e2ee_olm_sha256 (info);
+  fail_unless_equals_string (c, json_object_get_string_member (v,
+          "commitment"));
+  g_free (c);
+  g_free (info);
+
+  check_vector_mac (a, b, alice, bob, txn,
+      json_object_get_object_member (v, "macAliceToBob"));
+  check_vector_mac (b, a, bob, alice, txn,
+      json_object_get_object_member (v, "macBobToAlice"));
+
+  gst_e2ee_olm_sas_free (a);
+  gst_e2ee_olm_sas_free (b);
+  g_object_unref (parser);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_sha256)
 {
   gchar *h;
@@ -1111,6 +1248,7 @@ olm_suite (void)
   suite_add_tcase (s, tc_sas);
   tcase_add_test (tc_sas, test_sas);
   tcase_add_test (tc_sas, test_sha256);
+  tcase_add_test (tc_sas, test_sas_jitsi_vectors);
   tcase_add_test (tc_sas, test_sas_codes);
 
   suite_add_tcase (s, tc_state);
