@@ -434,3 +434,101 @@ bot_sanitize_name (const gchar * participant)
     name[0] = '_';
   return name;
 }
+
+/* -- the room's signals, as both bots take them ------------------------- */
+
+typedef struct
+{
+  const BotOptions *opts;
+  GSourceFunc joined;
+  GSourceFunc disconnected;
+  gpointer data;
+} BotRoomHandlers;
+
+/* The room's signals come from its own thread: joined and disconnected
+ * go to the main loop. */
+static void
+bot_on_joined (GstE2eeJanusRoom * room, BotRoomHandlers * h)
+{
+  g_idle_add (h->joined, h->data);
+}
+
+static void
+bot_on_disconnected (GstE2eeJanusRoom * room, BotRoomHandlers * h)
+{
+  g_idle_add (h->disconnected, h->data);
+}
+
+static void
+bot_on_room_error (GstE2eeJanusRoom * room, GError * error, gpointer unused)
+{
+  g_printerr ("room: %s\n", error->message);
+}
+
+/* every webrtcbin the room makes (its TextRoom's) gets the bot's network
+ * rules */
+static void
+bot_on_webrtcbin_setup (GstE2eeJanusRoom * room, GstElement * webrtcbin,
+    BotRoomHandlers * h)
+{
+  bot_setup_webrtcbin (webrtcbin, h->opts);
+}
+
+static void
+bot_room_handlers_free (gpointer handlers, GObject * room)
+{
+  g_free (handlers);
+}
+
+/* Connects what both bots do with a room: @joined and @disconnected run on
+ * the main loop with @data, errors are printed, the room's own webrtcbins
+ * follow @opts. @opts must outlive @room. */
+void
+bot_room_connect (GstE2eeJanusRoom * room, const BotOptions * opts,
+    GSourceFunc joined, GSourceFunc disconnected, gpointer data)
+{
+  BotRoomHandlers *h = g_new0 (BotRoomHandlers, 1);
+
+  h->opts = opts;
+  h->joined = joined;
+  h->disconnected = disconnected;
+  h->data = data;
+  g_signal_connect (room, "webrtcbin-setup",
+      G_CALLBACK (bot_on_webrtcbin_setup), h);
+  g_signal_connect (room, "joined", G_CALLBACK (bot_on_joined), h);
+  g_signal_connect (room, "disconnected", G_CALLBACK (bot_on_disconnected), h);
+  g_signal_connect (room, "error", G_CALLBACK (bot_on_room_error), NULL);
+  g_object_weak_ref (G_OBJECT (room), bot_room_handlers_free, h);
+}
+
+/* Parses the command line: the bot's @entries, the common options into
+ * @opts, GStreamer's; prints the error and returns FALSE (exit status 2)
+ * on a bad one. Also makes stdout line-buffered: supervisors and tests read
+ * the events as they happen, through a pipe or a log. */
+gboolean
+bot_options_parse (BotOptions * opts, const gchar * parameter,
+    const gchar * summary, const GOptionEntry * entries, gint * argc,
+    gchar *** argv)
+{
+  GOptionContext *ctx = g_option_context_new (parameter);
+  GOptionEntry *common;
+  GError *err = NULL;
+  gboolean ok;
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  g_option_context_set_summary (ctx, summary);
+  bot_options_init (opts);
+  common = bot_options_entries (opts);
+  g_option_context_add_main_entries (ctx, common, NULL);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  ok = g_option_context_parse (ctx, argc, argv, &err)
+      && bot_options_check (opts, &err);
+  if (!ok) {
+    g_printerr ("%s\n", err->message);
+    g_clear_error (&err);
+  }
+  g_option_context_free (ctx);
+  g_free (common);
+  return ok;
+}

@@ -55,10 +55,16 @@ void bot_options_init (BotOptions * opts);
 GOptionEntry *bot_options_entries (BotOptions * opts);
 gboolean bot_options_check (BotOptions * opts, GError ** error);
 void bot_options_clear (BotOptions * opts);
+gboolean bot_options_parse (BotOptions * opts, const gchar * parameter,
+    const gchar * summary, const GOptionEntry * entries, gint * argc,
+    gchar *** argv);
 
 void bot_setup_webrtcbin (GstElement * webrtcbin, const BotOptions * opts);
 
 GstE2eeKeyManager *bot_key_manager_new (const BotOptions * opts);
+
+void bot_room_connect (GstE2eeJanusRoom * room, const BotOptions * opts,
+    GSourceFunc joined, GSourceFunc disconnected, gpointer data);
 
 BotCodec bot_codec_from_caps (const GstCaps * caps);
 const gchar *bot_codec_name (BotCodec codec);

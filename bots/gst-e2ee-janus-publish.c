@@ -476,34 +476,6 @@ disconnected_main (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The room's signals come from its own thread. */
-static void
-on_joined (GstE2eeJanusRoom * room, gpointer user_data)
-{
-  g_idle_add (joined_main, user_data);
-}
-
-static void
-on_disconnected (GstE2eeJanusRoom * room, gpointer user_data)
-{
-  g_idle_add (disconnected_main, user_data);
-}
-
-static void
-on_room_error (GstE2eeJanusRoom * room, GError * error, gpointer user_data)
-{
-  g_printerr ("room: %s\n", error->message);
-}
-
-static void
-on_webrtcbin_setup (GstE2eeJanusRoom * room, GstElement * webrtcbin,
-    gpointer user_data)
-{
-  Publisher *pub = user_data;
-
-  bot_setup_webrtcbin (webrtcbin, &pub->opts);
-}
-
 static gboolean
 on_unix_signal (gpointer user_data)
 {
@@ -525,8 +497,6 @@ int
 main (int argc, char **argv)
 {
   Publisher pub = { 0 };
-  GOptionContext *ctx;
-  GOptionEntry *common;
   GOptionEntry entries[] = {
     {"video", 0, 0, G_OPTION_ARG_STRING, &pub.video_desc,
         "Video source ending in a VP8, VP9 or H.264 encoder, as for "
@@ -535,37 +505,19 @@ main (int argc, char **argv)
         "Audio source ending in an Opus encoder", "PIPELINE-DESC"},
     {NULL}
   };
-  GError *err = NULL;
   GstStructure *s = NULL;
   gchar *line;
 
-  /* one line at a time, also into a pipe or a log: supervisors and tests
-   * read the events as they happen */
-  setvbuf (stdout, NULL, _IOLBF, 0);
-  ctx = g_option_context_new ("- publish end-to-end encrypted media into a "
-      "Janus VideoRoom");
-  g_option_context_set_summary (ctx,
-      "Joins the room (keys over its TextRoom, olm), encrypts each frame with "
-      "e2eeenc and publishes it through webrtcbin. At least one of --video "
-      "and --audio.\n\nExample:\n  gst-e2ee-janus-publish --server "
-      "http://127.0.0.1:8088/janus --room 1234 --id alice \\\n"
-      "    --video \"videotestsrc is-live=true ! vp8enc deadline=1\" \\\n"
-      "    --audio \"audiotestsrc is-live=true ! opusenc\"");
-  bot_options_init (&pub.opts);
-  common = bot_options_entries (&pub.opts);
-  g_option_context_add_main_entries (ctx, common, NULL);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!g_option_context_parse (ctx, &argc, &argv, &err)
-      || !bot_options_check (&pub.opts, &err)) {
-    g_printerr ("%s\n", err->message);
-    g_clear_error (&err);
-    g_option_context_free (ctx);
-    g_free (common);
+  if (!bot_options_parse (&pub.opts,
+          "- publish end-to-end encrypted media into a " "Janus VideoRoom",
+          "Joins the room (keys over its TextRoom, olm), encrypts each frame with "
+          "e2eeenc and publishes it through webrtcbin. At least one of --video "
+          "and --audio.\n\nExample:\n  gst-e2ee-janus-publish --server "
+          "http://127.0.0.1:8088/janus --room 1234 --id alice \\\n"
+          "    --video \"videotestsrc is-live=true ! vp8enc deadline=1\" \\\n"
+          "    --audio \"audiotestsrc is-live=true ! opusenc\"", entries, &argc,
+          &argv))
     return 2;
-  }
-  g_option_context_free (ctx);
-  g_free (common);
   if (!pub.video_desc && !pub.audio_desc) {
     g_printerr ("nothing to publish: give --video, --audio or both\n");
     return 2;
@@ -575,12 +527,7 @@ main (int argc, char **argv)
   pub.loop = g_main_loop_new (NULL, FALSE);
   pub.km = bot_key_manager_new (&pub.opts);
   pub.room = gst_e2ee_janus_room_new (pub.opts.server, pub.opts.room, pub.km);
-  g_signal_connect (pub.room, "webrtcbin-setup",
-      G_CALLBACK (on_webrtcbin_setup), &pub);
-  g_signal_connect (pub.room, "joined", G_CALLBACK (on_joined), &pub);
-  g_signal_connect (pub.room, "disconnected", G_CALLBACK (on_disconnected),
-      &pub);
-  g_signal_connect (pub.room, "error", G_CALLBACK (on_room_error), &pub);
+  bot_room_connect (pub.room, &pub.opts, joined_main, disconnected_main, &pub);
   g_unix_signal_add (SIGINT, on_unix_signal, &pub);
   g_unix_signal_add (SIGTERM, on_unix_signal, &pub);
   if (pub.opts.duration > 0)

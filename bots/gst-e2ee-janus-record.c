@@ -454,6 +454,20 @@ on_dec_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* A recording's video starts at a key frame: a new subscriber gets delta
+ * frames until the key frame its PLI asked for, and a stock player cannot
+ * decode them (VP9 decoders stop with an error). They were logged as
+ * decrypted; they are not written. */
+static GstPadProbeReturn
+on_dec_buffer_until_key (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  if (GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info),
+          GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_REMOVE;
+}
+
 /* EOS into the branch: the muxer finishes the file once all of its
  * branches have had theirs. */
 static void
@@ -557,6 +571,9 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, gpointer user_data)
     g_object_set (s->dec, "key-manager", rec->km, "participant",
         participant, NULL);
     gst_pad_add_probe (dsrc, GST_PAD_PROBE_TYPE_BUFFER, on_dec_buffer, s, NULL);
+    if (bot_codec_is_video (codec))
+      gst_pad_add_probe (dsrc, GST_PAD_PROBE_TYPE_BUFFER,
+          on_dec_buffer_until_key, NULL, NULL);
     gst_object_unref (dsrc);
   }
   if (s->src)
@@ -871,33 +888,6 @@ disconnected_main (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_joined (GstE2eeJanusRoom * room, gpointer user_data)
-{
-  g_idle_add (joined_main, user_data);
-}
-
-static void
-on_disconnected (GstE2eeJanusRoom * room, gpointer user_data)
-{
-  g_idle_add (disconnected_main, user_data);
-}
-
-static void
-on_room_error (GstE2eeJanusRoom * room, GError * error, gpointer user_data)
-{
-  g_printerr ("room: %s\n", error->message);
-}
-
-static void
-on_webrtcbin_setup (GstE2eeJanusRoom * room, GstElement * webrtcbin,
-    gpointer user_data)
-{
-  Recorder *rec = user_data;
-
-  bot_setup_webrtcbin (webrtcbin, &rec->opts);
-}
-
 static gboolean
 on_stop_timeout (gpointer user_data)
 {
@@ -980,45 +970,24 @@ int
 main (int argc, char **argv)
 {
   Recorder rec = { 0 };
-  GOptionContext *ctx;
-  GOptionEntry *common;
   GOptionEntry entries[] = {
     {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &rec.output_dir,
         "Folder for the files (made if missing)", "DIR"},
     {NULL}
   };
-  GError *err = NULL;
   GstStructure *st = NULL;
   gchar *line;
   guint i;
 
-  /* one line at a time, also into a pipe or a log: supervisors and tests
-   * read the events as they happen */
-  setvbuf (stdout, NULL, _IOLBF, 0);
-  ctx = g_option_context_new ("- record a Janus VideoRoom, decrypted, "
-      "one file per participant");
-  g_option_context_set_summary (ctx,
-      "Joins the room (keys over its TextRoom, olm), subscribes to every "
-      "publisher, decrypts with e2eedec and writes PARTICIPANT-N.webm (VP8, "
-      "VP9, Opus) or .mkv (H.264) without re-encoding; N counts the "
-      "participant's joins. SIGINT/SIGTERM finish every file.\n\nExample:\n"
-      "  gst-e2ee-janus-record --server http://127.0.0.1:8088/janus "
-      "--room 1234 --id recorder --output-dir rec/");
-  bot_options_init (&rec.opts);
-  common = bot_options_entries (&rec.opts);
-  g_option_context_add_main_entries (ctx, common, NULL);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  if (!g_option_context_parse (ctx, &argc, &argv, &err)
-      || !bot_options_check (&rec.opts, &err)) {
-    g_printerr ("%s\n", err->message);
-    g_clear_error (&err);
-    g_option_context_free (ctx);
-    g_free (common);
+  if (!bot_options_parse (&rec.opts, "- record a Janus VideoRoom, decrypted, "
+          "one file per participant",
+          "Joins the room (keys over its TextRoom, olm), subscribes to every "
+          "publisher, decrypts with e2eedec and writes PARTICIPANT-N.webm (VP8, "
+          "VP9, Opus) or .mkv (H.264) without re-encoding; N counts the "
+          "participant's joins. SIGINT/SIGTERM finish every file.\n\nExample:\n"
+          "  gst-e2ee-janus-record --server http://127.0.0.1:8088/janus "
+          "--room 1234 --id recorder --output-dir rec/", entries, &argc, &argv))
     return 2;
-  }
-  g_option_context_free (ctx);
-  g_free (common);
   if (!rec.output_dir) {
     g_printerr ("--output-dir is required\n");
     return 2;
@@ -1038,12 +1007,7 @@ main (int argc, char **argv)
   rec.old_pipelines = g_ptr_array_new ();
   rec.km = bot_key_manager_new (&rec.opts);
   rec.room = gst_e2ee_janus_room_new (rec.opts.server, rec.opts.room, rec.km);
-  g_signal_connect (rec.room, "webrtcbin-setup",
-      G_CALLBACK (on_webrtcbin_setup), &rec);
-  g_signal_connect (rec.room, "joined", G_CALLBACK (on_joined), &rec);
-  g_signal_connect (rec.room, "disconnected", G_CALLBACK (on_disconnected),
-      &rec);
-  g_signal_connect (rec.room, "error", G_CALLBACK (on_room_error), &rec);
+  bot_room_connect (rec.room, &rec.opts, joined_main, disconnected_main, &rec);
   g_signal_connect (rec.room, "stream-added", G_CALLBACK (on_stream_added),
       &rec);
   g_signal_connect (rec.room, "stream-removed",

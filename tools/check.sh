@@ -30,6 +30,12 @@ e2ee_ensure_locales
 e2ee_configure "$build" -Dtests=enabled -Dexamples=enabled
 ninja -C "$build"
 
+# tests/livekit runs LiveKit's published code, from the npm registry: fetched
+# here, since the tests run where no network is (it skips if this failed)
+sh "$E2EE_REPO/tests/livekit/run-livekit-test.sh" "$build" \
+  "$E2EE_REPO/tests/livekit" --install-only ||
+  e2ee_say "livekit-client could not be installed; the livekit test will skip"
+
 log=$build/meson-logs/testlog.json
 rm -f "$log"
 status=0
@@ -50,8 +56,9 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
       >> "$hard_log"
   }
 
-  # (i) ASan+UBSan. Excluded: browser (Chromium and node are not ours, and
-  # the instrumented plugin cannot load into a process that is not). The
+  # (i) ASan+UBSan. Excluded: browser and interop (Chromium, node and the
+  # system python are not ours, and the instrumented plugin cannot load
+  # into a process that is not). The
   # python test skips itself there: no typelib without introspection, and
   # python3 is not built with ASan either.
   asan_build=$build-asan
@@ -64,7 +71,7 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
     # timeouts for meson and for check's own
     CK_TIMEOUT_MULTIPLIER=10 e2ee_isolated meson test -C "$asan_build" \
       --setup asan --timeout-multiplier 10 --print-errorlogs \
-      --num-processes 2 --no-suite browser || status=1
+      --num-processes 2 --no-suite browser --no-suite interop || status=1
     logs+=("asan:$asan_build/meson-logs/testlog-asan.json")
   else
     hard_fail asan:build "the ASan build failed"
@@ -72,16 +79,20 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
   fi
 
   # (ii) valgrind: the core, the elements, olm, the key manager (and its
-  # hostile peers), the codec rules and the fuzz targets' inputs (about 3
-  # minutes; the pipeline, call and browser tests would take many more under
-  # valgrind). In the normal build, after the normal run, whose plugin
+  # hostile peers), the codec rules, the fuzz targets' inputs and the Janus
+  # client against a real Janus (janus: about 1 minute alone under
+  # valgrind, Janus itself not under it; its deadlines are stretched by
+  # E2EE_DEADLINE_MULTIPLIER in the setup). About 3 minutes in all; the
+  # pipeline, call, janus-faults and browser tests would take many more
+  # under valgrind. In the normal build, after the normal run, whose plugin
   # registries it reuses: a fresh in-process scan under valgrind 3.19 dies
   # on an instruction (RDTSCP) in the constructor of libhwy, which a system
   # plugin pulls in.
   rm -f "$build/meson-logs/testlog-valgrind.json"
   e2ee_isolated meson test -C "$build" --setup valgrind --print-errorlogs \
     --num-processes 2 core e2ee-elements olm keymanager hostile codecs \
-    fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile || status=1
+    fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile fuzz-janus-events \
+    janus || status=1
   logs+=("valgrind:$build/meson-logs/testlog-valgrind.json")
 
   # (iii) the fuzz targets (clang, libFuzzer, ASan, UBSan)

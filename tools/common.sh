@@ -49,6 +49,11 @@ E2EE_DEPS=(
   # tests/fuzz need clang, and libFuzzer's and clang's ASan/UBSan runtimes
   clang libclang-rt-14-dev
 )
+# tests/livekit: livekit-client from the npm registry (installed into the
+# build dir by tools/check.sh). npm comes with some nodejs packages (e.g.
+# NodeSource's, which conflicts with Debian's npm) and not with Debian's
+# own: only asked for where there is none.
+command -v npm >/dev/null 2>&1 || E2EE_DEPS+=(npm)
 
 e2ee_say () {
   printf '%s: %s\n' "${E2EE_SCRIPT:-tools}" "$*" >&2

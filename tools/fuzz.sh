@@ -17,7 +17,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(jframe codec keymanager statefile)
+if ((${#targets[@]} == 0)); then
+  targets=(jframe codec keymanager statefile)
+  # janus-events needs the Janus client, built with libsoup 3
+  if pkg-config --exists libsoup-3.0; then
+    targets+=(janus-events)
+  fi
+fi
 build=$(e2ee_abspath "${E2EE_FUZZ_BUILD_DIR:-$E2EE_REPO/build-fuzz}")
 
 if ! command -v clang >/dev/null 2>&1; then

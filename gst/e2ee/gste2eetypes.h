@@ -36,6 +36,12 @@ G_BEGIN_DECLS
  *   PBKDF2-SHA256 with the same salt and 100000 iterations (passphrases).
  * @GST_E2EE_KDF_RAW: the key is the AES key itself (16 bytes for AES-128-GCM,
  *   32 bytes for AES-256-GCM); there is no ratchet.
+ * @GST_E2EE_KDF_TALK: Nextcloud Talk's schedule: as %GST_E2EE_KDF_JITSI with
+ *   the salts "TalkFrameEncryptionKey" (AES-128 key) and "TalkFrameRatchetKey"
+ *   (ratchet).
+ * @GST_E2EE_KDF_LIVEKIT_256: LiveKit's schedule with its key provider option
+ *   `keySize: 256`: as %GST_E2EE_KDF_LIVEKIT, but the same HKDF (or PBKDF2)
+ *   gives 32 bytes, an AES-256-GCM key; the ratchet is unchanged.
  *
  * How an AES-GCM key is derived from key material, and how the material is
  * ratcheted forward.
@@ -47,6 +53,8 @@ typedef enum
   GST_E2EE_KDF_JITSI = 0,
   GST_E2EE_KDF_LIVEKIT = 1,
   GST_E2EE_KDF_RAW = 2,
+  GST_E2EE_KDF_TALK = 3,
+  GST_E2EE_KDF_LIVEKIT_256 = 4,
 } GstE2eeKdf;
 
 /**

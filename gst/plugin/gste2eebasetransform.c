@@ -400,8 +400,9 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * GstE2eeBaseTransform:key:
    *
    * The key material: 16 or 32 bytes, written as hex on a gst-launch line.
-   * With kdf=jitsi or kdf=livekit it is the input of the key schedule (the
-   * web clients use 32 bytes); with kdf=raw it is the AES key itself. It can
+   * With kdf=jitsi, talk, livekit or livekit-256 it is the input of the key
+   * schedule (the web clients use 32 bytes); with kdf=raw it is the AES key
+   * itself. It can
    * be changed in PLAYING and applies from the next frame. It cannot be read
    * back.
    */
@@ -436,7 +437,10 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
   /**
    * GstE2eeBaseTransform:kdf:
    *
-   * How the AES key is derived from the key material, and how it ratchets.
+   * How the AES key is derived from the key material, and how it ratchets:
+   * jitsi (Jitsi Meet), talk (Nextcloud Talk), livekit (LiveKit's default,
+   * AES-128), livekit-256 (LiveKit with `keySize: 256`, AES-256) or raw
+   * (the material is the AES key). See #GstE2eeKdf.
    */
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_KDF,
@@ -450,12 +454,14 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * GstE2eeBaseTransform:passphrase:
    *
    * A passphrase instead of a key, as LiveKit's shared-passphrase mode
-   * (PBKDF2-SHA256, 100000 iterations); needs kdf=livekit. Write-only.
+   * (PBKDF2-SHA256, 100000 iterations); needs kdf=livekit or livekit-256.
+   * Write-only.
    */
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE,
       g_param_spec_string ("passphrase", "Passphrase",
-          "Passphrase instead of a key (kdf=livekit only); write-only", NULL,
+          "Passphrase instead of a key (kdf=livekit or livekit-256 only); write-only",
+          NULL,
           G_PARAM_WRITABLE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
@@ -547,8 +553,9 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
     g_free (material);
   } else if (passphrase) {
     /* say what is wrong with it, not only that kdf must be livekit */
-    if (kdf != GST_E2EE_KDF_LIVEKIT)
-      bad_passphrase = _("A passphrase can only be used with kdf=livekit.");
+    if (kdf != GST_E2EE_KDF_LIVEKIT && kdf != GST_E2EE_KDF_LIVEKIT_256)
+      bad_passphrase =
+          _("A passphrase can only be used with kdf=livekit or livekit-256.");
     else if (*passphrase == '\0')
       bad_passphrase = _("The passphrase is empty.");
     else if (!g_utf8_validate (passphrase, -1, NULL))

@@ -40,6 +40,10 @@
  * - livekit, passphrase: AES-128 key = PBKDF2-SHA256 (material, salt
  *   "LKFrameEncryptionKey", 100000 iterations, 16 bytes); ratchet: the same
  *   PBKDF2, 32 bytes, which become the new PBKDF2 material.
+ * - livekit-256 (LiveKit's `keySize: 256`): as livekit, but the HKDF (or
+ *   PBKDF2) gives 32 bytes, an AES-256 key; the ratchet is livekit's.
+ * - talk (Nextcloud Talk): as jitsi with the salts "TalkFrameEncryptionKey"
+ *   and "TalkFrameRatchetKey".
  * - raw: the material is the AES key (AES-128 or AES-256); no ratchet.
  *
  * Material is kept only as long as the key lives and is wiped with
@@ -62,6 +66,8 @@
 #define JITSI_ENC_SALT "JFrameEncryptionKey"
 #define JITSI_RATCHET_SALT "JFrameRatchetKey"
 #define LIVEKIT_SALT "LKFrameEncryptionKey"
+#define TALK_ENC_SALT "TalkFrameEncryptionKey"
+#define TALK_RATCHET_SALT "TalkFrameRatchetKey"
 #define LIVEKIT_INFO_LEN 128
 #define LIVEKIT_PBKDF2_ITERATIONS 100000
 #define MATERIAL_SIZE 32
@@ -72,7 +78,8 @@ struct _GstE2eeKey
 {
   gint refcount;
   GstE2eeKdf kdf;
-  /* livekit only: material is PBKDF2 input, not HKDF input */
+  /* livekit and livekit-256 only: material is PBKDF2 input, not HKDF
+   * input */
   gboolean pbkdf2;
   guint8 *material;
   gsize material_len;
@@ -152,13 +159,20 @@ derive_aes_key (const GstE2eeKey * key, guint8 * aes, gsize * aes_len)
       *aes_len = AES128_KEY_SIZE;
       return hkdf_sha256 (key->material, key->material_len, JITSI_ENC_SALT,
           NULL, 0, aes, AES128_KEY_SIZE);
-    case GST_E2EE_KDF_LIVEKIT:
+    case GST_E2EE_KDF_TALK:
       *aes_len = AES128_KEY_SIZE;
+      return hkdf_sha256 (key->material, key->material_len, TALK_ENC_SALT,
+          NULL, 0, aes, AES128_KEY_SIZE);
+    case GST_E2EE_KDF_LIVEKIT:
+    case GST_E2EE_KDF_LIVEKIT_256:
+      /* WebCrypto's deriveKey with AES-GCM of length 128 or 256: the first
+       * 16 or 32 bytes of the same derivation */
+      *aes_len = key->kdf == GST_E2EE_KDF_LIVEKIT_256 ? AES256_KEY_SIZE :
+          AES128_KEY_SIZE;
       if (key->pbkdf2)
-        return pbkdf2_sha256 (key->material, key->material_len, aes,
-            AES128_KEY_SIZE);
+        return pbkdf2_sha256 (key->material, key->material_len, aes, *aes_len);
       return hkdf_sha256 (key->material, key->material_len, LIVEKIT_SALT,
-          zero_info, sizeof (zero_info), aes, AES128_KEY_SIZE);
+          zero_info, sizeof (zero_info), aes, *aes_len);
     case GST_E2EE_KDF_RAW:
       *aes_len = key->material_len;
       memcpy (aes, key->material, key->material_len);
@@ -242,8 +256,9 @@ fail:
  * @error: (nullable): where to report a bad length or a crypto failure
  *
  * Makes a key from raw material. With %GST_E2EE_KDF_RAW a 16-byte key selects
- * AES-128-GCM and a 32-byte key AES-256-GCM; the other schedules always derive
- * an AES-128 key. The caller may wipe @material afterwards.
+ * AES-128-GCM and a 32-byte key AES-256-GCM; %GST_E2EE_KDF_LIVEKIT_256
+ * derives an AES-256 key and the other schedules an AES-128 key, whatever the
+ * material's length. The caller may wipe @material afterwards.
  *
  * Returns: (transfer full) (nullable): the new key
  *
@@ -256,7 +271,7 @@ gst_e2ee_key_new (GstE2eeKdf kdf, const guint8 * material, gsize len,
     GError ** error)
 {
   g_return_val_if_fail (material != NULL || len == 0, NULL);
-  g_return_val_if_fail (kdf <= GST_E2EE_KDF_RAW, NULL);
+  g_return_val_if_fail (kdf <= GST_E2EE_KDF_LIVEKIT_256, NULL);
 
   if (len != AES128_KEY_SIZE && len != AES256_KEY_SIZE) {
     g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_KEY_LENGTH,
@@ -269,13 +284,14 @@ gst_e2ee_key_new (GstE2eeKdf kdf, const guint8 * material, gsize len,
 
 /**
  * gst_e2ee_key_new_from_passphrase:
- * @kdf: the key schedule; only %GST_E2EE_KDF_LIVEKIT takes a passphrase
+ * @kdf: the key schedule; only %GST_E2EE_KDF_LIVEKIT and
+ *   %GST_E2EE_KDF_LIVEKIT_256 take a passphrase
  * @passphrase: a non-empty UTF-8 passphrase
  * @error: (nullable): where to report an unusable schedule or passphrase
  *
  * Makes a key from a passphrase as LiveKit's web client does (PBKDF2-SHA256,
- * 100000 iterations). This is slow by design, and so is every ratchet of such
- * a key.
+ * 100000 iterations; 16 bytes for an AES-128 key, 32 for %GST_E2EE_KDF_LIVEKIT_256).
+ * This is slow by design, and so is every ratchet of such a key.
  *
  * Returns: (transfer full) (nullable): the new key
  *
@@ -291,9 +307,9 @@ gst_e2ee_key_new_from_passphrase (GstE2eeKdf kdf, const gchar * passphrase,
 
   g_return_val_if_fail (passphrase != NULL, NULL);
 
-  if (kdf != GST_E2EE_KDF_LIVEKIT) {
+  if (kdf != GST_E2EE_KDF_LIVEKIT && kdf != GST_E2EE_KDF_LIVEKIT_256) {
     g_set_error (error, GST_E2EE_ERROR, GST_E2EE_ERROR_PASSPHRASE,
-        "a passphrase needs kdf=livekit");
+        "a passphrase needs kdf=livekit or kdf=livekit-256");
     return NULL;
   }
   len = strlen (passphrase);
@@ -386,7 +402,11 @@ _gst_e2ee_key_ratchet_material (GstE2eeKdf kdf, const guint8 * in,
     case GST_E2EE_KDF_JITSI:
       return hkdf_sha256 (in, in_len, JITSI_RATCHET_SALT, NULL, 0, out,
           MATERIAL_SIZE);
+    case GST_E2EE_KDF_TALK:
+      return hkdf_sha256 (in, in_len, TALK_RATCHET_SALT, NULL, 0, out,
+          MATERIAL_SIZE);
     case GST_E2EE_KDF_LIVEKIT:
+    case GST_E2EE_KDF_LIVEKIT_256:
       return hkdf_sha256 (in, in_len, LIVEKIT_SALT, zero_info,
           sizeof (zero_info), out, MATERIAL_SIZE);
     case GST_E2EE_KDF_RAW:

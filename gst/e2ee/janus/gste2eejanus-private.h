@@ -123,6 +123,19 @@ G_GNUC_INTERNAL
 gboolean _gst_e2ee_janus_reply_error (JsonObject * reply, gint * code,
     const gchar ** reason);
 
+/* test only (gste2eejanusroom-test.c) */
+G_GNUC_INTERNAL
+void _gst_e2ee_janus_session_test_offline (GstE2eeJanusSession * session,
+    guint64 id);
+
+G_GNUC_INTERNAL
+void _gst_e2ee_janus_session_test_poll (GstE2eeJanusSession * session,
+    const gchar * data, gsize len);
+
+G_GNUC_INTERNAL
+gboolean _gst_e2ee_janus_session_test_answer (GstE2eeJanusSession * session,
+    const gchar * data, gsize len);
+
 G_END_DECLS
 
 #endif /* __GST_E2EE_JANUS_PRIVATE_H__ */

@@ -51,7 +51,9 @@ struct _Gather
   gpointer data;
 };
 
-/* @sdp_text: an SDP of @type; FALSE when webrtcbin refuses it */
+/* @sdp_text: an SDP of @type; FALSE when webrtcbin refuses it. Without
+ * @webrtcbin (the test hooks' subscriber, gste2eejanusroom-test.c) the
+ * SDP is parsed, then refused. */
 gboolean
 set_description (GstElement * webrtcbin, gboolean remote,
     GstWebRTCSDPType type, const gchar * sdp_text)
@@ -62,8 +64,19 @@ set_description (GstElement * webrtcbin, gboolean remote,
   const GstStructure *reply;
   gboolean ok;
 
-  if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK)
+  /* an empty SDP is a critical in gst_sdp_message_parse_buffer(); a failed
+   * parse leaves the message allocated */
+  if (!sdp_text || !*sdp_text)
     return FALSE;
+  if (gst_sdp_message_new_from_text (sdp_text, &sdp) != GST_SDP_OK) {
+    if (sdp)
+      gst_sdp_message_free (sdp);
+    return FALSE;
+  }
+  if (!webrtcbin) {
+    gst_sdp_message_free (sdp);
+    return FALSE;
+  }
   desc = gst_webrtc_session_description_new (type, sdp);
   promise = gst_promise_new ();
   g_signal_emit_by_name (webrtcbin, remote ? "set-remote-description" :
@@ -580,14 +593,16 @@ publish_on_thread (gpointer data)
  * (release-webrtcbin). Where nobody leaves, one handle carries everything,
  * as Janus's multistream means it to. */
 
-static Subscriber *
+/* @webrtcbin: NULL only for the test hooks' subscriber
+ * (gste2eejanusroom-test.c), whose offers set_description() refuses */
+Subscriber *
 subscriber_new (GstE2eeJanusRoom * room, GstElement * webrtcbin,
     gboolean requested)
 {
   Subscriber *sub = g_new0 (Subscriber, 1);
 
   sub->room = room;
-  sub->webrtcbin = gst_object_ref (webrtcbin);
+  sub->webrtcbin = webrtcbin ? gst_object_ref (webrtcbin) : NULL;
   sub->requested = requested;
   sub->feeds = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       NULL);
@@ -602,7 +617,7 @@ subscriber_new (GstE2eeJanusRoom * room, GstElement * webrtcbin,
 void
 subscriber_free (Subscriber * sub)
 {
-  gst_object_unref (sub->webrtcbin);
+  gst_clear_object (&sub->webrtcbin);
   g_hash_table_unref (sub->feeds);
   g_hash_table_unref (sub->mids);
   if (sub->pending_offer)
@@ -613,18 +628,19 @@ subscriber_free (Subscriber * sub)
 static void
 subscriber_release (GstE2eeJanusRoom * room, Subscriber * sub)
 {
-  GstElement *webrtcbin = gst_object_ref (sub->webrtcbin);
+  GstElement *webrtcbin =
+      sub->webrtcbin ? gst_object_ref (sub->webrtcbin) : NULL;
   gboolean requested = sub->requested;
 
   GST_OBJECT_LOCK (room);
   room->subs = g_list_remove (room->subs, sub);
   GST_OBJECT_UNLOCK (room);
   subscriber_free (sub);
-  if (requested) {
+  if (requested && webrtcbin) {
     GST_INFO_OBJECT (room, "releasing %" GST_PTR_FORMAT, webrtcbin);
     g_signal_emit (room, signals[SIGNAL_RELEASE_WEBRTCBIN], 0, webrtcbin);
   }
-  gst_object_unref (webrtcbin);
+  gst_clear_object (&webrtcbin);
 }
 
 /* the session went (disconnected, stop): every handle is gone; the

@@ -189,6 +189,7 @@ typedef void (*SdpReadyFunc) (GstE2eeJanusRoom * room, GstElement * webrtcbin,
 #define sub_find_handle _gst_e2ee_janus_room_sub_find_handle
 #define subscriber_free _gst_e2ee_janus_room_subscriber_free
 #define subs_release_all _gst_e2ee_janus_room_subs_release_all
+#define subscriber_new _gst_e2ee_janus_room_subscriber_new
 #define sub_update_streams _gst_e2ee_janus_room_sub_update_streams
 #define publish_on_thread _gst_e2ee_janus_room_publish_on_thread
 #define subscribe_on_thread _gst_e2ee_janus_room_subscribe_on_thread
@@ -196,6 +197,10 @@ typedef void (*SdpReadyFunc) (GstE2eeJanusRoom * room, GstElement * webrtcbin,
 #define tr_attached _gst_e2ee_janus_room_tr_attached
 #define km_send_message _gst_e2ee_janus_room_km_send_message
 #define tr_send_json _gst_e2ee_janus_room_tr_send_json
+#define tr_receive _gst_e2ee_janus_room_tr_receive
+#define session_event _gst_e2ee_janus_room_session_event
+#define session_lost _gst_e2ee_janus_room_session_lost
+#define stop_finish _gst_e2ee_janus_room_stop_finish
 
 G_GNUC_INTERNAL void mid_info_free (MidInfo * info);
 G_GNUC_INTERNAL void out_message_free (OutMessage * m);
@@ -232,6 +237,8 @@ G_GNUC_INTERNAL Subscriber *sub_find_handle (GstE2eeJanusRoom * room,
     guint64 handle);
 G_GNUC_INTERNAL void subscriber_free (Subscriber * sub);
 G_GNUC_INTERNAL void subs_release_all (GstE2eeJanusRoom * room);
+G_GNUC_INTERNAL Subscriber *subscriber_new (GstE2eeJanusRoom * room,
+    GstElement * webrtcbin, gboolean requested);
 G_GNUC_INTERNAL gboolean publish_on_thread (gpointer data);
 G_GNUC_INTERNAL gboolean subscribe_on_thread (gpointer data);
 G_GNUC_INTERNAL void media_data_free (MediaData * md);
@@ -243,6 +250,14 @@ G_GNUC_INTERNAL void km_send_message (GstE2eeKeyManager * km,
     const gchar * to, const gchar * text, GstE2eeJanusRoom * room);
 G_GNUC_INTERNAL void tr_send_json (GstE2eeJanusRoom * room,
     JsonObject * obj);
+G_GNUC_INTERNAL void tr_receive (GstE2eeJanusRoom * room, guint gen,
+    const gchar * text);
+
+G_GNUC_INTERNAL void session_event (GstE2eeJanusSession * session,
+    guint64 handle, JsonObject * event, gpointer data);
+G_GNUC_INTERNAL void session_lost (GstE2eeJanusSession * session,
+    const GError * error, gpointer data);
+G_GNUC_INTERNAL void stop_finish (GstE2eeJanusRoom * room);
 
 G_END_DECLS
 

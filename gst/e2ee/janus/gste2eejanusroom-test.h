@@ -31,6 +31,22 @@ G_BEGIN_DECLS
 gboolean gst_e2ee_janus_room_test_send_textroom (GstE2eeJanusRoom * room,
     const gchar * text);
 
+/* Janus as the adversary, without network (gste2eejanusroom-test.c; not
+ * with GST_E2EE_JANUS_ROOM_TEST_NO_INTERNALS) */
+typedef enum
+{
+  GST_E2EE_JANUS_ROOM_TEST_POLL,        /* the body of a long poll's answer */
+  GST_E2EE_JANUS_ROOM_TEST_ANSWER,      /* the answer to the oldest request */
+  GST_E2EE_JANUS_ROOM_TEST_TEXTROOM,    /* a TextRoom data channel string */
+} GstE2eeJanusRoomTestInput;
+
+void gst_e2ee_janus_room_test_fake_join (GstE2eeJanusRoom * room);
+
+gboolean gst_e2ee_janus_room_test_feed (GstE2eeJanusRoom * room,
+    GstE2eeJanusRoomTestInput what, const gchar * data, gsize len);
+
+void gst_e2ee_janus_room_test_fake_leave (GstE2eeJanusRoom * room);
+
 G_END_DECLS
 
 #endif /* __GST_E2EE_JANUS_ROOM_TEST_H__ */

@@ -354,8 +354,11 @@ tr_message_on_thread (gpointer data)
 
   if (d->gen != d->room->gen || d->room->stopping)
     return G_SOURCE_REMOVE;
+  GST_TRACE_OBJECT (d->room, "TextRoom: %s", d->text);
   parser = json_parser_new_immutable ();
+  /* (no root: only white space) */
   if (json_parser_load_from_data (parser, d->text, -1, NULL)
+      && json_parser_get_root (parser)
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     tr_on_json (d->room, json_node_get_object (json_parser_get_root (parser)));
   else
@@ -364,10 +367,10 @@ tr_message_on_thread (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* SCTP's thread */
-static void
-tr_on_message_string (GstWebRTCDataChannel * channel, const gchar * text,
-    GstE2eeJanusRoom * room)
+/* a text that came on the TextRoom channel of generation @gen; SCTP's
+ * thread (or any) */
+void
+tr_receive (GstE2eeJanusRoom * room, guint gen, const gchar * text)
 {
   DcData *d;
 
@@ -381,10 +384,18 @@ tr_on_message_string (GstWebRTCDataChannel * channel, const gchar * text,
   }
   d = g_new0 (DcData, 1);
   d->room = gst_object_ref (room);
-  d->gen = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (channel),
-          "gst-e2ee-janus-gen"));
+  d->gen = gen;
   d->text = g_strdup (text);
   room_invoke (room, tr_message_on_thread, d, (GDestroyNotify) dc_data_free);
+}
+
+/* SCTP's thread */
+static void
+tr_on_message_string (GstWebRTCDataChannel * channel, const gchar * text,
+    GstE2eeJanusRoom * room)
+{
+  tr_receive (room, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (channel),
+              "gst-e2ee-janus-gen")), text);
 }
 
 static void

@@ -199,7 +199,7 @@ reply_ok (GstE2eeJanusRoom * room, JsonObject * reply, const GError * error,
 
 /* -- the session's life -------------------------------------------------- */
 
-static void
+void
 session_event (GstE2eeJanusSession * session, guint64 handle,
     JsonObject * event, gpointer data)
 {
@@ -225,7 +225,7 @@ session_event (GstE2eeJanusSession * session, guint64 handle,
   }
 }
 
-static void
+void
 session_lost (GstE2eeJanusSession * session, const GError * error,
     gpointer data)
 {
@@ -393,7 +393,7 @@ room_thread (gpointer data)
 
 /* -- stopping ------------------------------------------------------------ */
 
-static void
+void
 stop_finish (GstE2eeJanusRoom * room)
 {
   GHashTableIter iter;

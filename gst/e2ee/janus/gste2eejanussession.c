@@ -66,6 +66,10 @@ struct _GstE2eeJanusSession
   gboolean closed;
   gboolean lost;
   gint *counters;
+  /* test only (_gst_e2ee_janus_session_test_offline()): requests stay
+   * pending, nothing goes to the network; transactions are t1, t2, ... */
+  gboolean offline;
+  guint n_offline;
 };
 
 typedef struct
@@ -233,9 +237,21 @@ parse_reply (GBytes * bytes, GError ** error)
         "Janus answer too big (%" G_GSIZE_FORMAT " bytes)", size);
     return NULL;
   }
+  if (!data || size == 0) {
+    /* (json_parser_load_from_data() takes no NULL data) */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "empty Janus answer");
+    return NULL;
+  }
   parser = json_parser_new_immutable ();
-  if (json_parser_load_from_data (parser, data, size, error))
-    root = json_node_ref (json_parser_get_root (parser));
+  if (json_parser_load_from_data (parser, data, size, error)) {
+    /* no root: only white space */
+    if (json_parser_get_root (parser))
+      root = json_node_ref (json_parser_get_root (parser));
+    else
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+          "empty Janus answer");
+  }
   g_object_unref (parser);
   if (root && !JSON_NODE_HOLDS_OBJECT (root) && !JSON_NODE_HOLDS_ARRAY (root)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -307,32 +323,30 @@ typedef struct
   gchar *transaction;
 } PostData;
 
+/* Janus's answer to the request @transaction: @bytes with HTTP @status,
+ * or @error (taken) */
 static void
-post_done (GObject * source, GAsyncResult * res, gpointer data)
+post_answer (GstE2eeJanusSession * session, const gchar * transaction,
+    guint status, GBytes * bytes, GError * error)
 {
-  PostData *pd = data;
-  GstE2eeJanusSession *session = pd->session;
-  GError *error = NULL;
-  GBytes *bytes;
   JsonNode *root = NULL;
   JsonObject *reply = NULL;
   Request *req;
-  SoupMessage *msg =
-      soup_session_get_async_result_message (SOUP_SESSION (source),
-      res);
-  guint status = msg ? soup_message_get_status (msg) : 0;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res,
-      &error);
   if (session->closed)
     goto out;
-  req = g_hash_table_lookup (session->pending, pd->transaction);
+  req = g_hash_table_lookup (session->pending, transaction);
 
   if (!error && status != SOUP_STATUS_OK)
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
         "Janus answered HTTP %u", status);
-  if (!error)
+  if (!error) {
+    GST_TRACE_OBJECT (session->log_object, "Janus answered %s: %.*s",
+        transaction, (gint) MIN (g_bytes_get_size (bytes), MAX_REPLY_SIZE),
+        g_bytes_get_size (bytes) ? (const gchar *) g_bytes_get_data (bytes,
+            NULL) : "");
     root = parse_reply (bytes, &error);
+  }
   if (!error && !JSON_NODE_HOLDS_OBJECT (root))
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "Janus answer is no JSON object");
@@ -345,7 +359,7 @@ post_done (GObject * source, GAsyncResult * res, gpointer data)
 
   reply = json_node_get_object (root);
   if (g_strcmp0 (_gst_e2ee_janus_json_string (reply, "transaction"),
-          pd->transaction) != 0) {
+          transaction) != 0) {
     GST_WARNING_OBJECT (session->log_object,
         "Janus answered with another transaction: ignored");
     goto out;
@@ -378,21 +392,41 @@ out:
   g_clear_error (&error);
   if (root)
     json_node_unref (root);
+}
+
+static void
+post_done (GObject * source, GAsyncResult * res, gpointer data)
+{
+  PostData *pd = data;
+  GError *error = NULL;
+  GBytes *bytes;
+  SoupMessage *msg =
+      soup_session_get_async_result_message (SOUP_SESSION (source),
+      res);
+  guint status = msg ? soup_message_get_status (msg) : 0;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res,
+      &error);
+  post_answer (pd->session, pd->transaction, status, bytes, error);
   if (bytes)
     g_bytes_unref (bytes);
   g_free (pd->transaction);
-  session_unref (session);
+  session_unref (pd->session);
   g_free (pd);
 }
 
 static gchar *
-new_transaction (void)
+new_transaction (GstE2eeJanusSession * session)
 {
   static const gchar chars[] =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   gchar *t = g_malloc (17);
   gint i;
 
+  if (session->offline) {
+    g_free (t);
+    return g_strdup_printf ("t%u", ++session->n_offline);
+  }
   for (i = 0; i < 16; i++)
     t[i] = chars[g_random_int_range (0, sizeof (chars) - 1)];
   t[16] = '\0';
@@ -413,7 +447,7 @@ session_post (GstE2eeJanusSession * session, const gchar * path,
   gsize len = 0;
 
   req->session = session;
-  req->transaction = new_transaction ();
+  req->transaction = new_transaction (session);
   req->expect_event = expect_event;
   req->create = create;
   req->func = func;
@@ -447,6 +481,11 @@ session_post (GstE2eeJanusSession * session, const gchar * path,
   req->timeout_source = _gst_e2ee_janus_timeout_add (REQUEST_TIMEOUT_S
       * 1000, request_timeout, req, NULL);
   g_atomic_int_inc (&session->counters[0]);
+  if (session->offline) {
+    g_object_unref (msg);
+    g_free (pd);
+    return;
+  }
 
   pd->session = session_ref (session);
   pd->transaction = g_strdup (req->transaction);
@@ -512,27 +551,26 @@ dispatch_event (GstE2eeJanusSession * session, JsonObject * event)
   session->event_func (session, sender, event, session->user_data);
 }
 
+/* what the long poll brought with HTTP @status: one event or an array of
+ * them; or @error (taken) */
 static void
-long_poll_done (GObject * source, GAsyncResult * res, gpointer data)
+poll_answer (GstE2eeJanusSession * session, guint status, GBytes * bytes,
+    GError * error)
 {
-  GstE2eeJanusSession *session = data;
-  GError *error = NULL;
-  GBytes *bytes;
   JsonNode *root = NULL;
-  SoupMessage *msg =
-      soup_session_get_async_result_message (SOUP_SESSION (source),
-      res);
-  guint status = msg ? soup_message_get_status (msg) : 0;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res,
-      &error);
   if (session->closed)
     goto out;
   if (!error && status != SOUP_STATUS_OK)
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
         "Janus answered the long poll with HTTP %u", status);
-  if (!error)
+  if (!error) {
+    GST_TRACE_OBJECT (session->log_object, "Janus long poll: %.*s",
+        (gint) MIN (g_bytes_get_size (bytes), MAX_REPLY_SIZE),
+        g_bytes_get_size (bytes) ? (const gchar *) g_bytes_get_data (bytes,
+            NULL) : "");
     root = parse_reply (bytes, &error);
+  }
   if (error) {
     session_lose (session, error);
     goto out;
@@ -558,6 +596,22 @@ out:
   g_clear_error (&error);
   if (root)
     json_node_unref (root);
+}
+
+static void
+long_poll_done (GObject * source, GAsyncResult * res, gpointer data)
+{
+  GstE2eeJanusSession *session = data;
+  GError *error = NULL;
+  GBytes *bytes;
+  SoupMessage *msg =
+      soup_session_get_async_result_message (SOUP_SESSION (source),
+      res);
+  guint status = msg ? soup_message_get_status (msg) : 0;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res,
+      &error);
+  poll_answer (session, status, bytes, error);
   if (bytes)
     g_bytes_unref (bytes);
   session_unref (session);
@@ -569,6 +623,8 @@ session_long_poll (GstE2eeJanusSession * session)
   gchar *uri;
   SoupMessage *msg;
 
+  if (session->offline)
+    return;
   uri = g_strdup_printf ("%s/%" G_GUINT64_FORMAT "?maxev=%d&rid=%"
       G_GINT64_FORMAT, session->url, session->id, LONG_POLL_MAX_EVENTS,
       g_get_real_time ());
@@ -611,9 +667,13 @@ _gst_e2ee_janus_session_new (const gchar * url, GstObject * log_object,
   session->event_func = event_func;
   session->lost_func = lost_func;
   session->user_data = user_data;
-  /* the long poll holds one connection; requests need others */
+  /* the long poll holds one connection; requests need others. No proxy:
+   * libsoup 3 takes GLib's default resolver unless the property is set,
+   * even to NULL ("no proxy"), and that one asks the desktop's settings
+   * (libproxy, whose C++ exceptions valgrind flags in libunwind). A bot
+   * reaches its Janus directly, whatever the host's proxy settings. */
   session->soup = soup_session_new_with_options ("max-conns-per-host", 8,
-      "max-conns", 8, "user-agent", "gst-e2ee", NULL);
+      "max-conns", 8, "user-agent", "gst-e2ee", "proxy-resolver", NULL, NULL);
   session->cancellable = g_cancellable_new ();
   session->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) request_free);
@@ -690,4 +750,61 @@ _gst_e2ee_janus_session_free (GstE2eeJanusSession * session)
   g_cancellable_cancel (session->cancellable);
   g_hash_table_remove_all (session->pending);
   session_unref (session);
+}
+
+/* -- test only (gste2eejanusroom-test.c) --------------------------------- */
+
+/* @session sends nothing from now on: its requests stay pending until
+ * answered with _gst_e2ee_janus_session_test_answer(); it has the id @id
+ * as if Janus had created it */
+void
+_gst_e2ee_janus_session_test_offline (GstE2eeJanusSession * session, guint64 id)
+{
+  session->offline = TRUE;
+  session->id = id;
+}
+
+/* @data as the body of a long poll's answer (HTTP 200) */
+void
+_gst_e2ee_janus_session_test_poll (GstE2eeJanusSession * session,
+    const gchar * data, gsize len)
+{
+  GBytes *bytes = g_bytes_new (data, len);
+
+  /* as the long poll's own reference */
+  session_ref (session);
+  poll_answer (session, SOUP_STATUS_OK, bytes, NULL);
+  session_unref (session);
+  g_bytes_unref (bytes);
+}
+
+/* @data as Janus's answer (HTTP 200) to the oldest request still pending;
+ * FALSE when none is */
+gboolean
+_gst_e2ee_janus_session_test_answer (GstE2eeJanusSession * session,
+    const gchar * data, gsize len)
+{
+  GHashTableIter iter;
+  gpointer key;
+  guint64 n, oldest = G_MAXUINT64;
+  gchar *transaction;
+  GBytes *bytes;
+
+  g_hash_table_iter_init (&iter, session->pending);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (((const gchar *) key)[0] == 't'
+        && (n = g_ascii_strtoull ((const gchar *) key + 1, NULL, 10)) < oldest)
+      oldest = n;
+  if (oldest == G_MAXUINT64)
+    return FALSE;
+  transaction = g_strdup_printf ("t%" G_GUINT64_FORMAT, oldest);
+  bytes = g_bytes_new (data, len);
+  /* as post_done(): the answer may lose (and free) the session's owner's
+   * state, not the session */
+  session_ref (session);
+  post_answer (session, transaction, SOUP_STATUS_OK, bytes, NULL);
+  session_unref (session);
+  g_bytes_unref (bytes);
+  g_free (transaction);
+  return TRUE;
 }

@@ -36,7 +36,9 @@
 
 G_BEGIN_DECLS
 
-/* generous: Janus setup sometimes takes a DTLS retransmit (+1 s) */
+/* generous: Janus setup sometimes takes a DTLS retransmit (+1 s); times
+ * E2EE_DEADLINE_MULTIPLIER (meson's valgrind setup: the first join there
+ * takes 5-25 s) */
 #define JANUS_CALL_DEADLINE_S 20
 #define JANUS_CALL_MIN_FRAMES 20
 
@@ -92,7 +94,8 @@ typedef struct
 
 /* the server parties join */
 void janus_call_set_url (const gchar * url);
-/* under janus_call_lock, until @predicate holds or JANUS_CALL_DEADLINE_S */
+/* under janus_call_lock, until @predicate holds or JANUS_CALL_DEADLINE_S
+ * (times E2EE_DEADLINE_MULTIPLIER) */
 gboolean janus_call_wait_for (gboolean (*predicate) (gpointer),
     gpointer data);
 void janus_call_loopback_webrtcbin (GstElement * webrtcbin);

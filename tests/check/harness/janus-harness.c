@@ -322,7 +322,9 @@ child_setup (gpointer unused)
 static gboolean
 wait_ready (JanusHarness * h, GError ** error)
 {
-  SoupSession *session = soup_session_new_with_options ("timeout", 2, NULL);
+  /* no proxy, as the client's own session (gste2eejanussession.c) */
+  SoupSession *session = soup_session_new_with_options ("timeout", 2,
+      "proxy-resolver", NULL, NULL);
   gchar *info = g_strdup_printf ("%s/info", h->url);
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   gboolean ready = FALSE;

@@ -159,13 +159,13 @@ def read_log(path, with_flags=False):
 
 def decrypted_for_file(entries):
     """Frames the recorder decrypted per (participant, kind) (log entries
-    with flags) that a file should hold: all of them, but for H.264 from the
-    first key frame on (h264parse cannot give avc without the parameter
-    sets, and drops what comes before)."""
+    with flags) that a file should hold: all audio, and video from its
+    first key frame on (the recorder writes no delta frame before it: a
+    player could not decode them)."""
     counts = {}
     started = set()
     for p, k, c, d, key in entries:
-        if key or c != "H264":
+        if key or k != "video":
             started.add((p, k))
         if (p, k) in started:
             counts[(p, k)] = counts.get((p, k), 0) + 1

@@ -36,6 +36,7 @@
 #include <string.h>
 
 static JsonObject *vectors;
+static JsonObject *kdf_vectors;
 
 /* GStreamer's GST_READ_* macros do unaligned loads, which UBSan reports */
 static guint64
@@ -97,6 +98,32 @@ load_vectors (void)
           (parser)));
   g_object_unref (parser);
   g_free (path);
+}
+
+static JsonObject *
+load_json (const gchar * name)
+{
+  JsonParser *parser = json_parser_new ();
+  GError *err = NULL;
+  gchar *path = g_build_filename (g_getenv ("E2EE_TEST_DATA"), name, NULL);
+  JsonObject *obj;
+
+  fail_unless (json_parser_load_from_file (parser, path, &err), "%s: %s",
+      path, err ? err->message : "");
+  obj = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  g_object_unref (parser);
+  g_free (path);
+  return obj;
+}
+
+/* tests/data/kdf-vectors.json: the talk and livekit-256 schedules, made by
+ * tests/data/gen-kdf-vectors.mjs with WebCrypto */
+static JsonObject *
+get_kdf_vectors (const gchar * member)
+{
+  if (!kdf_vectors)
+    kdf_vectors = load_json ("kdf-vectors.json");
+  return json_object_get_object_member (kdf_vectors, member);
 }
 
 static JsonObject *
@@ -311,6 +338,152 @@ GST_START_TEST (test_livekit_passphrase_rounds)
 
 GST_END_TEST;
 
+/* The key schedule of @kdf against kdf-vectors.json's @member: AES keys
+ * of the material and of two ratchets, then each frame sealed to the
+ * vector's bytes and opened by a ring that holds the unratcheted key (the
+ * ratcheted frames through the ratchet window). */
+static void
+check_schedule_vectors (const gchar * member, GstE2eeKdf kdf)
+{
+  JsonObject *v = get_kdf_vectors (member);
+  JsonArray *frames = json_object_get_array_member (v, "frames");
+  GstE2eeKey *key = key_from_hex (kdf, json_object_get_string_member (v,
+          "key"));
+  GstE2eeKey *r[3] = { gst_e2ee_key_ref (key), NULL, NULL };
+  static const gchar *aes_names[3] = { "encryption_key",
+    "encryption_key_of_ratchet_1", "encryption_key_of_ratchet_2"
+  };
+  static const gchar *ratchet_names[3] = { NULL, "ratchet_1", "ratchet_2" };
+  guint i;
+
+  fail_unless (gst_e2ee_key_get_kdf (key) == kdf);
+  fail_unless (gst_e2ee_key_can_ratchet (key));
+  for (i = 0; i < 3; i++) {
+    GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
+        json_object_get_string_member (v, aes_names[i]));
+
+    if (i > 0) {
+      GstE2eeKey *expected = key_from_hex (kdf,
+          json_object_get_string_member (v, ratchet_names[i]));
+
+      r[i] = gst_e2ee_key_ratchet (r[i - 1], NULL);
+      fail_unless (r[i] != NULL);
+      assert_same_aes_key (r[i], expected);
+      gst_e2ee_key_unref (expected);
+    }
+    assert_same_aes_key (r[i], aes);
+    gst_e2ee_key_unref (aes);
+  }
+
+  for (i = 0; i < json_array_get_length (frames); i++) {
+    JsonObject *f = json_array_get_object_element (frames, i);
+    GBytes *pt = hex (json_object_get_string_member (f, "plaintext"));
+    GBytes *ivb = hex (json_object_get_string_member (f, "iv"));
+    GBytes *expect = hex (json_object_get_string_member (f, "encrypted"));
+    GstE2eeCodec codec = codec_of (json_object_get_string_member (f, "media"));
+    guint index = json_object_get_int_member (f, "key_index");
+    guint n = json_object_get_int_member (f, "ratchets");
+    GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
+    gsize len, out_size = 0;
+    guint n_ratchets = 0;
+    guint8 *buf;
+
+    fail_unless (n < 3);
+    g_bytes_get_data (pt, &len);
+    buf = g_malloc (len + GST_E2EE_JFRAME_TRAILER_SIZE);
+    memcpy (buf, g_bytes_get_data (pt, NULL), len);
+    fail_unless (gst_e2ee_jframe_seal (r[n], index % 16,
+            g_bytes_get_data (ivb, NULL), codec, buf, len, buf + len));
+    assert_bytes_equal (buf, len + GST_E2EE_JFRAME_TRAILER_SIZE, expect);
+
+    gst_e2ee_key_ring_set_key (ring, index, key);
+    fail_unless_equals_int (gst_e2ee_jframe_open (ring, codec, 8, buf,
+            len + GST_E2EE_JFRAME_TRAILER_SIZE, NULL, &out_size,
+            &n_ratchets), GST_E2EE_FRAME_OK);
+    fail_unless_equals_int (n_ratchets, n);
+    assert_bytes_equal (buf, out_size, pt);
+
+    gst_e2ee_key_ring_unref (ring);
+    g_free (buf);
+    g_bytes_unref (pt);
+    g_bytes_unref (ivb);
+    g_bytes_unref (expect);
+  }
+  for (i = 0; i < 3; i++)
+    gst_e2ee_key_unref (r[i]);
+  gst_e2ee_key_unref (key);
+}
+
+GST_START_TEST (test_talk_vectors)
+{
+  check_schedule_vectors ("talk", GST_E2EE_KDF_TALK);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_livekit_256_vectors)
+{
+  JsonObject *v = get_kdf_vectors ("livekit_256");
+  JsonArray *rounds = json_object_get_array_member (v,
+      "passphrase_encryption_keys");
+  GstE2eeKey *key, *lk128, *material_aes;
+  GBytes *pa, *pb;
+  guint i;
+
+  check_schedule_vectors ("livekit_256", GST_E2EE_KDF_LIVEKIT_256);
+
+  /* LiveKit's keySize 256 changes the AES key, not the ratchet: the
+   * ratchet of livekit-256 is the ratchet of livekit */
+  key = key_from_hex (GST_E2EE_KDF_LIVEKIT_256,
+      json_object_get_string_member (v, "key"));
+  lk128 = key_from_hex (GST_E2EE_KDF_LIVEKIT,
+      json_object_get_string_member (v, "key"));
+  {
+    GstE2eeKey *a = gst_e2ee_key_ratchet (lk128, NULL);
+    GstE2eeKey *b = key_from_hex (GST_E2EE_KDF_LIVEKIT,
+        json_object_get_string_member (v, "ratchet_1"));
+
+    assert_same_aes_key (a, b);
+    gst_e2ee_key_unref (a);
+    gst_e2ee_key_unref (b);
+  }
+  /* and an AES-256 key is not the AES-128 key of the same material */
+  pa = probe (key);
+  pb = probe (lk128);
+  fail_if (g_bytes_equal (pa, pb));
+  g_bytes_unref (pa);
+  g_bytes_unref (pb);
+  /* the AES-256 key is the material of the first ratchet (same HKDF) */
+  material_aes = key_from_hex (GST_E2EE_KDF_RAW,
+      json_object_get_string_member (v, "ratchet_1"));
+  assert_same_aes_key (key, material_aes);
+  gst_e2ee_key_unref (material_aes);
+  gst_e2ee_key_unref (key);
+  gst_e2ee_key_unref (lk128);
+
+  /* passphrase: PBKDF2 of 32 bytes, ratcheted as livekit's */
+  key = gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT_256,
+      json_object_get_string_member (v, "passphrase"), NULL);
+  fail_unless (key != NULL);
+  for (i = 0; i < json_array_get_length (rounds); i++) {
+    GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
+        json_array_get_string_element (rounds, i));
+    GstE2eeKey *next;
+
+    assert_same_aes_key (key, aes);
+    gst_e2ee_key_unref (aes);
+    if (i + 1 == json_array_get_length (rounds))
+      break;
+    next = gst_e2ee_key_ratchet (key, NULL);
+    fail_unless (next != NULL);
+    gst_e2ee_key_unref (key);
+    key = next;
+  }
+  gst_e2ee_key_unref (key);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_bad_configuration)
 {
   static const guint8 material[64] = { 1, };
@@ -318,7 +491,7 @@ GST_START_TEST (test_bad_configuration)
   GError *err = NULL;
   guint i, k;
 
-  for (k = GST_E2EE_KDF_JITSI; k <= GST_E2EE_KDF_RAW; k++) {
+  for (k = GST_E2EE_KDF_JITSI; k <= GST_E2EE_KDF_LIVEKIT_256; k++) {
     for (i = 0; i < G_N_ELEMENTS (bad); i++) {
       fail_unless (gst_e2ee_key_new (k, material, bad[i], &err) == NULL);
       fail_unless (g_error_matches (err, GST_E2EE_ERROR,
@@ -335,7 +508,13 @@ GST_START_TEST (test_bad_configuration)
   fail_unless (gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_JITSI, "secret",
           &err) == NULL);
   g_clear_error (&err);
+  fail_unless (gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_TALK, "secret",
+          &err) == NULL);
+  g_clear_error (&err);
   fail_unless (gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT, "",
+          &err) == NULL);
+  g_clear_error (&err);
+  fail_unless (gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT_256, "",
           &err) == NULL);
   g_clear_error (&err);
 }
@@ -1005,6 +1184,8 @@ core_suite (void)
   tcase_add_test (tc, test_jitsi_key_schedule);
   tcase_add_test (tc, test_livekit_raw_key_schedule);
   tcase_add_test (tc, test_livekit_passphrase_rounds);
+  tcase_add_test (tc, test_talk_vectors);
+  tcase_add_test (tc, test_livekit_256_vectors);
   tcase_add_test (tc, test_bad_configuration);
   tcase_add_test (tc, test_raw_aes256);
   tcase_add_test (tc, test_parse_bounds);
