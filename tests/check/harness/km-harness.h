@@ -27,7 +27,10 @@
  * There is one router per test process (gst-check runs each test in a
  * process of its own, or one after the other): km_party() makes a manager
  * on it, km_join() lets it in, km_leave() out, km_router_reset() ends the
- * call. A test changes what the router does through km_router_hooks(),
+ * call; km_restart() (or km_leave() and km_party_with_state()) stands for
+ * a restart, km_enter() for a manager that waits for hellos instead of
+ * admitting anyone. A test changes what the router does (drop, duplicate,
+ * tamper, hold back to reorder) through km_router_hooks(),
  * and makes it a relay that tells who sent each message (as a Janus
  * TextRoom or a chat room does) with km_router_set_relay(). */
 
