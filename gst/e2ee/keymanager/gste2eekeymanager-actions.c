@@ -569,9 +569,11 @@ gst_e2ee_key_manager_start_sas (GstE2eeKeyManager * manager,
  * @participant: a participant
  * @matches: whether the user saw the same codes on both sides
  *
- * The participant becomes verified when @matches is %TRUE and its MACs of
- * both identity keys check; %FALSE, or a MAC that does not check, posts an
- * element error and leaves it unverified.
+ * The participant becomes verified when @matches is %TRUE and its MAC of
+ * its ed25519 key checks (and of its curve25519 key, if it sent one);
+ * %FALSE, or a MAC that does not check, posts an element error and leaves
+ * it unverified. Whether its curve25519 key is verified too:
+ * gst_e2ee_key_manager_has_signed_keys().
  *
  * Returns: %FALSE if @participant is not a valid id
  *

@@ -1098,7 +1098,10 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * @participant: the participant
    * @verified: %TRUE if both sides confirmed and the MACs checked
    *
-   * The end of a SAS verification.
+   * The end of a SAS verification. %TRUE proves the participant's ed25519
+   * key (all that lib-jitsi-meet MACs); its curve25519 key, the one its
+   * olm session uses, is proven too only if its hello signed it:
+   * gst_e2ee_key_manager_has_signed_keys() says (docs/keymanager.md).
    *
    * Since: 0.1
    */

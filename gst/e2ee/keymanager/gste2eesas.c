@@ -25,8 +25,9 @@
  *
  * Olm sessions are trusted on first use. To rule out a man in the middle,
  * two users compare a short authentication string (SAS) derived from a key
- * agreement bound to both identity keys: if they see the same, nobody sits
- * between them. This is the SAS of the Matrix specification as Jitsi Meet
+ * agreement whose MACs bind the ed25519 identity keys (and, through the
+ * hello's signature, the curve25519 ones): if they see the same, nobody
+ * sits between them. This is the SAS of the Matrix specification as Jitsi Meet
  * shows it (lib-jitsi-meet's `modules/e2ee/SAS.ts`), made from the
  * %GST_E2EE_SAS_BYTES bytes of the SAS key agreement:
  *
