@@ -170,14 +170,22 @@ _gst_e2ee_km_handle_sas_start (GstE2eeKeyManager * self, Participant * p,
   }
   if (p->sas && g_str_equal (p->sas->transaction_id, txn))
     return;
-  if (p->sas && p->sas->initiator && !p->sas->commitment
+  if (p->sas && p->sas->initiator && !p->sas->commitment && p->keys_signed
       && strcmp (self->local_id, p->id) < 0) {
     /* both started at once: the lower id's start goes on, as its
-     * session-init does; the peer drops its own when it gets ours */
+     * session-init does; the peer drops its own when it gets ours. Only
+     * with a peer that signs its keys (gst-e2ee): lib-jitsi-meet refuses
+     * any start while it has one, so against it ours always yields */
     GST_DEBUG_OBJECT (self, "SAS starts crossed with %s: ours goes on", p->id);
     return;
   }
-  if (p->sas) {
+  if (p->sas && p->sas->initiator && !p->sas->commitment) {
+    /* ours crossed theirs and yields: nothing failed */
+    GST_DEBUG_OBJECT (self, "SAS starts crossed with %s: theirs goes on",
+        p->id);
+    _gst_e2ee_km_sas_free (p->sas);
+    p->sas = NULL;
+  } else if (p->sas) {
     /* a new start replaces the one under way, so a failed SAS can be
      * retried whatever state the failure left on either side (anyone on
      * the path could break one anyway); the broken one is reported */

@@ -709,6 +709,40 @@ GST_START_TEST (test_sas_retry)
 
 GST_END_TEST;
 
+/* Both users press "verify" at once: the two sas-starts cross. The lower
+ * id's goes on, the other side drops its own, and one SAS completes. */
+GST_START_TEST (test_sas_crossed_starts)
+{
+  SasSeen seen = { 0, };
+  GstE2eeKeyManager *a = km_party ("alice"), *b = km_party ("bob");
+
+  km_join (a);
+  km_join (b);
+  km_settle ();
+  g_mutex_init (&seen.lock);
+  g_signal_connect (a, "sas-ready", G_CALLBACK (on_sas_ready), &seen);
+  g_signal_connect (b, "sas-ready", G_CALLBACK (on_sas_ready), &seen);
+  g_signal_connect (a, "participant-verified", G_CALLBACK (on_verified), &seen);
+  g_signal_connect (b, "participant-verified", G_CALLBACK (on_verified), &seen);
+  gst_e2ee_key_manager_start_sas (a, "bob");
+  gst_e2ee_key_manager_start_sas (b, "alice");
+  km_settle ();
+  fail_unless (seen.codes[0] && seen.codes[1], "no SAS codes");
+  fail_unless_equals_string (seen.codes[0], seen.codes[1]);
+  gst_e2ee_key_manager_confirm_sas (a, "bob", TRUE);
+  gst_e2ee_key_manager_confirm_sas (b, "alice", TRUE);
+  km_settle ();
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+  fail_unless (gst_e2ee_key_manager_is_verified (b, "alice"));
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[0]), 1);
+  fail_unless_equals_int (g_atomic_int_get (&seen.verified[1]), 1);
+  g_free (seen.codes[0]);
+  g_free (seen.codes[1]);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_state_file)
 {
   gchar *dir = g_dir_make_tmp ("e2ee-state-XXXXXX", NULL);
@@ -1191,6 +1225,7 @@ keymanager_suite (void)
   tcase_add_test (tc, test_sas_tampered_identity);
   tcase_add_test (tc, test_tampered_curve25519_signature);
   tcase_add_test (tc, test_sas_retry);
+  tcase_add_test (tc, test_sas_crossed_starts);
   tcase_add_test (tc, test_sas_forged_start);
   tcase_add_test (tc, test_state_file);
   tcase_add_test (tc, test_state_key_order);
