@@ -42,7 +42,7 @@ let Olm;
 try {
   Olm = require(process.env.OLM_JS || '@matrix-org/olm');
 } catch (e) {
-  console.error(`@matrix-org/olm not found (${e.message}); set OLM_JS`);
+  console.log(`SKIP: @matrix-org/olm not found (${e.message}): set OLM_JS to its olm.js (tools/check.sh installs it from npm into <builddir>/olm-js before the tests)`);
   process.exit(77);
 }
 await Olm.init();
