@@ -74,7 +74,7 @@ DEADLINE = 60.0     # generous: a busy 2-core machine, DTLS retransmits
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 JOIN_VIDEO = ("videotestsrc is-live=true pattern=ball ! "
-              "video/x-raw,width=320,height=240,framerate=30/1 ! "
+              "video/x-raw,format=I420,width=320,height=240,framerate=30/1 ! "
               "vp8enc deadline=1 keyframe-max-dist=30")
 JOIN_AUDIO = "audiotestsrc is-live=true wave=ticks ! opusenc"
 

@@ -49,7 +49,7 @@ from gi.repository import Gst  # noqa: E402
 
 SECONDS = 6
 VIDEO = ('videotestsrc is-live=true pattern={} ! '
-         'video/x-raw,width=320,height=240,framerate=30/1 ! ')
+         'video/x-raw,format=I420,width=320,height=240,framerate=30/1 ! ')
 
 
 def frames(location, decoder, width=320, height=240):
