@@ -394,19 +394,27 @@ out:
     json_node_unref (root);
 }
 
+/* The end of an HTTP exchange: its body (NULL and @error set on failure)
+ * and its HTTP status. */
+static GBytes *
+exchange_finish (GObject * source, GAsyncResult * res, guint * status,
+    GError ** error)
+{
+  SoupMessage *msg =
+      soup_session_get_async_result_message (SOUP_SESSION (source), res);
+
+  *status = msg ? soup_message_get_status (msg) : 0;
+  return soup_session_send_and_read_finish (SOUP_SESSION (source), res, error);
+}
+
 static void
 post_done (GObject * source, GAsyncResult * res, gpointer data)
 {
   PostData *pd = data;
   GError *error = NULL;
-  GBytes *bytes;
-  SoupMessage *msg =
-      soup_session_get_async_result_message (SOUP_SESSION (source),
-      res);
-  guint status = msg ? soup_message_get_status (msg) : 0;
+  guint status;
+  GBytes *bytes = exchange_finish (source, res, &status, &error);
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res,
-      &error);
   post_answer (pd->session, pd->transaction, status, bytes, error);
   if (bytes)
     g_bytes_unref (bytes);
@@ -603,14 +611,9 @@ long_poll_done (GObject * source, GAsyncResult * res, gpointer data)
 {
   GstE2eeJanusSession *session = data;
   GError *error = NULL;
-  GBytes *bytes;
-  SoupMessage *msg =
-      soup_session_get_async_result_message (SOUP_SESSION (source),
-      res);
-  guint status = msg ? soup_message_get_status (msg) : 0;
+  guint status;
+  GBytes *bytes = exchange_finish (source, res, &status, &error);
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res,
-      &error);
   poll_answer (session, status, bytes, error);
   if (bytes)
     g_bytes_unref (bytes);

@@ -25,6 +25,8 @@
 
 #include "km-harness.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 /* A manager made by km_party(). The record outlives the manager (until
@@ -610,4 +612,23 @@ km_key_works (GstE2eeKeyManager * m, const gchar * participant,
 {
   return round_trip (km_enc_with_key (key, index), km_dec_for (m, participant),
       seed);
+}
+
+/* A test's folder of state files: the files, then the folder */
+void
+km_remove_dir (gchar * dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d && (name = g_dir_read_name (d))) {
+    gchar *f = g_build_filename (dir, name, NULL);
+
+    g_unlink (f);
+    g_free (f);
+  }
+  if (d)
+    g_dir_close (d);
+  g_rmdir (dir);
+  g_free (dir);
 }

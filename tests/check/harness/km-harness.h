@@ -109,6 +109,9 @@ gboolean km_call_works (GstE2eeKeyManager * from, GstE2eeKeyManager * to,
 gboolean km_key_works (GstE2eeKeyManager * m, const gchar * participant,
     const guint8 * key, guint index, guint seed);
 
+/* removes @dir (a folder of state files) and frees the string */
+void km_remove_dir (gchar * dir);
+
 G_END_DECLS
 
 #endif /* __KM_HARNESS_H__ */

@@ -98,24 +98,6 @@ state_path (const gchar * dir, const gchar * id)
   return path;
 }
 
-static void
-remove_dir (gchar * dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *f = g_build_filename (dir, name, NULL);
-
-    g_unlink (f);
-    g_free (f);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (dir);
-  g_free (dir);
-}
-
 static gchar *
 snapshot (const gchar * path)
 {
@@ -197,7 +179,7 @@ GST_START_TEST (test_restart_with_state)
   fail_unless_equals_uint64 (sum_stat ("identities-replaced"), 0);
 
   km_router_reset ();
-  remove_dir (dir);
+  km_remove_dir (dir);
 }
 
 GST_END_TEST;
@@ -250,7 +232,7 @@ GST_START_TEST (test_restart_readmitted_by_hello)
   g_free (pa);
   g_free (pb);
   km_router_reset ();
-  remove_dir (dir);
+  km_remove_dir (dir);
 }
 
 GST_END_TEST;
@@ -336,7 +318,7 @@ GST_START_TEST (test_restart_stale_state)
     g_free (pa);
     g_free (pb);
     km_router_reset ();
-    remove_dir (dir);
+    km_remove_dir (dir);
   }
 }
 

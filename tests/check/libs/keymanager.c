@@ -525,29 +525,41 @@ strip_signature (const gchar * msg)
   return g_string_free (s, FALSE);
 }
 
+/* @msg with its "@field" identity key replaced by @key, if it is alice's
+ * hello to bob; otherwise NULL (the router delivers it as it is) */
 static gchar *
-swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg,
-    gpointer user_data)
+replace_hello_key (const gchar * from, const gchar * to, const gchar * msg,
+    const gchar * field, const gchar * key)
 {
+  gchar *needle = g_strdup_printf ("\"%s\":\"", field);
   const gchar *p;
   GString *s;
 
   if (!g_str_equal (from, "alice") || !g_str_equal (to, "bob")
-      || !strstr (msg, "e2ee-hello"))
+      || !strstr (msg, "e2ee-hello")) {
+    g_free (needle);
     return NULL;
-  p = strstr (msg, "\"ed25519\":\"");
-  fail_unless (p != NULL);
-  p += strlen ("\"ed25519\":\"");
-  s = g_string_new_len (msg, p - msg);
-  g_string_append (s, fake_ed25519);
-  g_string_append (s, p + 43);
-  {
-    gchar *swapped = g_string_free (s, FALSE);
-    gchar *stripped = strip_signature (swapped);
-
-    g_free (swapped);
-    return stripped;
   }
+  p = strstr (msg, needle);
+  fail_unless (p != NULL);
+  p += strlen (needle);
+  g_free (needle);
+  s = g_string_new_len (msg, p - msg);
+  g_string_append (s, key);
+  /* a key is 43 characters of unpadded base64 */
+  g_string_append (s, p + 43);
+  return g_string_free (s, FALSE);
+}
+
+static gchar *
+swap_ed25519 (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  gchar *swapped = replace_hello_key (from, to, msg, "ed25519", fake_ed25519);
+  gchar *stripped = swapped ? strip_signature (swapped) : NULL;
+
+  g_free (swapped);
+  return stripped;
 }
 
 GST_START_TEST (test_sas_tampered_identity)
@@ -601,19 +613,7 @@ static gchar *
 swap_curve25519 (const gchar * from, const gchar * to, const gchar * msg,
     gpointer user_data)
 {
-  const gchar *p;
-  GString *s;
-
-  if (!g_str_equal (from, "alice") || !g_str_equal (to, "bob")
-      || !strstr (msg, "e2ee-hello"))
-    return NULL;
-  p = strstr (msg, "\"curve25519\":\"");
-  fail_unless (p != NULL);
-  p += strlen ("\"curve25519\":\"");
-  s = g_string_new_len (msg, p - msg);
-  g_string_append (s, fake_curve25519);
-  g_string_append (s, p + 43);
-  return g_string_free (s, FALSE);
+  return replace_hello_key (from, to, msg, "curve25519", fake_curve25519);
 }
 
 GST_START_TEST (test_tampered_curve25519_signature)
@@ -833,24 +833,6 @@ state_run (const gchar * path, gboolean with_key, gboolean key_first,
   return curve;
 }
 
-static void
-remove_dir (gchar * dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *f = g_build_filename (dir, name, NULL);
-
-    g_unlink (f);
-    g_free (f);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (dir);
-  g_free (dir);
-}
-
 /* (a) state-key set after state-file, as on a gst-launch line, and before
  * it: two runs in each order keep the same identity, with no error. */
 GST_START_TEST (test_state_key_order)
@@ -876,7 +858,7 @@ GST_START_TEST (test_state_key_order)
     g_free (curve2);
     g_free (curve3);
     g_free (path);
-    remove_dir (dir);
+    km_remove_dir (dir);
   }
 }
 
@@ -930,7 +912,7 @@ GST_START_TEST (test_state_unwritable)
   g_free (missing);
   g_free (under_file);
   g_free (file);
-  remove_dir (dir);
+  km_remove_dir (dir);
 }
 
 GST_END_TEST;
@@ -956,7 +938,7 @@ GST_START_TEST (test_state_not_regular)
   g_free (curve);
 
   g_free (fifo);
-  remove_dir (dir);
+  km_remove_dir (dir);
 }
 
 GST_END_TEST;
@@ -1003,7 +985,7 @@ GST_START_TEST (test_state_key_file_checks)
   g_free (target);
   g_free (key_path);
   g_free (path);
-  remove_dir (dir);
+  km_remove_dir (dir);
 }
 
 GST_END_TEST;
