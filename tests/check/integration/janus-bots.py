@@ -197,6 +197,13 @@ def demux_count(path, decode, gaps=None):
     gi.require_version("Gst", "1.0")
     from gi.repository import Gst
     Gst.init(None)
+    # GStreamer 1.22's decodebin sometimes autoplugs vp9alphadecodebin for
+    # a plain VP9 track and then fails to negotiate ("Internal data stream
+    # error"; vp9parse ! vp9dec decodes the same file): a player's choice,
+    # not the file's (docs/bots.md)
+    alpha = Gst.Registry.get().lookup_feature("vp9alphadecodebin")
+    if alpha:
+        alpha.set_rank(Gst.Rank.NONE)
     counts = {}
     pipe = Gst.Pipeline.new()
     src = Gst.ElementFactory.make("filesrc")
