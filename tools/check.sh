@@ -99,7 +99,7 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
   e2ee_isolated meson test -C "$build" --setup valgrind --print-errorlogs \
     --num-processes 2 core e2ee-elements olm keymanager hostile codecs \
     fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile fuzz-janus-events \
-    janus || status=1
+    fuzz-sframe-header fuzz-sframe-open sframe janus || status=1
   logs+=("valgrind:$build/meson-logs/testlog-valgrind.json")
 
   # (iii) the fuzz targets (clang, libFuzzer, ASan, UBSan)
