@@ -27,7 +27,7 @@
  * plaintext fits inside the frame; a frame that opens is exactly what
  * sealing its plaintext again under its KID and CTR gives (the round trip),
  * and opens in place to the same plaintext; a frame that does not open
- * leaves nothing in the output. */
+ * leaves no plaintext in the output (untouched, or wiped to zeros). */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -98,8 +98,9 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   if (res != GST_E2EE_FRAME_OK) {
     gsize i;
 
+    /* untouched, or wiped (GCM decrypts before the tag is known) */
     for (i = 0; i < len; i++)
-      g_assert (out[i] == 0xa5);
+      g_assert (out[i] == 0xa5 || out[i] == 0);
     goto done;
   }
 
