@@ -145,7 +145,8 @@ GST_START_TEST (test_header_vectors)
       GString *h = g_string_new (l + 8);
       Bytes want;
       Bytes from_json;
-      guint8 out[GST_E2EE_SFRAME_MAX_HEADER_SIZE];
+      /* one more: a byte after the header */
+      guint8 out[GST_E2EE_SFRAME_MAX_HEADER_SIZE + 1];
       guint64 rkid, rctr;
       gsize len, hsize;
 
