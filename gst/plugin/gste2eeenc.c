@@ -51,6 +51,13 @@
  * The element fails closed: with no key it drops frames (and warns once)
  * unless #GstE2eeEnc:allow-unencrypted is set.
  *
+ * With #GstE2eeBaseTransform:format sframe it writes SFrames (RFC 9605)
+ * instead: a header (the KID #GstE2eeBaseTransform:key-id and a counter that
+ * starts at a random value), then the whole frame encrypted under
+ * #GstE2eeBaseTransform:sframe-suite, then the tag; nothing stays clear, so
+ * the output is for an SFrame RTP packetizer, not for the codec's payloader.
+ * The key property is then the base key (16 to 64 bytes).
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 audiotestsrc ! opusenc ! e2eeenc key=<64 hex digits> ! \
@@ -66,6 +73,11 @@
  *     video/x-h264,stream-format=byte-stream,alignment=au ! \
  *     e2eeenc key=<64 hex digits> ! rtph264pay ! udpsink host=127.0.0.1 port=5004
  * ]|
+ * |[
+ * gst-launch-1.0 videotestsrc ! vp8enc deadline=1 ! e2eeenc format=sframe \
+ *     sframe-suite=aes-128-ctr-hmac-sha256-80 key=<32 hex digits> key-id=7 ! \
+ *     fakesink
+ * ]| SFrame with AES-CTR and a 10-byte HMAC tag, KID 7.
  */
 
 #ifdef HAVE_CONFIG_H
