@@ -216,10 +216,9 @@ GST_START_TEST (test_wrong_key)
 
 GST_END_TEST;
 
-static GstHarness *
-make_element (const gchar * name, const gchar * key, guint64 kid)
+static void
+set_key (GstHarness * h, const gchar * key, guint64 kid)
 {
-  GstHarness *h = gst_harness_new (name);
   GstBuffer *kb;
   gsize len = strlen (key) / 2;
   guint8 *bytes = g_malloc (len);
@@ -228,10 +227,18 @@ make_element (const gchar * name, const gchar * key, guint64 kid)
     bytes[i] = (g_ascii_xdigit_value (key[2 * i]) << 4)
         | g_ascii_xdigit_value (key[2 * i + 1]);
   kb = gst_buffer_new_wrapped (bytes, len);
-  g_object_set (h->element, "format", GST_E2EE_FRAME_FORMAT_SFRAME,
-      "sframe-suite", GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_80,
-      "key", kb, "key-id", kid, NULL);
+  g_object_set (h->element, "key", kb, "key-id", kid, NULL);
   gst_buffer_unref (kb);
+}
+
+static GstHarness *
+make_element (const gchar * name, const gchar * key, guint64 kid)
+{
+  GstHarness *h = gst_harness_new (name);
+
+  g_object_set (h->element, "format", GST_E2EE_FRAME_FORMAT_SFRAME,
+      "sframe-suite", GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_80, NULL);
+  set_key (h, key, kid);
   gst_harness_set_src_caps_str (h, "video/x-vp8");
   return h;
 }
@@ -342,6 +349,75 @@ GST_START_TEST (test_refused_and_counted)
 
 GST_END_TEST;
 
+static guint64
+kid_of (GstBuffer * buf)
+{
+  GstMapInfo map;
+  guint64 kid = G_MAXUINT64;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  fail_unless (gst_e2ee_sframe_header_read (map.data, map.size, &kid, NULL,
+          NULL));
+  gst_buffer_unmap (buf, &map);
+  return kid;
+}
+
+/* A new key and KID in PLAYING: the sender moves to it from the next frame;
+ * the receiver, given the new key, still opens frames in flight under the
+ * old one. */
+GST_START_TEST (test_key_change_in_playing)
+{
+  GstHarness *enc = make_element ("e2eeenc", KEY_A, 1);
+  GstHarness *dec = make_element ("e2eedec", KEY_A, 1);
+  GstBuffer *old_frame, *new_frame;
+
+  gst_harness_push (enc, frame (1, 300));
+  old_frame = gst_harness_pull (enc);
+  fail_unless_equals_uint64 (kid_of (old_frame), 1);
+  set_key (enc, KEY_B, 2);
+  gst_harness_push (enc, frame (2, 300));
+  new_frame = gst_harness_pull (enc);
+  fail_unless_equals_uint64 (kid_of (new_frame), 2);
+
+  /* before the receiver has key 2 */
+  gst_harness_push (dec, gst_buffer_ref (new_frame));
+  fail_unless_equals_uint64 (harness_stat (dec, "missing-key"), 1);
+  set_key (dec, KEY_B, 2);
+  gst_harness_push (dec, gst_buffer_ref (new_frame));
+  gst_harness_push (dec, gst_buffer_ref (old_frame));
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 2);
+  fail_unless_equals_uint64 (harness_stat (dec, "frames-out"), 2);
+  gst_buffer_unref (old_frame);
+  gst_buffer_unref (new_frame);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+/* Keys the SFrame path cannot use are configuration errors, posted before
+ * any frame flows. */
+GST_START_TEST (test_bad_keys_refused)
+{
+  GstElement *e = gst_element_factory_make ("e2eeenc", NULL);
+  GstBuffer *kb = gst_buffer_new_allocate (NULL, 15, NULL);
+
+  /* 15 bytes: too short for a base key */
+  g_object_set (e, "format", GST_E2EE_FRAME_FORMAT_SFRAME, "key", kb, NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_buffer_unref (kb);
+  /* a passphrase: SFrame takes base keys only */
+  g_object_set (e, "passphrase", "correct horse", NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 /* Key manager integration is not there yet: refused at start, not ignored. */
 GST_START_TEST (test_key_manager_refused)
 {
@@ -377,6 +453,8 @@ pipelines_sframe_suite (void)
   tcase_add_test (tc, test_vp8_suite_6);
   tcase_add_test (tc, test_wrong_key);
   tcase_add_test (tc, test_refused_and_counted);
+  tcase_add_test (tc, test_key_change_in_playing);
+  tcase_add_test (tc, test_bad_keys_refused);
   tcase_add_test (tc, test_key_manager_refused);
   return s;
 }
