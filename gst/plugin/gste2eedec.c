@@ -443,6 +443,7 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
   GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (trans);
   GstFlowReturn ret;
   gsize size, region;
+  gboolean sframe;
 
   /* before begin_frame: a new key may ask for a key frame */
   self->frame_running_time = trans->segment.format == GST_FORMAT_TIME ?
@@ -460,7 +461,11 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
     *outbuf = inbuf;
     return GST_FLOW_OK;
   }
-  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME)
+  /* a JFrame shorter than its trailer is refused unread; an SFrame has no
+   * such floor (a small Opus frame under a 4-byte tag is 10 bytes) */
+  sframe = gst_e2ee_base_transform_get_format (base) !=
+      GST_E2EE_FRAME_FORMAT_JFRAME;
+  if (sframe)
     region = size;
   else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     region = size >= GST_E2EE_JFRAME_TRAILER_SIZE ?
@@ -468,7 +473,8 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
   else
     region = size;
 
-  if (size < GST_E2EE_JFRAME_TRAILER_SIZE || region_writable (inbuf, region)) {
+  if ((!sframe && size < GST_E2EE_JFRAME_TRAILER_SIZE)
+      || region_writable (inbuf, region)) {
     *outbuf = inbuf;
     return GST_FLOW_OK;
   }

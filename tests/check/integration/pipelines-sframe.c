@@ -395,6 +395,79 @@ GST_START_TEST (test_key_change_in_playing)
 
 GST_END_TEST;
 
+/* Frames as depayloaders hand them over: a read-only sub-buffer of the
+ * packet, or several memories; small ones too (a 3-byte Opus frame under a
+ * 4-byte tag is a 16-byte SFrame with an 8-byte CTR, shorter than any
+ * JFrame). Each opens into the element's own buffer, bit-exact, and the
+ * input is left as it was. */
+static void
+check_output (GstHarness * dec, guint8 fill, gsize size)
+{
+  GstBuffer *out = gst_harness_pull (dec);
+  GstMapInfo omap;
+
+  fail_unless (out != NULL, "no output for %" G_GSIZE_FORMAT " bytes", size);
+  fail_unless (gst_buffer_map (out, &omap, GST_MAP_READ));
+  fail_unless_equals_uint64 (omap.size, size);
+  for (gsize j = 0; j < omap.size; j++)
+    fail_unless_equals_int (omap.data[j], fill);
+  gst_buffer_unmap (out, &omap);
+  gst_buffer_unref (out);
+}
+
+GST_START_TEST (test_read_only_and_split_input)
+{
+  GstHarness *enc = make_element ("e2eeenc", KEY_A, 3);
+  GstHarness *dec = make_element ("e2eedec", KEY_A, 3);
+  gsize sizes[] = { 3, 40, 2000 };
+
+  g_object_set (enc->element, "sframe-suite",
+      GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_32, NULL);
+  g_object_set (dec->element, "sframe-suite",
+      GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_32, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    GstBuffer *sealed, *packet, *split;
+    GstMapInfo map;
+    gsize n;
+
+    /* read-only: a sub-buffer of a "packet" with 12 bytes in front */
+    gst_harness_push (enc, frame (0x40 + i, sizes[i]));
+    sealed = gst_harness_pull (enc);
+    n = gst_buffer_get_size (sealed);
+    packet = gst_buffer_new_allocate (NULL, 12 + n, NULL);
+    fail_unless (gst_buffer_map (sealed, &map, GST_MAP_READ));
+    gst_buffer_fill (packet, 12, map.data, n);
+    fail_unless_equals_int (gst_harness_push (dec,
+            gst_buffer_copy_region (packet, GST_BUFFER_COPY_MEMORY, 12, n)),
+        GST_FLOW_OK);
+    check_output (dec, 0x40 + i, sizes[i]);
+    /* the packet still holds the SFrame */
+    fail_unless_equals_int (gst_buffer_memcmp (packet, 12, map.data, n), 0);
+    gst_buffer_unmap (sealed, &map);
+    gst_buffer_unref (packet);
+    gst_buffer_unref (sealed);
+
+    /* the next frame in two memories, split inside the header */
+    gst_harness_push (enc, frame (0x50 + i, sizes[i]));
+    sealed = gst_harness_pull (enc);
+    n = gst_buffer_get_size (sealed);
+    split = gst_buffer_copy_region (sealed, GST_BUFFER_COPY_MEMORY |
+        GST_BUFFER_COPY_DEEP, 0, 2);
+    split = gst_buffer_append (split, gst_buffer_copy_region (sealed,
+            GST_BUFFER_COPY_MEMORY | GST_BUFFER_COPY_DEEP, 2, n - 2));
+    fail_unless_equals_int (gst_buffer_n_memory (split), 2);
+    fail_unless_equals_int (gst_harness_push (dec, split), GST_FLOW_OK);
+    check_output (dec, 0x50 + i, sizes[i]);
+    gst_buffer_unref (sealed);
+  }
+  fail_unless_equals_uint64 (harness_stat (dec, "frames-out"), 6);
+  fail_unless_equals_uint64 (harness_stat (dec, "dropped"), 0);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 /* Keys the SFrame path cannot use are configuration errors, posted before
  * any frame flows. */
 GST_START_TEST (test_bad_keys_refused)
@@ -454,6 +527,7 @@ pipelines_sframe_suite (void)
   tcase_add_test (tc, test_wrong_key);
   tcase_add_test (tc, test_refused_and_counted);
   tcase_add_test (tc, test_key_change_in_playing);
+  tcase_add_test (tc, test_read_only_and_split_input);
   tcase_add_test (tc, test_bad_keys_refused);
   tcase_add_test (tc, test_key_manager_refused);
   return s;
