@@ -468,6 +468,55 @@ GST_START_TEST (test_read_only_and_split_input)
 
 GST_END_TEST;
 
+/* A frame with room before and after it, as e2eeenc asks encoders for
+ * (opusenc leaves it): sealed where it is, in the same memory, no
+ * allocation; a frame without the room is sealed into new memory. Both
+ * open. */
+GST_START_TEST (test_sealed_in_place)
+{
+  GstHarness *enc = make_element ("e2eeenc", KEY_A, 3);
+  GstHarness *dec = make_element ("e2eedec", KEY_A, 3);
+  GstAllocationParams params;
+  GstBuffer *in, *sealed;
+  GstMemory *mem;
+  guint round;
+
+  gst_allocation_params_init (&params);
+  params.prefix = GST_E2EE_SFRAME_MAX_HEADER_SIZE;
+  params.padding = GST_E2EE_SFRAME_MAX_TAG_SIZE;
+  for (round = 0; round < 2; round++) {
+    in = gst_buffer_new_allocate (NULL, 500, round == 0 ? &params : NULL);
+    gst_buffer_memset (in, 0, 0x61 + round, 500);
+    mem = gst_memory_ref (gst_buffer_peek_memory (in, 0));
+    fail_unless_equals_int (gst_harness_push (enc, in), GST_FLOW_OK);
+    sealed = gst_harness_pull (enc);
+    fail_unless_equals_int (gst_buffer_n_memory (sealed), 1);
+    if (round == 0)
+      fail_unless (gst_buffer_peek_memory (sealed, 0) == mem,
+          "not sealed in place");
+    else
+      fail_unless (gst_buffer_peek_memory (sealed, 0) != mem);
+    gst_memory_unref (mem);
+    {
+      GstMapInfo map;
+      gsize hsize;
+
+      fail_unless (gst_buffer_map (sealed, &map, GST_MAP_READ));
+      fail_unless (gst_e2ee_sframe_header_read (map.data, map.size, NULL,
+              NULL, &hsize));
+      /* suite 1: a 10-byte tag */
+      fail_unless_equals_uint64 (map.size, hsize + 500 + 10);
+      gst_buffer_unmap (sealed, &map);
+    }
+    fail_unless_equals_int (gst_harness_push (dec, sealed), GST_FLOW_OK);
+    check_output (dec, 0x61 + round, 500);
+  }
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 /* Keys the SFrame path cannot use are configuration errors, posted before
  * any frame flows. */
 GST_START_TEST (test_bad_keys_refused)
@@ -528,6 +577,7 @@ pipelines_sframe_suite (void)
   tcase_add_test (tc, test_refused_and_counted);
   tcase_add_test (tc, test_key_change_in_playing);
   tcase_add_test (tc, test_read_only_and_split_input);
+  tcase_add_test (tc, test_sealed_in_place);
   tcase_add_test (tc, test_bad_keys_refused);
   tcase_add_test (tc, test_key_manager_refused);
   return s;
