@@ -230,7 +230,9 @@ def tables(data):
               "e2eedec on a depayloader's output"),
              ('e2eedec_after_e2eeenc', "e2eedec on e2eeenc's output"),
              ('identity_identity', 'identity ! identity'),
-             ('srtp_icm_hmac', 'srtp ICM+HMAC'), ('srtp_gcm', 'srtp GCM')]
+             ('srtp_icm_hmac', 'srtp ICM+HMAC'), ('srtp_gcm', 'srtp GCM'),
+             ('sframe_gcm', 'SFrame GCM (both)'),
+             ('sframe_ctr_hmac', 'SFrame CTR+HMAC (both)')]
     out.append('| size | ' + ' | '.join(c[1] for c in acols) + ' |')
     out.append('|---' * (len(acols) + 1) + '|')
     for s in sizes:

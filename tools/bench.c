@@ -1013,6 +1013,10 @@ make_json (SizeRun * runs, guint n, const Rss * rss, BenchNode * node,
       add_number (b, "srtp_icm_hmac", allocs_of (run, BENCH_CFG_SRTP_ICM) -
           none);
       add_number (b, "srtp_gcm", allocs_of (run, BENCH_CFG_SRTP_GCM) - none);
+      add_number (b, "sframe_gcm", allocs_of (run, BENCH_CFG_SFRAME_GCM) -
+          none);
+      add_number (b, "sframe_ctr_hmac", allocs_of (run,
+              BENCH_CFG_SFRAME_CTR_HMAC) - none);
       add_number (b, "driver", none);
       json_builder_end_object (b);
     } else {

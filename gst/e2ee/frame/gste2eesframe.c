@@ -44,7 +44,11 @@
  * ciphertext, compared in constant time before anything is decrypted.
  *
  * Each key keeps its cipher (and HMAC) contexts keyed once, so sealing and
- * opening a frame allocate nothing.
+ * opening a frame with the GCM suites allocate nothing. With the CTR+HMAC
+ * suites OpenSSL 3.0 itself allocates twice per tag: re-initialising an
+ * HMAC context copies its digest contexts, and 3.0 creates a new algorithm
+ * context on every digest (re-)initialisation, through EVP_MAC or
+ * EVP_MD alike.
  *
  * Sending CTR: a key that may outlive the process (a static key given on a
  * command line, which the next run will use again) must not start its
