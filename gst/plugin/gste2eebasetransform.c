@@ -98,6 +98,9 @@ typedef struct
    * keys, from the key property; the context is not thread-safe and only
    * that thread uses it */
   GstE2eeSFrameContext *sframe;
+  /* streaming thread only, as sframe: its KIDs, oldest first */
+  guint64 sframe_kids[GST_E2EE_KEY_RING_DEFAULT_SIZE];
+  guint n_sframe_kids;
 } GstE2eeBaseTransformPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE (GstE2eeBaseTransform,
@@ -599,8 +602,8 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * The SFrame key identifier (KID) of the key set through
    * #GstE2eeBaseTransform:key (format=sframe), which is then the base key:
    * the sender writes it into every frame's header, the receiver keeps the
-   * keys of earlier KIDs, so frames in flight under the previous key still
-   * open after a change.
+   * keys of the 15 KIDs before, so frames in flight under the previous key
+   * still open after a change.
    *
    * Since: 0.2
    */
@@ -634,11 +637,39 @@ gst_e2ee_base_transform_init (GstE2eeBaseTransform * self)
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
 }
 
+/* Keeps the KIDs of the last GST_E2EE_KEY_RING_DEFAULT_SIZE keys, as the
+ * JFrame ring keeps that many indexes: a receiver whose key-id keeps
+ * changing holds a bounded number of keys; the oldest is removed (and
+ * wiped). */
+static void
+remember_sframe_kid (GstE2eeBaseTransformPrivate * priv, guint64 kid)
+{
+  guint i;
+
+  for (i = 0; i < priv->n_sframe_kids; i++) {
+    if (priv->sframe_kids[i] == kid) {
+      /* most recent last */
+      memmove (&priv->sframe_kids[i], &priv->sframe_kids[i + 1],
+          (priv->n_sframe_kids - i - 1) * sizeof (guint64));
+      priv->sframe_kids[priv->n_sframe_kids - 1] = kid;
+      return;
+    }
+  }
+  if (priv->n_sframe_kids == G_N_ELEMENTS (priv->sframe_kids)) {
+    gst_e2ee_sframe_context_remove_key (priv->sframe, priv->sframe_kids[0]);
+    memmove (&priv->sframe_kids[0], &priv->sframe_kids[1],
+        (priv->n_sframe_kids - 1) * sizeof (guint64));
+    priv->n_sframe_kids--;
+  }
+  priv->sframe_kids[priv->n_sframe_kids++] = kid;
+}
+
 /*
  * format=sframe: the key property is the base key of KID key-id, added to
  * the element's SFrame context (made on first use, with the suite of the
  * time: the suite changes only in READY, which frees the context). A
- * receiver keeps the keys of earlier KIDs; a sender switches to the new one.
+ * receiver keeps the keys of the 15 KIDs before (remember_sframe_kid()); a
+ * sender switches to the new one.
  * No key: no context, so the sender drops and the receiver refuses
  * everything (fail closed). Streaming thread (or start).
  */
@@ -666,8 +697,11 @@ update_sframe_key (GstE2eeBaseTransform * self, gboolean have_material,
         ("key of %" G_GSIZE_FORMAT " bytes", material_len));
     return FALSE;
   }
-  if (!priv->sframe)
+  if (!priv->sframe) {
     priv->sframe = gst_e2ee_sframe_context_new (suite);
+    priv->n_sframe_kids = 0;
+  }
+  remember_sframe_kid (priv, kid);
   if (!priv->sframe
       || !gst_e2ee_sframe_context_add_key (priv->sframe, kid, material,
           material_len, klass->sframe_usage)

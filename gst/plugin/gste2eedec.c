@@ -54,9 +54,10 @@
  * With #GstE2eeBaseTransform:format sframe the element opens SFrames (RFC
  * 9605) instead: the key property is the base key of the KID
  * #GstE2eeBaseTransform:key-id, the suite is
- * #GstE2eeBaseTransform:sframe-suite, keys of earlier KIDs stay usable, and a
- * frame whose CTR was already accepted under its KID (or is 64 or more
- * behind) is dropped and counted in replayed. There is no ratchet.
+ * #GstE2eeBaseTransform:sframe-suite, the keys of the 15 KIDs before stay
+ * usable, and a frame whose CTR was already accepted under its KID (or is
+ * 64 or more behind) is dropped and counted in replayed. There is no
+ * ratchet.
  *
  * ## Example launch lines
  * |[

@@ -517,6 +517,38 @@ GST_START_TEST (test_sealed_in_place)
 
 GST_END_TEST;
 
+/* A receiver whose key-id keeps changing keeps the keys of the last 16
+ * KIDs, as the JFrame ring keeps 16 indexes: bounded memory, and the frames
+ * of a recent key still open. */
+GST_START_TEST (test_kid_history_bounded)
+{
+  GstHarness *enc = make_element ("e2eeenc", KEY_A, 100);
+  GstHarness *dec = make_element ("e2eedec", KEY_A, 100);
+  GstBuffer *oldest, *recent;
+  guint64 kid;
+
+  gst_harness_push (enc, frame (1, 64));
+  oldest = gst_harness_pull (enc);
+  /* KIDs 101 to 116: 100 is now the 17th oldest */
+  for (kid = 101; kid <= 116; kid++) {
+    set_key (dec, KEY_A, kid);
+    /* a frame applies the key (a 1-byte one is refused as too short) */
+    gst_harness_push (dec, frame (0, 1));
+  }
+  fail_unless_equals_uint64 (harness_stat (dec, "bad-frames"), 16);
+  set_key (enc, KEY_A, 105);
+  gst_harness_push (enc, frame (2, 64));
+  recent = gst_harness_pull (enc);
+  gst_harness_push (dec, oldest);
+  fail_unless_equals_uint64 (harness_stat (dec, "missing-key"), 1);
+  gst_harness_push (dec, recent);
+  check_output (dec, 2, 64);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 /* Keys the SFrame path cannot use are configuration errors, posted before
  * any frame flows. */
 GST_START_TEST (test_bad_keys_refused)
@@ -578,6 +610,7 @@ pipelines_sframe_suite (void)
   tcase_add_test (tc, test_key_change_in_playing);
   tcase_add_test (tc, test_read_only_and_split_input);
   tcase_add_test (tc, test_sealed_in_place);
+  tcase_add_test (tc, test_kid_history_bounded);
   tcase_add_test (tc, test_bad_keys_refused);
   tcase_add_test (tc, test_key_manager_refused);
   return s;
