@@ -187,9 +187,12 @@ _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self, Participant * p)
 
   if (!p->joined || !p->admitted || strcmp (self->local_id, p->id) >= 0)
     return;
-  /* one under way already: its retries take over */
-  if (p->pending_uuid)
+  /* one under way already: its retries take over (refused all the same:
+   * every request is either acted on or counted) */
+  if (p->pending_uuid) {
+    self->stats.recoveries_refused++;
     return;
+  }
   if ((p->recovery_time != 0 && now - p->recovery_time <
           RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
       || p->recoveries >= MAX_RECOVERIES) {

@@ -618,7 +618,10 @@ GST_START_TEST (test_no_session_flood)
       km_stat (a, "sessions-restarted"), took);
   fail_unless (km_stat (a, "sessions-restarted") >= 1);
   fail_unless (km_stat (a, "sessions-restarted") <= bound);
-  fail_unless (km_stat (a, "recoveries-refused") >= 500 - bound);
+  /* every other one refused (over the bound, or one under way), however
+   * slowly the machine went through them */
+  fail_unless (km_stat (a, "sessions-restarted") +
+      km_stat (a, "recoveries-refused") >= 500);
   fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
   fail_unless (km_call_works (a, b, 3));
   fail_unless (km_call_works (b, a, 4));
