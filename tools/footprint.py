@@ -100,6 +100,25 @@ def proc_status(pid):
     return out
 
 
+def proc_smaps(pid):
+    """Resident kB per mapped file ('[anon]' for the heap and anonymous
+    mappings), so that the difference can be put down to libraries."""
+    rss = {}
+    cur = '[anon]'
+    with open(f'/proc/{pid}/smaps') as f:
+        for line in f:
+            parts = line.split()
+            if re.match(r'^[0-9a-f]+-[0-9a-f]+ ', line):
+                cur = parts[5] if len(parts) > 5 and parts[5].startswith('/') \
+                    else '[anon]'
+                # ORC's generated code, in a file of a random name
+                if os.path.basename(cur).startswith('orcexec.'):
+                    cur = '[orc code]'
+            elif parts[0] == 'Rss:':
+                rss[cur] = rss.get(cur, 0) + int(parts[1])
+    return rss
+
+
 def proc_cpu_s(pid):
     with open(f'/proc/{pid}/stat') as f:
         fields = f.read().rsplit(')', 1)[1].split()
@@ -122,11 +141,12 @@ def run_pipeline(encrypt, seconds, env):
         time.sleep(seconds)
         c1, t1 = proc_cpu_s(p.pid), time.monotonic()
         mem = proc_status(p.pid)
+        maps = proc_smaps(p.pid)
     finally:
         p.terminate()
         p.wait()
     return {'cpu': (c1 - c0) / (t1 - t0), 'rss': mem['VmRSS'],
-            'hwm': mem['VmHWM']}
+            'hwm': mem['VmHWM'], 'maps': maps}
 
 
 def mean(xs):
@@ -175,6 +195,19 @@ def cmd_pipeline(opts):
         mean([x['hwm'] for x in res[False]])
     print(f'{"difference (e2eeenc)":22} {d_cpu * 100:9.2f}       '
           f'{d_rss:10.0f} {d_hwm:10.0f}')
+    names = set()
+    for r in res[True] + res[False]:
+        names |= set(r['maps'])
+    diff = []
+    for n in names:
+        d = mean([r['maps'].get(n, 0) for r in res[True]]) - \
+            mean([r['maps'].get(n, 0) for r in res[False]])
+        if abs(d) >= 16:
+            diff.append((d, n))
+    print('where the resident difference is (kB, mean of the runs; '
+          'file-backed pages can be shared with other processes):')
+    for d, n in sorted(diff, reverse=True):
+        print(f'{d:10.0f}  {n}')
 
 
 # ---- callgrind ----

@@ -26,8 +26,9 @@
  * Encrypts every encoded frame end to end, before the RTP payloader, in the
  * JFrame format of the Jitsi Meet and LiveKit web clients: the first bytes of
  * the frame that payloaders and routers read stay clear and authenticated
- * (the Opus TOC byte; 10 bytes of a VP8 or VP9 key frame, 3 of a delta
- * frame; for H.264 and H.265 everything up to the first 2 bytes of the first
+ * (the first byte of an audio frame: Opus's TOC byte, and the same one
+ * byte for G.711, G.722 and raw AAC; 10 bytes of a VP8 or VP9 key frame, 3
+ * of a delta frame; for H.264 and H.265 everything up to the first 2 bytes of the first
  * slice NAL unit, LiveKit's rule; for AV1 the temporal delimiter, sequence
  * header and the next OBU's header), the rest is AES-GCM ciphertext,
  * followed by the tag, the IV, the IV length and the key index. Caps do not
@@ -47,6 +48,12 @@
  * dropped and counted in bad-frames. H.264 and H.265 must be in byte-stream
  * form (put h264parse or h265parse in front of encoders that output avc or
  * hvc1).
+ *
+ * The sample-based audio payloaders (rtppcmupay, rtppcmapay, rtpg722pay)
+ * keep an encrypted frame in one packet only if no max-ptime or MTU is
+ * below its size (30 bytes more than the clear frame), and need
+ * perfect-rtptime=false for timestamps that follow the frames rather than
+ * the byte count. AAC goes through rtpmp4gpay.
  *
  * The element fails closed: with no key it drops frames (and warns once)
  * unless #GstE2eeEnc:allow-unencrypted is set.
