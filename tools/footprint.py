@@ -161,9 +161,12 @@ def cmd_pipeline(opts):
     if os.environ.get('E2EE_FOOTPRINT_NETNS') != '1':
         # everything on loopback of a private network namespace
         env = dict(os.environ, E2EE_FOOTPRINT_NETNS='1')
-        os.execvpe('unshare', ['unshare', '-n', 'sh', '-c',
-                               'ip link set lo up && exec "$0" "$@"',
-                               sys.executable] + sys.argv, env)
+        # as a user, in a user namespace of its own (-r)
+        flags = ['-n'] if os.geteuid() == 0 else ['-r', '-n']
+        cmd = ['unshare'] + flags + [
+            'sh', '-c', 'ip link set lo up && exec "$0" "$@"',
+            sys.executable] + sys.argv
+        os.execvpe('unshare', cmd, env)
     build = repo_build(opts.build)
     env = dict(os.environ,
                GST_PLUGIN_PATH_1_0=os.path.join(build, 'gst', 'plugin'),
