@@ -155,7 +155,7 @@ static const Chain x265_chain = {
   {"x265enc", "avdec_h265", NULL}, VIEW_H265, FALSE
 };
 
-/* Telephony and camera audio through the stock payloaders (docs/codecs.md,
+/* Telephony and camera audio through the stock payloaders (docs/embedded.md,
  * "Device codecs"). The sample-based payloaders keep a frame in one packet
  * only when the encrypted frame (N + 30 bytes) fits: no max-ptime below it,
  * no min-ptime above it, an MTU above it. perfect-rtptime=false makes the
