@@ -145,21 +145,12 @@ struct _GstE2eeDec
   guint window_frames;
 };
 
-/* H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
- * on (h264parse/h265parse convert avc/hvc1); AV1: temporal units of OBUs
- * with size fields (av1enc leaves stream-format out, av1parse sets it) */
-#define E2EE_CAPS "audio/x-opus; video/x-vp8; video/x-vp9; " \
-    "video/x-h264, stream-format = (string) byte-stream, " \
-    "alignment = (string) au; " \
-    "video/x-h265, stream-format = (string) byte-stream, " \
-    "alignment = (string) au; " \
-    "video/x-av1, alignment = (string) tu"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_E2EE_FRAME_CAPS));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_E2EE_FRAME_CAPS));
 
 GType
 gst_e2ee_dec_on_failure_get_type (void)
