@@ -512,6 +512,8 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * type "gst.e2ee.KeyManager" (an e2eekeymanager in the same pipeline
    * provides one) unless key or passphrase is set. A manager's keys take
    * precedence over key and passphrase, and use the manager's kdf.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
    */
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER,

@@ -887,6 +887,8 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
    * the only remote participant; with several, frames are dropped until it
    * is set. When the participant leaves, its keys go at once, and a new
    * participant with the same id starts with none of them.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
    */
   g_object_class_install_property (gobject_class, PROP_PARTICIPANT,
       g_param_spec_string ("participant", "Participant",
