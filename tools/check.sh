@@ -121,6 +121,13 @@ if [[ ${E2EE_CHECK_PLATFORMS:-1} != 0 ]]; then
   logs+=("install:$build-install/meson-logs/ci-install.json")
 fi
 
+# The Debian packages (tools/ci-deb.sh): built from a copy of the tree in
+# $build-deb, lintian, then run unpacked. Names prefixed deb:.
+if [[ ${E2EE_CHECK_PLATFORMS:-1} != 0 ]]; then
+  bash "$E2EE_REPO/tools/ci-deb.sh" "$build-deb" || status=1
+  logs+=("deb:$build-deb/testlog-deb.json")
+fi
+
 summarised=1
 summary_status=0
 python3 - "${logs[@]}" <<'EOF' || summary_status=$?
