@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+# gst-e2ee
+# Copyright (C) 2026 The gst-e2ee authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
 # tools/ci-install.sh [BUILDDIR]: `meson install` of the normal build into
 # a prefix of its own (BUILDDIR/prefix; the library, the plugin, headers,
 # pkg-config file, GIR and typelib, the bots, the translations), then

@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+# gst-e2ee
+# Copyright (C) 2026 The gst-e2ee authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
 # tools/ci-minimal.sh [BUILDDIR]: the minimal build of docs/embedded.md
 # (-Dkey-manager=disabled), configured where pkg-config sees only what it
 # may use (GStreamer core, base, video, rtp and libcrypto, and the test

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# gst-e2ee
+# Copyright (C) 2026 The gst-e2ee authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2317  # the checks are functions run by check()
 # tests/install/check-install.sh PREFIX full|minimal LOG: checks what
 # `meson install` put into PREFIX as a user of the installed tree would,
