@@ -86,8 +86,10 @@ struct _GstE2eeBaseTransformClass
   const gchar *stats_name;
   void (*key_installed) (GstE2eeBaseTransform * self);
   void (*add_stats) (GstE2eeBaseTransform * self, GstStructure * s);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   GstE2eeKeySubscription * (*subscribe) (GstE2eeBaseTransform * self,
       GstE2eeKeyManager * manager, GstE2eeKeyRing * ring);
+#endif
 };
 
 /* Counters shared by both elements; protected by
@@ -129,7 +131,9 @@ GstE2eeKeyRing *gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self);
 
 GstE2eeStats *gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 void gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self);
+#endif
 
 GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform *
     self);

@@ -268,6 +268,7 @@ gst_e2ee_dec_key_installed (GstE2eeBaseTransform * base)
     request_key_frame (self);
 }
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 static GstE2eeKeySubscription *
 gst_e2ee_dec_subscribe (GstE2eeBaseTransform * base,
     GstE2eeKeyManager * manager, GstE2eeKeyRing * ring)
@@ -286,6 +287,7 @@ gst_e2ee_dec_subscribe (GstE2eeBaseTransform * base,
   g_free (participant);
   return sub;
 }
+#endif
 
 /* Whether the @region_size bytes at the start of @buf are in one memory
  * that may be written: the frame is then decrypted in place. */
@@ -740,6 +742,7 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
       self->on_failure = g_value_get_enum (value);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
     case PROP_PARTICIPANT:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_free (self->participant);
@@ -747,6 +750,7 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       gst_e2ee_base_transform_resubscribe (GST_E2EE_BASE_TRANSFORM (self));
       break;
+#endif
     case PROP_MIN_FORCE_KEY_UNIT_INTERVAL:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       self->min_force_key_unit_interval = g_value_get_uint64 (value);
@@ -777,11 +781,13 @@ gst_e2ee_dec_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_enum (value, self->on_failure);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
     case PROP_PARTICIPANT:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_string (value, self->participant);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
+#endif
     case PROP_MIN_FORCE_KEY_UNIT_INTERVAL:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_uint64 (value, self->min_force_key_unit_interval);
@@ -828,7 +834,9 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
   base_class->stats_name = "application/x-e2ee-dec-stats";
   base_class->add_stats = gst_e2ee_dec_add_stats;
   base_class->key_installed = gst_e2ee_dec_key_installed;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   base_class->subscribe = gst_e2ee_dec_subscribe;
+#endif
 
   /**
    * GstE2eeDec:ratchet-window:
@@ -861,6 +869,8 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /* only with a key manager, as GstE2eeBaseTransform:key-manager */
   /**
    * GstE2eeDec:participant:
    *
@@ -868,12 +878,15 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
    * the only remote participant; with several, frames are dropped until it
    * is set. When the participant leaves, its keys go at once, and a new
    * participant with the same id starts with none of them.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
    */
   g_object_class_install_property (gobject_class, PROP_PARTICIPANT,
       g_param_spec_string ("participant", "Participant",
           "Whose keys to decrypt with (default: the only remote participant)",
           NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
+#endif
 
   /**
    * GstE2eeDec:min-force-key-unit-interval:

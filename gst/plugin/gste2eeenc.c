@@ -119,12 +119,14 @@ G_DEFINE_TYPE_WITH_CODE (GstE2eeEnc, gst_e2ee_enc, GST_TYPE_E2EE_BASE_TRANSFORM,
 GST_ELEMENT_REGISTER_DEFINE (e2eeenc, "e2eeenc", GST_RANK_NONE,
     GST_TYPE_E2EE_ENC);
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 static GstE2eeKeySubscription *
 gst_e2ee_enc_subscribe (GstE2eeBaseTransform * base,
     GstE2eeKeyManager * manager, GstE2eeKeyRing * ring)
 {
   return gst_e2ee_key_subscription_new_local (manager, ring);
 }
+#endif
 
 static gboolean
 gst_e2ee_enc_start (GstBaseTransform * trans)
@@ -448,7 +450,9 @@ gst_e2ee_enc_class_init (GstE2eeEncClass * klass)
 
   base_class->stats_name = "application/x-e2ee-enc-stats";
   base_class->add_stats = gst_e2ee_enc_add_stats;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   base_class->subscribe = gst_e2ee_enc_subscribe;
+#endif
 
   /**
    * GstE2eeEnc:allow-unencrypted:
