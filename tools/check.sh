@@ -112,6 +112,22 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
   logs+=("$hard_log")
 fi
 
+# The minimal build (-Dkey-manager=disabled) and `meson install` of the
+# normal one, checked as installed (docs/embedded.md); about 1.5 minutes.
+if [[ ${E2EE_CHECK_PLATFORMS:-1} != 0 ]]; then
+  bash "$E2EE_REPO/tools/ci-minimal.sh" "$build-minimal" || status=1
+  logs+=("minimal:$build-minimal/meson-logs/ci-minimal.json")
+  bash "$E2EE_REPO/tools/ci-install.sh" "$build-install" || status=1
+  logs+=("install:$build-install/meson-logs/ci-install.json")
+fi
+
+# The Debian packages (tools/ci-deb.sh): built from a copy of the tree in
+# $build-deb, lintian, then run unpacked. Names prefixed deb:.
+if [[ ${E2EE_CHECK_PLATFORMS:-1} != 0 ]]; then
+  bash "$E2EE_REPO/tools/ci-deb.sh" "$build-deb" || status=1
+  logs+=("deb:$build-deb/testlog-deb.json")
+fi
+
 summarised=1
 summary_status=0
 python3 - "${logs[@]}" <<'EOF' || summary_status=$?

@@ -30,9 +30,11 @@
 #include <gst/e2ee/gste2eejframe.h>
 #include <gst/e2ee/gste2eesframe.h>
 #include <gst/e2ee/gste2eeframeformat.h>
+#include <gst/e2ee/gste2eeconfig.h>
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 #include <gst/e2ee/gste2eekeymanager.h>
 #include <gst/e2ee/gste2eekeysubscription.h>
-#include <gst/e2ee/gste2eeconfig.h>
+#endif
 #ifdef GST_E2EE_HAVE_JANUS
 #include <gst/e2ee/gste2eejanusroom.h>
 #endif

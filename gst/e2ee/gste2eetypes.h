@@ -58,6 +58,37 @@ typedef enum
 } GstE2eeKdf;
 
 /**
+ * GstE2eeIdentityChange:
+ * @GST_E2EE_IDENTITY_CHANGE_REFUSE: always refused, as an impersonation
+ *   (strict trust on first use): the application removes the participant
+ *   to let the new identity in.
+ * @GST_E2EE_IDENTITY_CHANGE_RELAYED: taken from a relay that says who sent
+ *   each message (gst_e2ee_key_manager_receive_message_from(): a Janus
+ *   TextRoom, a Matrix or XMPP room): the relay vouches that it is the same
+ *   member of the room. Refused on any other transport, where anyone can
+ *   write any id.
+ * @GST_E2EE_IDENTITY_CHANGE_ACCEPT: taken on every transport: for an
+ *   application whose transport is trusted as a whole (a private broker
+ *   with access control) but that does not say who sent each message.
+ *
+ * What a #GstE2eeKeyManager does when a participant it knows says hello
+ * with other identity keys under the same id: the same peer restarted
+ * without its state file, or someone else using its id. When taken, the
+ * old identity leaves (its keys go, the local key rotates, so it cannot
+ * read what follows) and the new one comes in with the old one's admission,
+ * unverified, at most once per 2 s per participant. A participant verified
+ * by SAS is never replaced.
+ *
+ * Since: 0.2
+ */
+typedef enum
+{
+  GST_E2EE_IDENTITY_CHANGE_REFUSE = 0,
+  GST_E2EE_IDENTITY_CHANGE_RELAYED = 1,
+  GST_E2EE_IDENTITY_CHANGE_ACCEPT = 2,
+} GstE2eeIdentityChange;
+
+/**
  * GstE2eeCodec:
  * @GST_E2EE_CODEC_UNKNOWN: not a supported stream
  * @GST_E2EE_CODEC_AUDIO: any audio (Opus): the first byte (TOC) stays clear

@@ -76,6 +76,7 @@ typedef struct
   /* GST_E2EE_BASE_TRANSFORM_LOCK */
   GstE2eeStats stats;
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   /* GST_E2EE_BASE_TRANSFORM_LOCK; the key manager, if any */
   GstE2eeKeyManager *manager;
   /* GST_E2EE_BASE_TRANSFORM_LOCK; the manager or what the subclass
@@ -84,6 +85,7 @@ typedef struct
   /* streaming thread only (and start, stop, finalize): what keeps the
    * manager's keys in the ring */
   GstE2eeKeySubscription *subscription;
+#endif
 
   /* immutable after init; the ring has a lock of its own */
   GstE2eeKeyRing *ring;
@@ -183,6 +185,7 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
       mark_dirty_locked (priv);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
     case GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER:
       GST_E2EE_BASE_TRANSFORM_LOCK (object);
       gst_object_replace ((GstObject **) & priv->manager,
@@ -190,6 +193,7 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
       priv->resubscribe = TRUE;
       GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
+#endif
     case GST_E2EE_BASE_TRANSFORM_PROP_FORMAT:
       GST_E2EE_BASE_TRANSFORM_LOCK (object);
       priv->format = g_value_get_enum (value);
@@ -260,11 +264,13 @@ gst_e2ee_base_transform_get_property (GObject * object, guint prop_id,
     case GST_E2EE_BASE_TRANSFORM_PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
     case GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER:
       GST_E2EE_BASE_TRANSFORM_LOCK (object);
       g_value_set_object (value, priv->manager);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
+#endif
     case GST_E2EE_BASE_TRANSFORM_PROP_FORMAT:
       GST_E2EE_BASE_TRANSFORM_LOCK (object);
       g_value_set_enum (value, priv->format);
@@ -294,8 +300,10 @@ gst_e2ee_base_transform_finalize (GObject * object)
   wipe_config_locked (priv);
   g_clear_pointer (&priv->sframe, gst_e2ee_sframe_context_free);
   gst_e2ee_key_ring_unref (priv->ring);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
   gst_clear_object (&priv->manager);
+#endif
 
   G_OBJECT_CLASS (gst_e2ee_base_transform_parent_class)->finalize (object);
 }
@@ -318,6 +326,7 @@ gst_e2ee_base_transform_set_caps (GstBaseTransform * trans, GstCaps * incaps,
   return TRUE;
 }
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 static void
 gst_e2ee_base_transform_set_context (GstElement * element, GstContext * context)
 {
@@ -392,11 +401,13 @@ gst_e2ee_base_transform_query (GstBaseTransform * trans,
   return GST_BASE_TRANSFORM_CLASS (gst_e2ee_base_transform_parent_class)->query
       (trans, direction, query);
 }
+#endif /* GST_E2EE_HAVE_KEY_MANAGER */
 
 static gboolean
 gst_e2ee_base_transform_start (GstBaseTransform * trans)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   gboolean have_keys, sframe_managed;
 
   GST_E2EE_BASE_TRANSFORM_LOCK (trans);
@@ -420,6 +431,11 @@ gst_e2ee_base_transform_start (GstBaseTransform * trans)
             "key-manager or use format=jframe"));
     return FALSE;
   }
+#else
+  GST_E2EE_BASE_TRANSFORM_LOCK (trans);
+  memset (&priv->stats, 0, sizeof (priv->stats));
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
+#endif
 
   /* a bad key fails the state change, before any frame flows */
   return gst_e2ee_base_transform_update_keys (GST_E2EE_BASE_TRANSFORM (trans));
@@ -432,13 +448,17 @@ gst_e2ee_base_transform_stop (GstBaseTransform * trans)
 
   /* forget ratchet state; the properties (or the manager's keys) are
    * applied afresh on restart */
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
+#endif
   gst_e2ee_key_ring_clear (priv->ring);
   /* a restart draws a new random CTR: nothing of the old run is reused */
   g_clear_pointer (&priv->sframe, gst_e2ee_sframe_context_free);
   GST_E2EE_BASE_TRANSFORM_LOCK (trans);
   mark_dirty_locked (priv);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   priv->resubscribe = TRUE;
+#endif
   GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
   return TRUE;
 }
@@ -456,9 +476,11 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
   trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_set_caps);
   trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_stop);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   trans_class->query = GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_query);
   GST_ELEMENT_CLASS (klass)->set_context =
       GST_DEBUG_FUNCPTR (gst_e2ee_base_transform_set_context);
+#endif
 
   klass->stats_name = "application/x-e2ee-stats";
 
@@ -544,6 +566,11 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
       g_param_spec_boxed ("stats", "Statistics", "Frame and error counters",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /* A library built without the key manager (-Dkey-manager=disabled, for
+   * devices) has no GstE2eeKeyManager type: the elements then take static
+   * keys only, and the property is absent rather than present and
+   * useless. */
   /**
    * GstE2eeBaseTransform:key-manager:
    *
@@ -553,6 +580,8 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * type "gst.e2ee.KeyManager" (an e2eekeymanager in the same pipeline
    * provides one) unless key or passphrase is set. A manager's keys take
    * precedence over key and passphrase, and use the manager's kdf.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
    */
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER,
@@ -560,6 +589,7 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
           "Key manager whose keys to use", GST_TYPE_E2EE_KEY_MANAGER,
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
           G_PARAM_STATIC_STRINGS));
+#endif
 
   /**
    * GstE2eeBaseTransform:format:
@@ -871,19 +901,23 @@ gboolean
 gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     GstBuffer * buf, GstE2eeCodec * codec, guint * key_index)
 {
-  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+  gboolean dirty, managed = FALSE, counted;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
   GstE2eeKeyManager *subscribe_to = NULL;
-  gboolean dirty, managed, counted;
   guint manager_index = 0;
+#endif
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
   dirty = priv->dirty;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   managed = priv->manager != NULL;
   if (managed && priv->resubscribe) {
     subscribe_to = gst_object_ref (priv->manager);
     priv->resubscribe = FALSE;
   }
+#endif
   /* the common cases (the manager's keys; static keys, unchanged) take
    * the lock once */
   counted = managed || !dirty;
@@ -895,6 +929,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   }
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   if (subscribe_to) {
     g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
     priv->subscription = klass->subscribe (self, subscribe_to, priv->ring);
@@ -910,6 +945,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     *key_index = manager_index;
     return TRUE;
   }
+#endif
   if (counted)
     return TRUE;
 
@@ -924,6 +960,7 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
   return TRUE;
 }
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 /**
  * gst_e2ee_base_transform_resubscribe:
  * @self: an element
@@ -942,6 +979,7 @@ gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self)
   priv->resubscribe = TRUE;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 }
+#endif
 
 /*
  * Drops @buf (returns GST_BASE_TRANSFORM_FLOW_DROPPED for the subclass to

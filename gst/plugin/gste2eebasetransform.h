@@ -26,6 +26,23 @@
 #include <gst/e2ee/e2ee.h>
 
 G_BEGIN_DECLS
+/* What e2eeenc and e2eedec take. Audio: every frame keeps its first byte
+ * clear (the Opus TOC byte; the same one byte for G.711, G.722 and AAC, as
+ * the Jitsi Meet and LiveKit clients do for any audio codec). AAC only raw
+ * (what rtpmp4gpay and rtpmp4apay take): ADTS headers would be encrypted.
+ * H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
+ * on (h264parse/h265parse convert avc/hvc1); AV1: temporal units of OBUs
+ * with size fields (av1enc leaves stream-format out, av1parse sets it) */
+#define GST_E2EE_FRAME_CAPS "audio/x-opus; audio/x-mulaw; audio/x-alaw; " \
+    "audio/G722; " \
+    "audio/mpeg, mpegversion = (int) 4, stream-format = (string) raw; " \
+    "video/x-vp8; video/x-vp9; " \
+    "video/x-h264, stream-format = (string) byte-stream, " \
+    "alignment = (string) au; " \
+    "video/x-h265, stream-format = (string) byte-stream, " \
+    "alignment = (string) au; " \
+    "video/x-av1, alignment = (string) tu"
+
 #define GST_TYPE_E2EE_BASE_TRANSFORM (gst_e2ee_base_transform_get_type ())
 G_DECLARE_DERIVABLE_TYPE (GstE2eeBaseTransform, gst_e2ee_base_transform,
     GST, E2EE_BASE_TRANSFORM, GstBaseTransform);
@@ -71,8 +88,10 @@ struct _GstE2eeBaseTransformClass
   const gchar *stats_name;
   void (*key_installed) (GstE2eeBaseTransform * self);
   void (*add_stats) (GstE2eeBaseTransform * self, GstStructure * s);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   GstE2eeKeySubscription * (*subscribe) (GstE2eeBaseTransform * self,
       GstE2eeKeyManager * manager, GstE2eeKeyRing * ring);
+#endif
   GstE2eeSFrameKeyUsage sframe_usage;
 };
 
@@ -125,7 +144,9 @@ GstE2eeSFrameContext *gst_e2ee_base_transform_get_sframe (GstE2eeBaseTransform
 
 GstE2eeStats *gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 void gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self);
+#endif
 
 GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform *
     self);

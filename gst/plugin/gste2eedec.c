@@ -159,21 +159,12 @@ struct _GstE2eeDec
   guint window_frames;
 };
 
-/* H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
- * on (h264parse/h265parse convert avc/hvc1); AV1: temporal units of OBUs
- * with size fields (av1enc leaves stream-format out, av1parse sets it) */
-#define E2EE_CAPS "audio/x-opus; video/x-vp8; video/x-vp9; " \
-    "video/x-h264, stream-format = (string) byte-stream, " \
-    "alignment = (string) au; " \
-    "video/x-h265, stream-format = (string) byte-stream, " \
-    "alignment = (string) au; " \
-    "video/x-av1, alignment = (string) tu"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_E2EE_FRAME_CAPS));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_E2EE_FRAME_CAPS));
 
 GType
 gst_e2ee_dec_on_failure_get_type (void)
@@ -291,6 +282,7 @@ gst_e2ee_dec_key_installed (GstE2eeBaseTransform * base)
     request_key_frame (self);
 }
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 static GstE2eeKeySubscription *
 gst_e2ee_dec_subscribe (GstE2eeBaseTransform * base,
     GstE2eeKeyManager * manager, GstE2eeKeyRing * ring)
@@ -309,6 +301,7 @@ gst_e2ee_dec_subscribe (GstE2eeBaseTransform * base,
   g_free (participant);
   return sub;
 }
+#endif
 
 /* Whether the @region_size bytes at the start of @buf are in one memory
  * that may be written: the frame is then decrypted in place. */
@@ -813,6 +806,7 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
       self->on_failure = g_value_get_enum (value);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
     case PROP_PARTICIPANT:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_free (self->participant);
@@ -820,6 +814,7 @@ gst_e2ee_dec_set_property (GObject * object, guint prop_id,
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       gst_e2ee_base_transform_resubscribe (GST_E2EE_BASE_TRANSFORM (self));
       break;
+#endif
     case PROP_MIN_FORCE_KEY_UNIT_INTERVAL:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       self->min_force_key_unit_interval = g_value_get_uint64 (value);
@@ -850,11 +845,13 @@ gst_e2ee_dec_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_enum (value, self->on_failure);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
     case PROP_PARTICIPANT:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_string (value, self->participant);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
       break;
+#endif
     case PROP_MIN_FORCE_KEY_UNIT_INTERVAL:
       GST_E2EE_BASE_TRANSFORM_LOCK (self);
       g_value_set_uint64 (value, self->min_force_key_unit_interval);
@@ -901,7 +898,9 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
   base_class->stats_name = "application/x-e2ee-dec-stats";
   base_class->add_stats = gst_e2ee_dec_add_stats;
   base_class->key_installed = gst_e2ee_dec_key_installed;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   base_class->subscribe = gst_e2ee_dec_subscribe;
+#endif
   base_class->sframe_usage = GST_E2EE_SFRAME_KEY_DECRYPT;
 
   /**
@@ -935,6 +934,8 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /* only with a key manager, as GstE2eeBaseTransform:key-manager */
   /**
    * GstE2eeDec:participant:
    *
@@ -942,12 +943,15 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
    * the only remote participant; with several, frames are dropped until it
    * is set. When the participant leaves, its keys go at once, and a new
    * participant with the same id starts with none of them.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
    */
   g_object_class_install_property (gobject_class, PROP_PARTICIPANT,
       g_param_spec_string ("participant", "Participant",
           "Whose keys to decrypt with (default: the only remote participant)",
           NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
+#endif
 
   /**
    * GstE2eeDec:min-force-key-unit-interval:

@@ -26,8 +26,9 @@
  * Encrypts every encoded frame end to end, before the RTP payloader, in the
  * JFrame format of the Jitsi Meet and LiveKit web clients: the first bytes of
  * the frame that payloaders and routers read stay clear and authenticated
- * (the Opus TOC byte; 10 bytes of a VP8 or VP9 key frame, 3 of a delta
- * frame; for H.264 and H.265 everything up to the first 2 bytes of the first
+ * (the first byte of an audio frame: Opus's TOC byte, and the same one
+ * byte for G.711, G.722 and raw AAC; 10 bytes of a VP8 or VP9 key frame, 3
+ * of a delta frame; for H.264 and H.265 everything up to the first 2 bytes of the first
  * slice NAL unit, LiveKit's rule; for AV1 the temporal delimiter, sequence
  * header and the next OBU's header), the rest is AES-GCM ciphertext,
  * followed by the tag, the IV, the IV length and the key index. Caps do not
@@ -47,6 +48,12 @@
  * dropped and counted in bad-frames. H.264 and H.265 must be in byte-stream
  * form (put h264parse or h265parse in front of encoders that output avc or
  * hvc1).
+ *
+ * The sample-based audio payloaders (rtppcmupay, rtppcmapay, rtpg722pay)
+ * keep an encrypted frame in one packet only if no max-ptime or MTU is
+ * below its size (30 bytes more than the clear frame), and need
+ * perfect-rtptime=false for timestamps that follow the frames rather than
+ * the byte count. AAC goes through rtpmp4gpay.
  *
  * The element fails closed: with no key it drops frames (and warns once)
  * unless #GstE2eeEnc:allow-unencrypted is set.
@@ -110,21 +117,12 @@ struct _GstE2eeEnc
   GstE2eeIvSource iv_source;
 };
 
-/* H.264 and H.265: Annex B access units, the form LiveKit's rule is defined
- * on (h264parse/h265parse convert avc/hvc1); AV1: temporal units of OBUs
- * with size fields (av1enc leaves stream-format out, av1parse sets it) */
-#define E2EE_CAPS "audio/x-opus; video/x-vp8; video/x-vp9; " \
-    "video/x-h264, stream-format = (string) byte-stream, " \
-    "alignment = (string) au; " \
-    "video/x-h265, stream-format = (string) byte-stream, " \
-    "alignment = (string) au; " \
-    "video/x-av1, alignment = (string) tu"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_E2EE_FRAME_CAPS));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (E2EE_CAPS));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_E2EE_FRAME_CAPS));
 
 #define gst_e2ee_enc_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstE2eeEnc, gst_e2ee_enc, GST_TYPE_E2EE_BASE_TRANSFORM,
@@ -133,12 +131,14 @@ G_DEFINE_TYPE_WITH_CODE (GstE2eeEnc, gst_e2ee_enc, GST_TYPE_E2EE_BASE_TRANSFORM,
 GST_ELEMENT_REGISTER_DEFINE (e2eeenc, "e2eeenc", GST_RANK_NONE,
     GST_TYPE_E2EE_ENC);
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 static GstE2eeKeySubscription *
 gst_e2ee_enc_subscribe (GstE2eeBaseTransform * base,
     GstE2eeKeyManager * manager, GstE2eeKeyRing * ring)
 {
   return gst_e2ee_key_subscription_new_local (manager, ring);
 }
+#endif
 
 static gboolean
 gst_e2ee_enc_start (GstBaseTransform * trans)
@@ -566,7 +566,9 @@ gst_e2ee_enc_class_init (GstE2eeEncClass * klass)
 
   base_class->stats_name = "application/x-e2ee-enc-stats";
   base_class->add_stats = gst_e2ee_enc_add_stats;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   base_class->subscribe = gst_e2ee_enc_subscribe;
+#endif
   base_class->sframe_usage = GST_E2EE_SFRAME_KEY_ENCRYPT;
 
   /**

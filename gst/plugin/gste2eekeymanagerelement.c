@@ -488,6 +488,8 @@ gst_e2ee_key_manager_element_class_init (GstE2eeKeyManagerElementClass * klass)
       "Exchanges media keys with every participant over olm sessions "
       "(lib-jitsi-meet's protocol) on a webrtcbin data channel",
       "The gst-e2ee authors");
+
+  gst_type_mark_as_plugin_api (GST_TYPE_E2EE_IDENTITY_CHANGE, 0);
 }
 
 static void

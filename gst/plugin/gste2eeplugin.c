@@ -29,7 +29,9 @@
 #include "gste2eei18n.h"
 #include "gste2eeenc.h"
 #include "gste2eedec.h"
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
 #include "gste2eekeymanagerelement.h"
+#endif
 #include "gste2eevp8pay.h"
 
 static gboolean
@@ -44,7 +46,9 @@ plugin_init (GstPlugin * plugin)
 
   ret |= GST_ELEMENT_REGISTER (e2eeenc, plugin);
   ret |= GST_ELEMENT_REGISTER (e2eedec, plugin);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
   ret |= GST_ELEMENT_REGISTER (e2eekeymanager, plugin);
+#endif
   ret |= GST_ELEMENT_REGISTER (e2eevp8pay, plugin);
 
   return ret;

@@ -41,7 +41,7 @@
 #include "config.h"
 #endif
 
-#include "fuzz.h"
+#include "fuzz-peer.h"
 #include <gst/e2ee/janus/gste2eejanusroom-test.h>
 
 #include <stdlib.h>

@@ -34,7 +34,7 @@
 #include "config.h"
 #endif
 
-#include "fuzz.h"
+#include "fuzz-peer.h"
 #include <gst/e2ee/keymanager/gste2eestatefile-private.h>
 
 #include <glib/gstdio.h>

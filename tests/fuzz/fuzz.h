@@ -29,7 +29,6 @@
 #include <stdint.h>
 #include <gst/gst.h>
 #include <gst/e2ee/e2ee.h>
-#include <gst/e2ee/keymanager/gste2eeolm-private.h>
 
 G_BEGIN_DECLS
 
@@ -52,33 +51,6 @@ extern const guint64 fuzz_sframe_kids[FUZZ_SFRAME_N_KIDS];
 void fuzz_init (void);
 
 gchar *fuzz_tmp_dir (void);
-
-/* A key manager ("alice") and a peer ("bob") with a real olm account that
- * has said hello and completed the olm handshake with it, so that what the
- * peer encrypts reaches the manager's key-info parser. There is one
- * manager (and so one protocol thread) for the whole run: a new peer
- * finds it with no participant, as fuzz_peer_free() left it. One peer at a
- * time. */
-typedef struct
-{
-  GstE2eeKeyManager *manager;
-  GstE2eeOlmAccount *account;
-  GstE2eeOlmSession *session;
-  GMutex lock;
-  GQueue outbox;                /* JSON texts the manager sent, oldest first */
-  guint64 inputs;
-} FuzzPeer;
-
-#define FUZZ_MANAGER_ID "alice"
-#define FUZZ_PEER_ID "bob"
-
-FuzzPeer *fuzz_peer_new (void);
-void fuzz_peer_free (FuzzPeer * peer);
-void fuzz_peer_deliver (FuzzPeer * peer, const gchar * json);
-gchar *fuzz_peer_hello (FuzzPeer * peer);
-gchar *fuzz_peer_olm_message (FuzzPeer * peer, const gchar * olm_type,
-    const gchar * uuid, const guint8 * plaintext, gsize len);
-guint64 fuzz_peer_stat (FuzzPeer * peer, const gchar * field);
 
 G_END_DECLS
 

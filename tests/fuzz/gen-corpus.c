@@ -31,7 +31,7 @@
 #include "config.h"
 #endif
 
-#include "fuzz.h"
+#include "fuzz-peer.h"
 #include <gst/e2ee/keymanager/gste2eestatefile-private.h>
 #include <gst/e2ee/frame/gste2eesframe-private.h>
 

@@ -84,7 +84,8 @@ caps_field_is (const GstStructure * s, const gchar * field, const gchar * want)
 {
   const gchar *v = gst_structure_get_string (s, field);
 
-  /* absent: the conventional default (byte-stream/au, obu-stream/tu) */
+  /* absent: the conventional default (byte-stream/au, obu-stream/tu, raw
+   * AAC) */
   return v == NULL || g_str_equal (v, want);
 }
 
@@ -95,7 +96,11 @@ caps_field_is (const GstStructure * s, const gchar * field, const gchar * want)
  * H.264 and H.265 must be in byte-stream form with one access unit per
  * buffer (`stream-format=byte-stream, alignment=au`), AV1 in OBUs with size
  * fields, one temporal unit per buffer (`stream-format=obu-stream,
- * alignment=tu`); a field left out is taken to have that value.
+ * alignment=tu`); a field left out is taken to have that value. Audio
+ * (Opus, G.711, G.722, AAC with `stream-format=raw`, any other encoded
+ * audio) keeps its first byte clear, as the Jitsi Meet and LiveKit clients
+ * do for every audio codec; raw samples and AAC in ADTS, ADIF or LOAS form
+ * are refused.
  *
  * Returns: the clear-header rule for @caps, or %GST_E2EE_CODEC_UNKNOWN
  *
@@ -130,6 +135,13 @@ gst_e2ee_codec_from_caps (const GstCaps * caps)
       return GST_E2EE_CODEC_UNKNOWN;
     return GST_E2EE_CODEC_AV1;
   }
+  /* AAC in ADTS, ADIF or LOAS form would have its headers encrypted, and
+   * raw samples are no frames */
+  if (g_str_equal (name, "audio/mpeg")
+      && !caps_field_is (s, "stream-format", "raw"))
+    return GST_E2EE_CODEC_UNKNOWN;
+  if (g_str_equal (name, "audio/x-raw"))
+    return GST_E2EE_CODEC_UNKNOWN;
   if (g_str_has_prefix (name, "audio/"))
     return GST_E2EE_CODEC_AUDIO;
   return GST_E2EE_CODEC_UNKNOWN;

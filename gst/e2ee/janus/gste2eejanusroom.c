@@ -1089,9 +1089,13 @@ gst_e2ee_janus_room_class_init (GstE2eeJanusRoomClass * klass)
    *
    * Since: 0.1
    */
+  /* gst_structure_get_type (), not GST_TYPE_STRUCTURE: that is 0 until
+   * gst_init (), and g-ir-scanner's dump of the class does not call it
+   * (the property was missing from the GIR, with criticals) */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics", "Counters",
-          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          gst_structure_get_type (),
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * GstE2eeJanusRoom::webrtcbin-setup:

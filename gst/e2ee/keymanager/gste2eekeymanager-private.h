@@ -246,6 +246,7 @@ struct _GstE2eeKeyManager
   guint debounce_ms;
   guint key_switch_timeout_ms;
   gboolean auto_admit;
+  GstE2eeIdentityChange identity_change;
   guint max_participants;
   /* the participant limit was reached and the application told so */
   gboolean limit_warned;
@@ -381,7 +382,7 @@ gchar *_gst_e2ee_km_adopt_pre_key_locked (GstE2eeKeyManager * self,
 void _gst_e2ee_km_resend_key_locked (GstE2eeKeyManager * self,
     Participant * p);
 gboolean _gst_e2ee_km_replace_identity_locked (GstE2eeKeyManager * self,
-    Participant * p, const gchar * sender, gint64 * last);
+    Participant * p, const gchar * sender, gint64 * last, gboolean * admitted);
 
 /* gste2eekeymanager-sas.c */
 void _gst_e2ee_km_sas_free (SasState * sas);

@@ -1168,6 +1168,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     const gchar * sender, const gchar * from, JsonObject * root)
 {
   gint64 replaced = 0;
+  gboolean keep_admission = FALSE;
 
   JsonObject *keys = _gst_e2ee_km_get_object (root, "idKeys");
   const gchar *curve = _gst_e2ee_km_get_string (keys, "curve25519");
@@ -1215,7 +1216,8 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
   }
   if (p && p->curve25519 && (!g_str_equal (p->curve25519, curve)
           || !g_str_equal (p->ed25519, ed))
-      && _gst_e2ee_km_replace_identity_locked (self, p, sender, &replaced))
+      && _gst_e2ee_km_replace_identity_locked (self, p, sender, &replaced,
+          &keep_admission))
     p = NULL;
   if (p && p->curve25519) {
     if (!g_str_equal (p->curve25519, curve) || !g_str_equal (p->ed25519, ed)) {
@@ -1268,7 +1270,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     p->recovery_time = replaced;
     p->transport = transport;
     p->heard = TRUE;
-    if (self->auto_admit)
+    if (self->auto_admit || keep_admission)
       p->admitted = TRUE;
   }
   /* answer a hello that asks (one that is not itself an answer), so that

@@ -187,9 +187,12 @@ _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self, Participant * p)
 
   if (!p->joined || !p->admitted || strcmp (self->local_id, p->id) >= 0)
     return;
-  /* one under way already: its retries take over */
-  if (p->pending_uuid)
+  /* one under way already: its retries take over (refused all the same:
+   * every request is either acted on or counted) */
+  if (p->pending_uuid) {
+    self->stats.recoveries_refused++;
     return;
+  }
   if ((p->recovery_time != 0 && now - p->recovery_time <
           RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
       || p->recoveries >= MAX_RECOVERIES) {
@@ -301,22 +304,26 @@ _gst_e2ee_km_resend_key_locked (GstE2eeKeyManager * self, Participant * p)
   g_free (uuid);
 }
 
-/* @p announced identity keys other than those we know. Through a relay
- * that authenticated the sender (@sender), it is the same member of the
- * room with a new olm account: a restart without its state file. The relay
- * could as well have told us that it left and came back (its roster is
- * what admits), so this gives nobody a power the relay did not have: the
- * old participant leaves (its keys go, our key rotates) and the new one
- * comes, unverified, at most once per RECOVERY_INTERVAL_MS. Anywhere else
- * (or a verified participant) it is refused as an impersonation. Returns
- * TRUE if @p was removed. */
+/* @p announced identity keys other than those we know: the same peer back
+ * without its state file, or someone else using its id. By default it is
+ * taken only through a relay that authenticated the sender (@sender): the
+ * same member of the room with a new olm account. The relay could as well
+ * have told us that it left and came back (its roster is what admits), so
+ * the new identity keeps @p's admission (*@admitted) and this gives nobody
+ * a power the relay did not have. On any other transport anyone can write
+ * any id, and trust on first use refuses it, unless the application said
+ * its transport is trusted (GST_E2EE_IDENTITY_CHANGE_ACCEPT). The old
+ * participant leaves (its keys go, our key rotates) and the new one comes,
+ * unverified, at most once per RECOVERY_INTERVAL_MS. A verified
+ * participant is always refused. Returns TRUE if @p was removed. */
 gboolean
 _gst_e2ee_km_replace_identity_locked (GstE2eeKeyManager * self, Participant * p,
-    const gchar * sender, gint64 * last)
+    const gchar * sender, gint64 * last, gboolean * admitted)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (!sender || p->verified)
+  if (p->verified || self->identity_change == GST_E2EE_IDENTITY_CHANGE_REFUSE
+      || (!sender && self->identity_change != GST_E2EE_IDENTITY_CHANGE_ACCEPT))
     return FALSE;
   if (p->recovery_time != 0 && now - p->recovery_time <
       RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
@@ -326,6 +333,7 @@ _gst_e2ee_km_replace_identity_locked (GstE2eeKeyManager * self, Participant * p,
   GST_INFO_OBJECT (self, "%s came back with a new identity", p->id);
   self->stats.identities_replaced++;
   *last = now;
+  *admitted = p->admitted;
   _gst_e2ee_km_leave_locked (self, p);
   return TRUE;
 }

@@ -83,6 +83,7 @@ GST_DEBUG_CATEGORY (gst_e2ee_key_manager_debug);
 #define DEFAULT_DEBOUNCE_MS 2000
 #define DEFAULT_KEY_SWITCH_TIMEOUT_MS 1000
 #define DEFAULT_AUTO_ADMIT TRUE
+#define DEFAULT_IDENTITY_CHANGE GST_E2EE_IDENTITY_CHANGE_RELAYED
 #define DEFAULT_KDF GST_E2EE_KDF_JITSI
 
 enum
@@ -96,6 +97,7 @@ enum
   PROP_DEBOUNCE,
   PROP_KEY_SWITCH_TIMEOUT,
   PROP_AUTO_ADMIT,
+  PROP_IDENTITY_CHANGE,
   PROP_MAX_PARTICIPANTS,
   PROP_CURVE25519,
   PROP_ED25519,
@@ -650,6 +652,11 @@ gst_e2ee_key_manager_set_property (GObject * object, guint prop_id,
       self->auto_admit = g_value_get_boolean (value);
       GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
+    case PROP_IDENTITY_CHANGE:
+      GST_E2EE_KEY_MANAGER_LOCK (self);
+      self->identity_change = g_value_get_enum (value);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
+      break;
     case PROP_MAX_PARTICIPANTS:
       GST_E2EE_KEY_MANAGER_LOCK (self);
       self->max_participants = g_value_get_uint (value);
@@ -701,6 +708,11 @@ gst_e2ee_key_manager_get_property (GObject * object, guint prop_id,
     case PROP_AUTO_ADMIT:
       GST_E2EE_KEY_MANAGER_LOCK (self);
       g_value_set_boolean (value, self->auto_admit);
+      GST_E2EE_KEY_MANAGER_UNLOCK (self);
+      break;
+    case PROP_IDENTITY_CHANGE:
+      GST_E2EE_KEY_MANAGER_LOCK (self);
+      g_value_set_enum (value, self->identity_change);
       GST_E2EE_KEY_MANAGER_UNLOCK (self);
       break;
     case PROP_MAX_PARTICIPANTS:
@@ -958,6 +970,25 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
           DEFAULT_AUTO_ADMIT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   /**
+   * GstE2eeKeyManager:identity-change:
+   *
+   * What to do with a participant we know that says hello with other
+   * identity keys under the same id (the same peer restarted without its
+   * state file, or someone else using its id): see #GstE2eeIdentityChange.
+   * A replacement is counted `identities-replaced` in
+   * #GstE2eeKeyManager:stats, a refusal `impersonations` (and an element
+   * error). The default takes it only from a relay that says who sent it.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_IDENTITY_CHANGE,
+      g_param_spec_enum ("identity-change", "Identity change",
+          "What to do with a known participant back with new identity keys "
+          "(a restart without its state file)",
+          GST_TYPE_E2EE_IDENTITY_CHANGE, DEFAULT_IDENTITY_CHANGE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
    * GstE2eeKeyManager:max-participants:
    *
    * The most participants the manager keeps track of. A hello from a new
@@ -1016,8 +1047,9 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * decrypt), sessions-adopted (a session the peer made from our one-time
    * key, whose session-ack was lost, taken from its first message),
    * keys-resent (our current key sent again on a restarted
-   * peer's hello), identities-replaced (a relay member back with a new olm
-   * account), duplicates (a message that arrived twice, dropped quietly),
+   * peer's hello), identities-replaced (a participant back with a new olm
+   * account, see #GstE2eeKeyManager:identity-change), duplicates (a
+   * message that arrived twice, dropped quietly),
    * recoveries-refused (a recovery over its bound: one per participant
    * every 2 s, 8 in a row without a message decrypting).
    *
@@ -1290,6 +1322,7 @@ gst_e2ee_key_manager_init (GstE2eeKeyManager * self)
   self->debounce_ms = DEFAULT_DEBOUNCE_MS;
   self->key_switch_timeout_ms = DEFAULT_KEY_SWITCH_TIMEOUT_MS;
   self->auto_admit = DEFAULT_AUTO_ADMIT;
+  self->identity_change = DEFAULT_IDENTITY_CHANGE;
   self->max_participants = DEFAULT_MAX_PARTICIPANTS;
   self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) _gst_e2ee_km_participant_free);

@@ -55,11 +55,20 @@
 typedef enum
 {
   VIEW_OPUS,
+  VIEW_RTP_TIME,
   VIEW_VP8,
   VIEW_VP9,
   VIEW_H264,
   VIEW_H265,
 } RouterView;
+
+/* Where the H.264 encoder's access units carry SPS and PPS */
+typedef enum
+{
+  PS_ANY,
+  PS_FIRST_ONLY,                /* in the first access unit, then only in caps */
+  PS_EVERY_IDR,
+} ParameterSets;
 
 typedef struct
 {
@@ -72,6 +81,14 @@ typedef struct
   const gchar *needs[6];        /* elements that must exist */
   RouterView view;
   gboolean audio;
+  /* audio: what follows audiotestsrc (buffer size, then caps); NULL for
+   * 20 ms frames at 48 kHz stereo */
+  const gchar *audio_src;
+  guint n_frames;               /* 0: N_FRAMES */
+  /* H.264: NAL unit types that the encoder's frames must contain, so that
+   * the chain tests what it says it tests */
+  const guint *nal_types;
+  ParameterSets ps;
 } Chain;
 
 static const Chain opus_chain = {
@@ -136,6 +153,116 @@ static const Chain x265_chain = {
   "rtph265pay mtu=1200", "rtph265depay",
   "video/x-h265,stream-format=byte-stream,alignment=au", "avdec_h265",
   {"x265enc", "avdec_h265", NULL}, VIEW_H265, FALSE
+};
+
+/* Telephony and camera audio through the stock payloaders (docs/embedded.md,
+ * "Device codecs"). The sample-based payloaders keep a frame in one packet
+ * only when the encrypted frame (N + 30 bytes) fits: no max-ptime below it,
+ * no min-ptime above it, an MTU above it. perfect-rtptime=false makes the
+ * RTP timestamps follow the frames' time: by default they count payload
+ * bytes, the trailer's 30 included. */
+#define AUDIO_8K "samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1"
+
+static const Chain pcmu_chain = {
+  "pcmu", "mulawenc",
+  "rtppcmupay perfect-rtptime=false", "rtppcmudepay", "audio/x-mulaw",
+  "mulawdec", {"mulawenc", "mulawdec", NULL}, VIEW_RTP_TIME, TRUE,
+  AUDIO_8K, 100
+};
+
+static const Chain pcma_chain = {
+  "pcma", "alawenc",
+  "rtppcmapay perfect-rtptime=false", "rtppcmadepay", "audio/x-alaw",
+  "alawdec", {"alawenc", "alawdec", NULL}, VIEW_RTP_TIME, TRUE,
+  AUDIO_8K, 100
+};
+
+/* G.722: 16 kHz audio, 8 kHz RTP clock (RFC 3551), 160 bytes per 20 ms */
+static const Chain g722_chain = {
+  "g722", "avenc_g722",
+  "rtpg722pay perfect-rtptime=false", "rtpg722depay", "audio/G722",
+  "avdec_g722", {"avenc_g722", "avdec_g722", NULL}, VIEW_RTP_TIME, TRUE,
+  "samplesperbuffer=320 ! audio/x-raw,rate=16000,channels=1", 100
+};
+
+/* AAC in RFC 3640's AAC-hbr mode (mpeg4-generic), as RTSP cameras send it:
+ * rtpmp4gpay writes an AU header per frame, rtpmp4gdepay hands the AU back
+ * whole. Not rtpmp4apay/rtpmp4adepay: in 1.22 the depayloader leaves the
+ * LATM length byte in front of the first AU, even of a clear stream. */
+static const Chain aac_chain = {
+  "aac", "avenc_aac",
+  "rtpmp4gpay", "rtpmp4gdepay", "audio/mpeg,mpegversion=4",
+  "avdec_aac", {"avenc_aac", "avdec_aac", NULL}, VIEW_RTP_TIME, TRUE,
+  "samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=1", 100
+};
+
+static const Chain voaac_chain = {
+  "aac-voaacenc", "voaacenc",
+  "rtpmp4gpay", "rtpmp4gdepay", "audio/mpeg,mpegversion=4",
+  "avdec_aac", {"voaacenc", "avdec_aac", NULL}, VIEW_RTP_TIME, TRUE,
+  "samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=1", 100
+};
+
+/* H.264 as camera encoders hand it over: baseline, zero latency, a key
+ * frame a second (30 frames here), AUDs. In byte-stream form x264enc
+ * writes SPS and PPS before every IDR and a user-data SEI (its version and
+ * options) into its first access unit. */
+static const guint aud_sps_pps_sei_idr[] = { 9, 7, 8, 6, 5, 0 };
+static const guint aud_sps_pps_idr[] = { 9, 7, 8, 5, 0 };
+
+#define X264_CAMERA "x264enc speed-preset=ultrafast tune=zerolatency " \
+    "key-int-max=30 aud=true bitrate=800"
+
+static const Chain x264_camera_chain = {
+  "h264-x264-camera",
+  X264_CAMERA " ! video/x-h264,profile=constrained-baseline,"
+      "stream-format=byte-stream,alignment=au",
+  "rtph264pay mtu=1200", "rtph264depay",
+  "video/x-h264,stream-format=byte-stream,alignment=au", "avdec_h264",
+  {"x264enc", "avdec_h264", NULL}, VIEW_H264, FALSE, NULL, 60,
+  aud_sps_pps_sei_idr, PS_EVERY_IDR
+};
+
+/* avc (length-prefixed) with the parameter sets only in codec_data, as
+ * many hardware encoders give it (x264enc: repeat-headers=0). e2eeenc
+ * takes Annex B: h264parse converts, and puts codec_data's SPS and PPS in
+ * band in the first access unit only (config-interval=0) or before every
+ * IDR (-1). */
+#define X264_AVC X264_CAMERA " option-string=repeat-headers=0 ! " \
+    "video/x-h264,profile=baseline,stream-format=avc,alignment=au"
+
+static const Chain x264_avc_chain = {
+  "h264-x264-avc",
+  X264_AVC " ! h264parse config-interval=0 ! "
+      "video/x-h264,stream-format=byte-stream,alignment=au",
+  "rtph264pay mtu=1200", "rtph264depay",
+  "video/x-h264,stream-format=byte-stream,alignment=au", "avdec_h264",
+  {"x264enc", "avdec_h264", "h264parse", NULL}, VIEW_H264, FALSE, NULL, 60,
+  aud_sps_pps_idr, PS_FIRST_ONLY
+};
+
+static const Chain x264_avc_in_band_chain = {
+  "h264-x264-avc-in-band",
+  X264_AVC " ! h264parse config-interval=-1 ! "
+      "video/x-h264,stream-format=byte-stream,alignment=au",
+  "rtph264pay mtu=1200", "rtph264depay",
+  "video/x-h264,stream-format=byte-stream,alignment=au", "avdec_h264",
+  {"x264enc", "avdec_h264", "h264parse", NULL}, VIEW_H264, FALSE, NULL, 60,
+  aud_sps_pps_idr, PS_EVERY_IDR
+};
+
+/* openh264enc (constrained baseline only) set up for a camera; h264parse
+ * adds the AUDs openh264enc does not write */
+static const Chain openh264_camera_chain = {
+  "h264-openh264-camera",
+  "openh264enc usage-type=camera complexity=low gop-size=30 "
+      "bitrate=800000 ! h264parse config-interval=-1 update-timecode=false ! "
+      "video/x-h264,stream-format=byte-stream,alignment=au",
+  "rtph264pay mtu=1200", "rtph264depay",
+  "video/x-h264,stream-format=byte-stream,alignment=au",
+  "h264parse ! openh264dec",
+  {"openh264enc", "openh264dec", "h264parse", NULL}, VIEW_H264, FALSE, NULL,
+  60, aud_sps_pps_idr, PS_EVERY_IDR
 };
 
 #define AV1_ENCODER "av1enc cpu-used=8 usage-profile=realtime " \
@@ -255,13 +382,15 @@ h26x_payload (RouterView view, GstH264NalParser * p4, GstH265Parser * p5,
 
 /* One line per frame (RTP packets of one timestamp): "K<w>x<h>" for a key
  * frame (with the resolution where the packets carry it), "D" otherwise;
- * for Opus the TOC byte. */
+ * for Opus the TOC byte; for the other audio codecs the RTP timestamp
+ * relative to the first packet's (a jitter buffer plays by it). */
 static GPtrArray *
 router_view (RouterView view, GPtrArray * packets)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   GstH264NalParser *p4 = gst_h264_nal_parser_new ();
   GstH265Parser *p5 = gst_h265_parser_new ();
+  guint64 packets_first_ts = G_MAXUINT64;
   guint i = 0;
 
   while (i < packets->len) {
@@ -269,6 +398,7 @@ router_view (RouterView view, GPtrArray * packets)
     gint w = 0, h = 0;
     guint32 ts = 0;
     guint toc = 0;
+    guint32 rel_ts = 0;
 
     for (; i < packets->len; i++) {
       GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
@@ -289,7 +419,15 @@ router_view (RouterView view, GPtrArray * packets)
       p = gst_rtp_buffer_get_payload (&rtp);
       len = gst_rtp_buffer_get_payload_len (&rtp);
 
+      if (first && view == VIEW_RTP_TIME) {
+        if (packets_first_ts == G_MAXUINT64)
+          packets_first_ts = gst_rtp_buffer_get_timestamp (&rtp);
+        rel_ts = gst_rtp_buffer_get_timestamp (&rtp) - (guint32)
+            packets_first_ts;
+      }
       switch (view) {
+        case VIEW_RTP_TIME:
+          break;
         case VIEW_OPUS:
           if (first && len > 0)
             toc = p[0];
@@ -349,6 +487,8 @@ router_view (RouterView view, GPtrArray * packets)
     }
     if (view == VIEW_OPUS)
       g_ptr_array_add (lines, g_strdup_printf ("t%02x", toc));
+    else if (view == VIEW_RTP_TIME)
+      g_ptr_array_add (lines, g_strdup_printf ("@%u", rel_ts));
     else if (key)
       g_ptr_array_add (lines, g_strdup_printf ("K%dx%d", w, h));
     else
@@ -401,8 +541,9 @@ static gchar *
 chain_desc (const Chain * c, guint n, const gchar * dec_key)
 {
   gchar *src = c->audio ?
-      g_strdup_printf ("audiotestsrc num-buffers=%u samplesperbuffer=960 "
-      "wave=sine freq=440 ! audio/x-raw,rate=48000,channels=2 ! ", n) :
+      g_strdup_printf ("audiotestsrc num-buffers=%u wave=sine freq=440 %s ! ",
+      n, c->audio_src ? c->audio_src :
+      "samplesperbuffer=960 ! audio/x-raw,rate=48000,channels=2") :
       g_strdup_printf ("videotestsrc num-buffers=%u pattern=smpte ! "
       "video/x-raw,width=320,height=240,framerate=30/1 ! ", n);
   gchar *desc;
@@ -426,6 +567,53 @@ chain_desc (const Chain * c, guint n, const gchar * dec_key)
   return desc;
 }
 
+/* Fails unless the encoder's access units hold NAL units of each type in
+ * the chain's list (0-terminated) and carry SPS as the chain says: so that
+ * each chain tests the form it names. */
+static void
+check_nal_types (const Chain * c, GPtrArray * frames)
+{
+  GstH264NalParser *p = gst_h264_nal_parser_new ();
+  guint32 seen = 0;
+  guint i, idr = 0, idr_with_sps = 0;
+  const guint *types;
+
+  for (i = 0; i < frames->len; i++) {
+    gsize size;
+    const guint8 *d = g_bytes_get_data (g_ptr_array_index (frames, i), &size);
+    GstH264NalUnit nalu;
+    GstH264ParserResult res;
+    guint32 here = 0;
+
+    res = gst_h264_parser_identify_nalu (p, d, 0, size, &nalu);
+    while (res == GST_H264_PARSER_OK || res == GST_H264_PARSER_NO_NAL_END) {
+      here |= 1u << nalu.type;
+      if (res == GST_H264_PARSER_NO_NAL_END)
+        break;
+      res = gst_h264_parser_identify_nalu (p, d, nalu.offset + nalu.size,
+          size, &nalu);
+    }
+    seen |= here;
+    if (here & (1u << GST_H264_NAL_SLICE_IDR)) {
+      idr++;
+      if (here & (1u << GST_H264_NAL_SPS))
+        idr_with_sps++;
+    }
+  }
+  for (types = c->nal_types; *types; types++)
+    fail_unless (seen & (1u << *types), "%s: no NAL unit of type %u",
+        c->name, *types);
+  fail_unless (idr >= 2, "%s: %u IDR frames", c->name, idr);
+  if (c->ps == PS_FIRST_ONLY) {
+    fail_unless (idr_with_sps == 1, "%s: SPS in %u IDR frames", c->name,
+        idr_with_sps);
+  } else if (c->ps == PS_EVERY_IDR) {
+    fail_unless (idr_with_sps == idr, "%s: SPS in %u of %u IDR frames",
+        c->name, idr_with_sps, idr);
+  }
+  gst_h264_nal_parser_free (p);
+}
+
 static void
 check_chain (const Chain * c)
 {
@@ -433,11 +621,11 @@ check_chain (const Chain * c)
   GstElement *pipe;
   Recorder *encoded, *clear_out, *clear_rtp, *wire, *enc_rtp, *dec_out,
       *decoded;
-  guint i, n;
+  guint i, n, want = c->n_frames ? c->n_frames : N_FRAMES;
 
   if (!have_chain (c))
     return;
-  desc = chain_desc (c, N_FRAMES, KEY_A);
+  desc = chain_desc (c, want, KEY_A);
   pipe = launch (desc);
   g_free (desc);
   encoded = record (pipe, "t", "sink");
@@ -451,7 +639,9 @@ check_chain (const Chain * c)
   run_to_eos (pipe, 120);
 
   n = encoded->frames->len;
-  fail_unless (n >= N_FRAMES, "%s: only %u frames", c->name, n);
+  fail_unless (n >= want, "%s: only %u frames", c->name, n);
+  if (c->nal_types)
+    check_nal_types (c, encoded->frames);
   fail_unless_equals_int (wire->frames->len, n);
   fail_unless_equals_int (clear_out->frames->len, n);
   fail_unless_equals_int (dec_out->frames->len, n);
@@ -533,6 +723,15 @@ CHAIN_TESTS (h264_x264, x264_chain);
 CHAIN_TESTS (h264_x264_config_interval, x264_config_interval_chain);
 CHAIN_TESTS (h264_openh264, openh264_chain);
 CHAIN_TESTS (h265_x265, x265_chain);
+CHAIN_TESTS (pcmu, pcmu_chain);
+CHAIN_TESTS (pcma, pcma_chain);
+CHAIN_TESTS (g722, g722_chain);
+CHAIN_TESTS (aac, aac_chain);
+CHAIN_TESTS (aac_voaacenc, voaac_chain);
+CHAIN_TESTS (h264_x264_camera, x264_camera_chain);
+CHAIN_TESTS (h264_x264_avc, x264_avc_chain);
+CHAIN_TESTS (h264_x264_avc_in_band, x264_avc_in_band_chain);
+CHAIN_TESTS (h264_openh264_camera, openh264_camera_chain);
 
 /* ---- AV1 ---- */
 
@@ -861,6 +1060,24 @@ pipelines_codecs_suite (void)
   tcase_add_test (tc, test_h264_openh264_wrong_key);
   tcase_add_test (tc, test_h265_x265);
   tcase_add_test (tc, test_h265_x265_wrong_key);
+  tcase_add_test (tc, test_pcmu);
+  tcase_add_test (tc, test_pcmu_wrong_key);
+  tcase_add_test (tc, test_pcma);
+  tcase_add_test (tc, test_pcma_wrong_key);
+  tcase_add_test (tc, test_g722);
+  tcase_add_test (tc, test_g722_wrong_key);
+  tcase_add_test (tc, test_aac);
+  tcase_add_test (tc, test_aac_wrong_key);
+  tcase_add_test (tc, test_aac_voaacenc);
+  tcase_add_test (tc, test_aac_voaacenc_wrong_key);
+  tcase_add_test (tc, test_h264_x264_camera);
+  tcase_add_test (tc, test_h264_x264_camera_wrong_key);
+  tcase_add_test (tc, test_h264_x264_avc);
+  tcase_add_test (tc, test_h264_x264_avc_wrong_key);
+  tcase_add_test (tc, test_h264_x264_avc_in_band);
+  tcase_add_test (tc, test_h264_x264_avc_in_band_wrong_key);
+  tcase_add_test (tc, test_h264_openh264_camera);
+  tcase_add_test (tc, test_h264_openh264_camera_wrong_key);
   tcase_add_test (tc, test_av1);
   tcase_add_test (tc, test_av1_wrong_key);
   tcase_add_test (tc, test_av1_matroska);

@@ -310,6 +310,14 @@ GST_START_TEST (test_codec_from_caps)
     GstE2eeCodec codec;
   } cases[] = {
     {"audio/x-opus", GST_E2EE_CODEC_AUDIO},
+    {"audio/x-mulaw,rate=8000,channels=1", GST_E2EE_CODEC_AUDIO},
+    {"audio/x-alaw,rate=8000,channels=1", GST_E2EE_CODEC_AUDIO},
+    {"audio/G722,rate=16000,channels=1", GST_E2EE_CODEC_AUDIO},
+    {"audio/mpeg,mpegversion=4,stream-format=raw", GST_E2EE_CODEC_AUDIO},
+    {"audio/mpeg,mpegversion=4", GST_E2EE_CODEC_AUDIO},
+    {"audio/mpeg,mpegversion=4,stream-format=adts", GST_E2EE_CODEC_UNKNOWN},
+    {"audio/mpeg,mpegversion=4,stream-format=loas", GST_E2EE_CODEC_UNKNOWN},
+    {"audio/x-raw,format=S16LE", GST_E2EE_CODEC_UNKNOWN},
     {"video/x-vp8", GST_E2EE_CODEC_VP8},
     {"video/x-vp9", GST_E2EE_CODEC_VP9},
     {"video/x-h264,stream-format=byte-stream,alignment=au",

@@ -31,12 +31,10 @@
 #include <gst/e2ee/frame/gste2eejframe-private.h>
 #include <gst/e2ee/frame/gste2eekey-private.h>
 #include <gst/e2ee/frame/gste2eekeyring-private.h>
-#include <json-glib/json-glib.h>
 #include <openssl/evp.h>
 #include <string.h>
 
-static JsonObject *vectors;
-static JsonObject *kdf_vectors;
+#include "test-vectors.h"
 
 /* GStreamer's GST_READ_* macros do unaligned loads, which UBSan reports */
 static guint64
@@ -84,54 +82,19 @@ assert_bytes_equal (const guint8 * a, gsize alen, GBytes * b)
   fail_unless (memcmp (a, bd, alen) == 0, "bytes differ");
 }
 
-static void
-load_vectors (void)
+/* tests/data/jframe-vectors.json */
+static GVariant *
+get_vectors (const gchar * member)
 {
-  JsonParser *parser = json_parser_new ();
-  GError *err = NULL;
-  gchar *path = g_build_filename (g_getenv ("E2EE_TEST_DATA"),
-      "jframe-vectors.json", NULL);
-
-  fail_unless (json_parser_load_from_file (parser, path, &err), "%s: %s",
-      path, err ? err->message : "");
-  vectors = json_object_ref (json_node_get_object (json_parser_get_root
-          (parser)));
-  g_object_unref (parser);
-  g_free (path);
-}
-
-static JsonObject *
-load_json (const gchar * name)
-{
-  JsonParser *parser = json_parser_new ();
-  GError *err = NULL;
-  gchar *path = g_build_filename (g_getenv ("E2EE_TEST_DATA"), name, NULL);
-  JsonObject *obj;
-
-  fail_unless (json_parser_load_from_file (parser, path, &err), "%s: %s",
-      path, err ? err->message : "");
-  obj = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-  g_object_unref (parser);
-  g_free (path);
-  return obj;
+  return e2ee_vectors_object (e2ee_vectors_load ("jframe-vectors"), member);
 }
 
 /* tests/data/kdf-vectors.json: the talk and livekit-256 schedules, made by
  * tests/data/gen-kdf-vectors.mjs with WebCrypto */
-static JsonObject *
+static GVariant *
 get_kdf_vectors (const gchar * member)
 {
-  if (!kdf_vectors)
-    kdf_vectors = load_json ("kdf-vectors.json");
-  return json_object_get_object_member (kdf_vectors, member);
-}
-
-static JsonObject *
-get_vectors (const gchar * member)
-{
-  if (!vectors)
-    load_vectors ();
-  return json_object_get_object_member (vectors, member);
+  return e2ee_vectors_object (e2ee_vectors_load ("kdf-vectors"), member);
 }
 
 static GstE2eeKey *
@@ -184,22 +147,22 @@ codec_of (const gchar * media)
 
 GST_START_TEST (test_jitsi_vectors)
 {
-  JsonObject *j = get_vectors ("jitsi");
-  JsonArray *frames = json_object_get_array_member (j, "frames");
+  GVariant *j = get_vectors ("jitsi");
+  GVariant *frames = e2ee_vectors_array (j, "frames");
   GstE2eeKey *key = key_from_hex (GST_E2EE_KDF_JITSI,
-      json_object_get_string_member (j, "key"));
+      e2ee_vectors_string (j, "key"));
   GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
   guint i;
 
   gst_e2ee_key_ring_set_key (ring, 0, key);
 
-  for (i = 0; i < json_array_get_length (frames); i++) {
-    JsonObject *f = json_array_get_object_element (frames, i);
-    GBytes *pt = hex (json_object_get_string_member (f, "plaintext"));
-    GBytes *ivb = hex (json_object_get_string_member (f, "iv"));
-    GBytes *expect = hex (json_object_get_string_member (f, "encrypted"));
-    GstE2eeCodec codec = codec_of (json_object_get_string_member (f, "media"));
-    guint kid = json_object_get_int_member (f, "key_index");
+  for (i = 0; i < e2ee_vectors_length (frames); i++) {
+    GVariant *f = e2ee_vectors_element (frames, i);
+    GBytes *pt = hex (e2ee_vectors_string (f, "plaintext"));
+    GBytes *ivb = hex (e2ee_vectors_string (f, "iv"));
+    GBytes *expect = hex (e2ee_vectors_string (f, "encrypted"));
+    GstE2eeCodec codec = codec_of (e2ee_vectors_string (f, "media"));
+    guint kid = e2ee_vectors_int (f, "key_index");
     gsize len, out_size = 0;
     const guint8 *ivd = g_bytes_get_data (ivb, NULL);
     guint8 *buf;
@@ -237,16 +200,16 @@ GST_END_TEST;
 
 GST_START_TEST (test_jitsi_key_schedule)
 {
-  JsonObject *j = get_vectors ("jitsi");
+  GVariant *j = get_vectors ("jitsi");
   GstE2eeKey *key = key_from_hex (GST_E2EE_KDF_JITSI,
-      json_object_get_string_member (j, "key"));
+      e2ee_vectors_string (j, "key"));
   GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
-      json_object_get_string_member (j, "encryption_key"));
+      e2ee_vectors_string (j, "encryption_key"));
   GstE2eeKey *r1 = gst_e2ee_key_ratchet (key, NULL);
   GstE2eeKey *r1_expected = key_from_hex (GST_E2EE_KDF_JITSI,
-      json_object_get_string_member (j, "ratchet_1"));
+      e2ee_vectors_string (j, "ratchet_1"));
   GstE2eeKey *r1_aes = key_from_hex (GST_E2EE_KDF_RAW,
-      json_object_get_string_member (j, "encryption_key_of_ratchet_1"));
+      e2ee_vectors_string (j, "encryption_key_of_ratchet_1"));
 
   assert_same_aes_key (key, aes);
   fail_unless (r1 != NULL);
@@ -264,16 +227,16 @@ GST_END_TEST;
 
 GST_START_TEST (test_livekit_raw_key_schedule)
 {
-  JsonObject *l = get_vectors ("livekit");
+  GVariant *l = get_vectors ("livekit");
   GstE2eeKey *key = key_from_hex (GST_E2EE_KDF_LIVEKIT,
-      json_object_get_string_member (l, "raw_key"));
+      e2ee_vectors_string (l, "raw_key"));
   GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
-      json_object_get_string_member (l, "raw_key_encryption_key"));
+      e2ee_vectors_string (l, "raw_key_encryption_key"));
   GstE2eeKey *r1 = gst_e2ee_key_ratchet (key, NULL);
   GstE2eeKey *r1_expected = key_from_hex (GST_E2EE_KDF_LIVEKIT,
-      json_object_get_string_member (l, "raw_key_ratchet_1"));
+      e2ee_vectors_string (l, "raw_key_ratchet_1"));
   GstE2eeKey *jitsi = key_from_hex (GST_E2EE_KDF_JITSI,
-      json_object_get_string_member (l, "raw_key"));
+      e2ee_vectors_string (l, "raw_key"));
   GBytes *pa, *pb;
 
   assert_same_aes_key (key, aes);
@@ -297,22 +260,22 @@ GST_END_TEST;
 
 GST_START_TEST (test_livekit_passphrase_rounds)
 {
-  JsonObject *l = get_vectors ("livekit");
-  JsonArray *rounds = json_object_get_array_member (l, "keys_and_ciphertexts");
-  GBytes *pt = hex (json_object_get_string_member (l, "plaintext"));
+  GVariant *l = get_vectors ("livekit");
+  GVariant *rounds = e2ee_vectors_array (l, "keys_and_ciphertexts");
+  GBytes *pt = hex (e2ee_vectors_string (l, "plaintext"));
   GstE2eeKey *key;
   GError *err = NULL;
   guint i;
 
   key = gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT,
-      json_object_get_string_member (l, "passphrase"), &err);
+      e2ee_vectors_string (l, "passphrase"), &err);
   fail_unless (key != NULL);
 
-  for (i = 0; i < json_array_get_length (rounds); i++) {
-    JsonArray *r = json_array_get_array_element (rounds, i);
+  for (i = 0; i < e2ee_vectors_length (rounds); i++) {
+    GVariant *r = e2ee_vectors_element (rounds, i);
     GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
-        json_array_get_string_element (r, 0));
-    GBytes *ct = hex (json_array_get_string_element (r, 1));
+        e2ee_vectors_string_element (r, 0));
+    GBytes *ct = hex (e2ee_vectors_string_element (r, 1));
     static const guint8 iv[12] = { 0 };
     gsize len;
     guint8 buf[64];
@@ -345,9 +308,9 @@ GST_END_TEST;
 static void
 check_schedule_vectors (const gchar * member, GstE2eeKdf kdf)
 {
-  JsonObject *v = get_kdf_vectors (member);
-  JsonArray *frames = json_object_get_array_member (v, "frames");
-  GstE2eeKey *key = key_from_hex (kdf, json_object_get_string_member (v,
+  GVariant *v = get_kdf_vectors (member);
+  GVariant *frames = e2ee_vectors_array (v, "frames");
+  GstE2eeKey *key = key_from_hex (kdf, e2ee_vectors_string (v,
           "key"));
   GstE2eeKey *r[3] = { gst_e2ee_key_ref (key), NULL, NULL };
   static const gchar *aes_names[3] = { "encryption_key",
@@ -360,11 +323,11 @@ check_schedule_vectors (const gchar * member, GstE2eeKdf kdf)
   fail_unless (gst_e2ee_key_can_ratchet (key));
   for (i = 0; i < 3; i++) {
     GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
-        json_object_get_string_member (v, aes_names[i]));
+        e2ee_vectors_string (v, aes_names[i]));
 
     if (i > 0) {
       GstE2eeKey *expected = key_from_hex (kdf,
-          json_object_get_string_member (v, ratchet_names[i]));
+          e2ee_vectors_string (v, ratchet_names[i]));
 
       r[i] = gst_e2ee_key_ratchet (r[i - 1], NULL);
       fail_unless (r[i] != NULL);
@@ -375,14 +338,14 @@ check_schedule_vectors (const gchar * member, GstE2eeKdf kdf)
     gst_e2ee_key_unref (aes);
   }
 
-  for (i = 0; i < json_array_get_length (frames); i++) {
-    JsonObject *f = json_array_get_object_element (frames, i);
-    GBytes *pt = hex (json_object_get_string_member (f, "plaintext"));
-    GBytes *ivb = hex (json_object_get_string_member (f, "iv"));
-    GBytes *expect = hex (json_object_get_string_member (f, "encrypted"));
-    GstE2eeCodec codec = codec_of (json_object_get_string_member (f, "media"));
-    guint index = json_object_get_int_member (f, "key_index");
-    guint n = json_object_get_int_member (f, "ratchets");
+  for (i = 0; i < e2ee_vectors_length (frames); i++) {
+    GVariant *f = e2ee_vectors_element (frames, i);
+    GBytes *pt = hex (e2ee_vectors_string (f, "plaintext"));
+    GBytes *ivb = hex (e2ee_vectors_string (f, "iv"));
+    GBytes *expect = hex (e2ee_vectors_string (f, "encrypted"));
+    GstE2eeCodec codec = codec_of (e2ee_vectors_string (f, "media"));
+    guint index = e2ee_vectors_int (f, "key_index");
+    guint n = e2ee_vectors_int (f, "ratchets");
     GstE2eeKeyRing *ring = gst_e2ee_key_ring_new (0);
     gsize len, out_size = 0;
     guint n_ratchets = 0;
@@ -423,8 +386,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_livekit_256_vectors)
 {
-  JsonObject *v = get_kdf_vectors ("livekit_256");
-  JsonArray *rounds = json_object_get_array_member (v,
+  GVariant *v = get_kdf_vectors ("livekit_256");
+  GVariant *rounds = e2ee_vectors_array (v,
       "passphrase_encryption_keys");
   GstE2eeKey *key, *lk128, *material_aes;
   GBytes *pa, *pb;
@@ -434,14 +397,12 @@ GST_START_TEST (test_livekit_256_vectors)
 
   /* LiveKit's keySize 256 changes the AES key, not the ratchet: the
    * ratchet of livekit-256 is the ratchet of livekit */
-  key = key_from_hex (GST_E2EE_KDF_LIVEKIT_256,
-      json_object_get_string_member (v, "key"));
-  lk128 = key_from_hex (GST_E2EE_KDF_LIVEKIT,
-      json_object_get_string_member (v, "key"));
+  key = key_from_hex (GST_E2EE_KDF_LIVEKIT_256, e2ee_vectors_string (v, "key"));
+  lk128 = key_from_hex (GST_E2EE_KDF_LIVEKIT, e2ee_vectors_string (v, "key"));
   {
     GstE2eeKey *a = gst_e2ee_key_ratchet (lk128, NULL);
     GstE2eeKey *b = key_from_hex (GST_E2EE_KDF_LIVEKIT,
-        json_object_get_string_member (v, "ratchet_1"));
+        e2ee_vectors_string (v, "ratchet_1"));
 
     assert_same_aes_key (a, b);
     gst_e2ee_key_unref (a);
@@ -455,7 +416,7 @@ GST_START_TEST (test_livekit_256_vectors)
   g_bytes_unref (pb);
   /* the AES-256 key is the material of the first ratchet (same HKDF) */
   material_aes = key_from_hex (GST_E2EE_KDF_RAW,
-      json_object_get_string_member (v, "ratchet_1"));
+      e2ee_vectors_string (v, "ratchet_1"));
   assert_same_aes_key (key, material_aes);
   gst_e2ee_key_unref (material_aes);
   gst_e2ee_key_unref (key);
@@ -463,16 +424,16 @@ GST_START_TEST (test_livekit_256_vectors)
 
   /* passphrase: PBKDF2 of 32 bytes, ratcheted as livekit's */
   key = gst_e2ee_key_new_from_passphrase (GST_E2EE_KDF_LIVEKIT_256,
-      json_object_get_string_member (v, "passphrase"), NULL);
+      e2ee_vectors_string (v, "passphrase"), NULL);
   fail_unless (key != NULL);
-  for (i = 0; i < json_array_get_length (rounds); i++) {
+  for (i = 0; i < e2ee_vectors_length (rounds); i++) {
     GstE2eeKey *aes = key_from_hex (GST_E2EE_KDF_RAW,
-        json_array_get_string_element (rounds, i));
+        e2ee_vectors_string_element (rounds, i));
     GstE2eeKey *next;
 
     assert_same_aes_key (key, aes);
     gst_e2ee_key_unref (aes);
-    if (i + 1 == json_array_get_length (rounds))
+    if (i + 1 == e2ee_vectors_length (rounds))
       break;
     next = gst_e2ee_key_ratchet (key, NULL);
     fail_unless (next != NULL);

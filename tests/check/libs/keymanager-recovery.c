@@ -356,6 +356,106 @@ GST_START_TEST (test_restart_without_state_relay)
 
 GST_END_TEST;
 
+/* The same on a plain transport (no sender given), where the application
+ * said its transport is trusted (identity-change=accept): keys flow again
+ * with no action of the others, lower and higher id. With the default, a
+ * new identity under a known id there is refused (trust on first use:
+ * anyone can write any id; test_impersonation in hostile.c). */
+GST_START_TEST (test_restart_without_state_plain)
+{
+  GstE2eeKeyManager *a, *b, *c;
+  guint64 imp;
+
+  a = km_party ("alice");
+  b = km_party ("bob");
+  c = km_party ("carol");
+  g_object_set (a, "identity-change", GST_E2EE_IDENTITY_CHANGE_ACCEPT, NULL);
+  g_object_set (c, "identity-change", GST_E2EE_IDENTITY_CHANGE_ACCEPT, NULL);
+  km_join (a);
+  km_join (b);
+  km_join (c);
+  check_all_pairs (0);
+
+  b = km_restart (b, NULL);
+  g_object_set (b, "identity-change", GST_E2EE_IDENTITY_CHANGE_ACCEPT, NULL);
+  check_all_pairs (20);
+  fail_unless_equals_uint64 (km_stat (a, "identities-replaced"), 1);
+  fail_unless_equals_uint64 (km_stat (c, "identities-replaced"), 1);
+  fail_unless_equals_uint64 (km_stat (a, "impersonations"), 0);
+
+  a = km_restart (a, NULL);
+  check_all_pairs (40);
+  fail_unless_equals_uint64 (km_stat (b, "identities-replaced"), 1);
+  fail_unless_equals_uint64 (km_stat (c, "identities-replaced"), 2);
+  fail_unless_equals_int (km_n_participants (c), 2);
+
+  /* the default on a plain transport: carol refuses the new alice */
+  g_object_set (c, "identity-change", GST_E2EE_IDENTITY_CHANGE_RELAYED, NULL);
+  imp = km_stat (c, "impersonations");
+  a = km_restart (a, NULL);
+  km_settle ();
+  fail_unless (km_stat (c, "impersonations") > imp);
+  fail_unless_equals_uint64 (km_stat (c, "identities-replaced"), 2);
+  fail_if (km_call_works (a, c, 60));
+  fail_unless (works_soon (a, b, 61));
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+static void
+on_verified (GstE2eeKeyManager * m, const gchar * who, gboolean ok,
+    gpointer user_data)
+{
+  if (ok)
+    g_atomic_int_inc ((gint *) user_data);
+}
+
+/* A participant verified by SAS is never replaced, not even through a
+ * relay: the new identity is refused and reported until the application
+ * removes the old one; the old keys are not revived either. */
+GST_START_TEST (test_restart_without_state_verified)
+{
+  GstE2eeKeyManager *a, *b;
+  gint verified = 0;
+  guint64 imp;
+
+  km_router_set_relay (TRUE);
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  check_all_pairs (0);
+  g_signal_connect (a, "participant-verified", G_CALLBACK (on_verified),
+      &verified);
+  g_signal_connect (b, "participant-verified", G_CALLBACK (on_verified),
+      &verified);
+  fail_unless (gst_e2ee_key_manager_start_sas (a, "bob"));
+  km_settle ();
+  fail_unless (gst_e2ee_key_manager_confirm_sas (a, "bob", TRUE));
+  fail_unless (gst_e2ee_key_manager_confirm_sas (b, "alice", TRUE));
+  km_settle ();
+  fail_unless_equals_int (g_atomic_int_get (&verified), 2);
+  fail_unless (gst_e2ee_key_manager_is_verified (a, "bob"));
+
+  imp = km_stat (a, "impersonations");
+  b = km_restart (b, NULL);
+  km_settle ();
+  fail_unless (km_stat (a, "impersonations") > imp);
+  fail_unless_equals_uint64 (km_stat (a, "identities-replaced"), 0);
+  fail_if (km_call_works (b, a, 10));
+  fail_if (km_call_works (a, b, 11));
+
+  /* the application lets the new bob in: it is a new, unverified one */
+  gst_e2ee_key_manager_remove_participant (a, "bob");
+  gst_e2ee_key_manager_add_participant (a, "bob");
+  check_all_pairs (20);
+  fail_if (gst_e2ee_key_manager_is_verified (a, "bob"));
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
 /* --- lost, duplicated, reordered messages --- */
 
 typedef struct
@@ -518,7 +618,10 @@ GST_START_TEST (test_no_session_flood)
       km_stat (a, "sessions-restarted"), took);
   fail_unless (km_stat (a, "sessions-restarted") >= 1);
   fail_unless (km_stat (a, "sessions-restarted") <= bound);
-  fail_unless (km_stat (a, "recoveries-refused") >= 500 - bound);
+  /* every other one refused (over the bound, or one under way), however
+   * slowly the machine went through them */
+  fail_unless (km_stat (a, "sessions-restarted") +
+      km_stat (a, "recoveries-refused") >= 500);
   fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
   fail_unless (km_call_works (a, b, 3));
   fail_unless (km_call_works (b, a, 4));
@@ -539,6 +642,8 @@ keymanager_recovery_suite (void)
   tcase_add_test (tc, test_restart_readmitted_by_hello);
   tcase_add_test (tc, test_restart_stale_state);
   tcase_add_test (tc, test_restart_without_state_relay);
+  tcase_add_test (tc, test_restart_without_state_plain);
+  tcase_add_test (tc, test_restart_without_state_verified);
   tcase_add_test (tc, test_lost_message);
   tcase_add_test (tc, test_duplicated);
   tcase_add_test (tc, test_reordered);

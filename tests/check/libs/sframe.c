@@ -31,7 +31,7 @@
 #include <gst/e2ee/e2ee.h>
 #include <gst/e2ee/frame/gste2eesframe-private.h>
 #include <gst/e2ee/frame/gste2eejframe-private.h>
-#include <json-glib/json-glib.h>
+#include "test-vectors.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +71,9 @@ unhex (const gchar * str)
 }
 
 static Bytes
-member_hex (JsonObject * o, const gchar * name)
+member_hex (GVariant * o, const gchar * name)
 {
-  return unhex (json_object_get_string_member (o, name));
+  return unhex (e2ee_vectors_string (o, name));
 }
 
 #define assert_bytes(a, alen, b) G_STMT_START {                     \
@@ -87,34 +87,24 @@ data_path (const gchar * name)
   return g_build_filename (g_getenv ("E2EE_TEST_DATA"), "sframe", name, NULL);
 }
 
-static JsonParser *
-load_json (const gchar * name)
+/* tests/data/sframe/NAME.json, as the GVariant text meson made of it
+ * (harness/test-vectors.h: the minimal build has no json-glib) */
+static GVariant *
+load_vectors (const gchar * name)
 {
-  JsonParser *parser = json_parser_new ();
-  GError *err = NULL;
-  gchar *path = data_path (name);
+  gchar *n = g_strconcat ("sframe-", name, NULL);
+  GVariant *v = e2ee_vectors_load (n);
 
-  fail_unless (json_parser_load_from_file (parser, path, &err), "%s: %s",
-      path, err ? err->message : "");
-  g_free (path);
-  return parser;
-}
-
-static JsonArray *
-vector_array (JsonParser * parser, const gchar * member)
-{
-  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
-
-  fail_unless (json_object_has_member (root, member), "no %s", member);
-  return json_object_get_array_member (root, member);
+  g_free (n);
+  return v;
 }
 
 /* kid and ctr of the full-SFrame vectors are small; the header vectors
  * (up to 2^64-1) come from the text file, which writes them in hex */
 static guint64
-member_u64 (JsonObject * o, const gchar * name)
+member_u64 (GVariant * o, const gchar * name)
 {
-  gint64 v = json_object_get_int_member (o, name);
+  gint64 v = e2ee_vectors_int (o, name);
 
   fail_unless (v >= 0);
   return (guint64) v;
@@ -126,8 +116,8 @@ GST_START_TEST (test_header_vectors)
 {
   gchar *path = data_path ("rfc9605-appendix-c1-header.txt");
   gchar *text = NULL, **lines;
-  JsonParser *parser = load_json ("rfc9605-test-vectors.json");
-  JsonArray *json = vector_array (parser, "header");
+  GVariant *json = e2ee_vectors_array (load_vectors ("rfc9605-test-vectors"),
+      "header");
   guint64 kid = 0, ctr = 0;
   guint n = 0, i, max_seen = 0;
 
@@ -154,9 +144,8 @@ GST_START_TEST (test_header_vectors)
         g_string_append (h, lines[++i]);
       want = unhex (h->str);
       g_string_free (h, TRUE);
-      fail_unless (n < json_array_get_length (json));
-      from_json = member_hex (json_array_get_object_element (json, n),
-          "encoded");
+      fail_unless (n < e2ee_vectors_length (json));
+      from_json = member_hex (e2ee_vectors_element (json, n), "encoded");
       assert_bytes (want.data, want.len, from_json);
 
       len = gst_e2ee_sframe_header_write (kid, ctr, out);
@@ -181,13 +170,12 @@ GST_START_TEST (test_header_vectors)
       n++;
     }
   }
-  fail_unless_equals_int (n, json_array_get_length (json));
+  fail_unless_equals_int (n, e2ee_vectors_length (json));
   fail_unless_equals_int (n, 289);
   fail_unless_equals_int (max_seen, 1);
   g_strfreev (lines);
   g_free (text);
   g_free (path);
-  g_object_unref (parser);
 }
 
 GST_END_TEST;
@@ -257,7 +245,7 @@ GST_START_TEST (test_header_max)
 GST_END_TEST;
 
 static void
-check_aead_vector (JsonObject * v)
+check_aead_vector (GVariant * v)
 {
   GstE2eeSFrameSuite suite = member_u64 (v, "cipher_suite");
   Bytes key = member_hex (v, "key"), enc_key = member_hex (v, "enc_key");
@@ -300,24 +288,22 @@ check_aead_vector (JsonObject * v)
 
 GST_START_TEST (test_aes_ctr_hmac_vectors)
 {
-  JsonParser *rfc = load_json ("rfc9605-test-vectors.json");
-  JsonParser *wg = load_json ("sframe-wg-test-vectors-3d07d8f.json");
+  GVariant *rfc = load_vectors ("rfc9605-test-vectors");
+  GVariant *wg = load_vectors ("sframe-wg-test-vectors-3d07d8f");
   const gchar *members[] = { "aes_ctr_hmac", "aes_256_ctr_hmac" };
-  JsonArray *a;
+  GVariant *a;
   guint i, n = 0;
 
-  a = vector_array (rfc, "aes_ctr_hmac");
-  for (i = 0; i < json_array_get_length (a); i++, n++)
-    check_aead_vector (json_array_get_object_element (a, i));
+  a = e2ee_vectors_array (rfc, "aes_ctr_hmac");
+  for (i = 0; i < e2ee_vectors_length (a); i++, n++)
+    check_aead_vector (e2ee_vectors_element (a, i));
   fail_unless_equals_int (n, 3);
   for (guint m = 0; m < G_N_ELEMENTS (members); m++) {
-    a = vector_array (wg, members[m]);
-    for (i = 0; i < json_array_get_length (a); i++, n++)
-      check_aead_vector (json_array_get_object_element (a, i));
+    a = e2ee_vectors_array (wg, members[m]);
+    for (i = 0; i < e2ee_vectors_length (a); i++, n++)
+      check_aead_vector (e2ee_vectors_element (a, i));
   }
   fail_unless_equals_int (n, 9);
-  g_object_unref (rfc);
-  g_object_unref (wg);
 }
 
 GST_END_TEST;
@@ -325,7 +311,7 @@ GST_END_TEST;
 /* One full-SFrame vector: the derivation's intermediate values, the sealed
  * frame under the vector's CTR, then opening it (and refusing it again). */
 static void
-check_sframe_vector (JsonObject * v, guint * suites_seen)
+check_sframe_vector (GVariant * v, guint * suites_seen)
 {
   GstE2eeSFrameSuite suite = member_u64 (v, "cipher_suite");
   guint64 kid = member_u64 (v, "kid"), ctr = member_u64 (v, "ctr");
@@ -404,21 +390,20 @@ GST_START_TEST (test_sframe_vectors)
     const gchar *file, *member;
     guint count;
   } sets[] = {
-    {"rfc9605-test-vectors.json", "sframe", 5},
-    {"sframe-wg-test-vectors-3d07d8f.json", "sframe", 5},
-    {"sframe-wg-test-vectors-aes256-3d07d8f.json",
+    {"rfc9605-test-vectors", "sframe", 5},
+    {"sframe-wg-test-vectors-3d07d8f", "sframe", 5},
+    {"sframe-wg-test-vectors-aes256-3d07d8f",
         "sframe_aes_256_ctr_hmac", 3},
   };
   guint suites_seen[ALL_SUITES] = { 0 };
 
   for (guint s = 0; s < G_N_ELEMENTS (sets); s++) {
-    JsonParser *p = load_json (sets[s].file);
-    JsonArray *a = vector_array (p, sets[s].member);
+    GVariant *a = e2ee_vectors_array (load_vectors (sets[s].file),
+        sets[s].member);
 
-    fail_unless_equals_int (json_array_get_length (a), sets[s].count);
-    for (guint i = 0; i < json_array_get_length (a); i++)
-      check_sframe_vector (json_array_get_object_element (a, i), suites_seen);
-    g_object_unref (p);
+    fail_unless_equals_int (e2ee_vectors_length (a), sets[s].count);
+    for (guint i = 0; i < e2ee_vectors_length (a); i++)
+      check_sframe_vector (e2ee_vectors_element (a, i), suites_seen);
   }
   for (guint s = 0; s < ALL_SUITES; s++)
     fail_unless (suites_seen[s] > 0, "no vector for suite %u", s + 1);
