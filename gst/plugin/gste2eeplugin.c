@@ -31,6 +31,8 @@
 #include "gste2eedec.h"
 #include "gste2eekeymanagerelement.h"
 #include "gste2eevp8pay.h"
+#include "gste2eertpsframepay.h"
+#include "gste2eertpsframedepay.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -46,6 +48,8 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (e2eedec, plugin);
   ret |= GST_ELEMENT_REGISTER (e2eekeymanager, plugin);
   ret |= GST_ELEMENT_REGISTER (e2eevp8pay, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtpsframepay, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtpsframedepay, plugin);
 
   return ret;
 }
