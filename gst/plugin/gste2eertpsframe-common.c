@@ -24,6 +24,9 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+#include <openssl/crypto.h>
+
 #include "gste2eertpsframe-common.h"
 
 typedef struct
@@ -96,4 +99,98 @@ gst_e2ee_rtp_sframe_set_sdp_attribute (GstCaps * caps)
   /* webrtcbin turns every string field "a-<name>" of a payloader's caps
    * into a media-level a=<name>; an empty value writes a bare a=sframe */
   gst_caps_set_simple (caps, "a-sframe", G_TYPE_STRING, "", NULL);
+}
+
+void
+gst_e2ee_rtp_sframe_key_init (GstE2eeRtpSFrameKey * key)
+{
+  memset (key, 0, sizeof (*key));
+  key->suite = GST_E2EE_RTP_SFRAME_DEFAULT_SUITE;
+}
+
+static void
+wipe_material (GstE2eeRtpSFrameKey * key)
+{
+  if (key->material) {
+    OPENSSL_cleanse (key->material, key->material_len);
+    g_free (key->material);
+  }
+  key->material = NULL;
+  key->material_len = 0;
+}
+
+void
+gst_e2ee_rtp_sframe_key_clear (GstE2eeRtpSFrameKey * key)
+{
+  wipe_material (key);
+  g_clear_pointer (&key->ctx, gst_e2ee_sframe_context_free);
+}
+
+void
+gst_e2ee_rtp_sframe_key_set_material (GstE2eeRtpSFrameKey * key,
+    GstBuffer * buf)
+{
+  GstMapInfo map;
+
+  wipe_material (key);
+  if (buf && gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    key->material = g_memdup2 (map.data, map.size);
+    key->material_len = map.size;
+    gst_buffer_unmap (buf, &map);
+  }
+  key->dirty = TRUE;
+}
+
+/* Call with the object lock. Returns the context, or NULL when there is no
+ * key (@bad_key FALSE) or the key does not fit the suite (@bad_key TRUE). A
+ * new context is made only after a property changed: the sender's CTR
+ * belongs to the context. */
+GstE2eeSFrameContext *
+gst_e2ee_rtp_sframe_key_context (GstE2eeRtpSFrameKey * key,
+    GstE2eeSFrameKeyUsage usage, gboolean * bad_key)
+{
+  *bad_key = FALSE;
+  if (!key->dirty)
+    return key->ctx;
+
+  key->dirty = FALSE;
+  g_clear_pointer (&key->ctx, gst_e2ee_sframe_context_free);
+  if (key->material == NULL)
+    return NULL;
+
+  key->ctx = gst_e2ee_sframe_context_new (key->suite);
+  if (key->ctx == NULL
+      || !gst_e2ee_sframe_context_add_key (key->ctx, key->kid, key->material,
+          key->material_len, usage)
+      || (usage == GST_E2EE_SFRAME_KEY_ENCRYPT
+          && !gst_e2ee_sframe_context_set_encrypt_kid (key->ctx, key->kid))) {
+    g_clear_pointer (&key->ctx, gst_e2ee_sframe_context_free);
+    *bad_key = TRUE;
+  }
+  return key->ctx;
+}
+
+void
+gst_e2ee_rtp_sframe_install_key_properties (GObjectClass * klass,
+    guint prop_key, guint prop_key_id, guint prop_suite)
+{
+  /* documented in each element's own SECTION: gtk-doc wants property
+   * comments in the class_init of the element */
+  g_object_class_install_property (klass, prop_key,
+      g_param_spec_boxed ("key", "Key",
+          "SFrame base key, as long as the suite's key (hex on the command "
+          "line); write-only", GST_TYPE_BUFFER,
+          G_PARAM_WRITABLE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (klass, prop_key_id,
+      g_param_spec_uint64 ("key-id", "Key ID",
+          "The SFrame KID of the key", 0, G_MAXUINT64, 0,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (klass, prop_suite,
+      g_param_spec_enum ("sframe-suite", "SFrame cipher suite",
+          "The SFrame cipher suite (RFC 9605 section 4.5)",
+          GST_TYPE_E2EE_SFRAME_SUITE, GST_E2EE_RTP_SFRAME_DEFAULT_SUITE,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
 }

@@ -21,6 +21,7 @@
 #define __GST_E2EE_RTP_SFRAME_COMMON_H__
 
 #include <gst/gst.h>
+#include <gst/e2ee/e2ee.h>
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,41 @@ GstCaps * gst_e2ee_rtp_sframe_codec_caps (const GstStructure * rtp_caps,
 
 G_GNUC_INTERNAL
 void gst_e2ee_rtp_sframe_set_sdp_attribute (GstCaps * caps);
+
+/* The static key of a per-packet element: key material, KID and suite as
+ * set through properties, and the SFrame context made of them when first
+ * needed after a change. Guarded by the element's object lock. */
+typedef struct
+{
+  guint8 *material;             /* wiped when replaced or freed */
+  gsize material_len;
+  guint64 kid;
+  GstE2eeSFrameSuite suite;
+  gboolean dirty;
+  GstE2eeSFrameContext *ctx;
+} GstE2eeRtpSFrameKey;
+
+G_GNUC_INTERNAL
+void gst_e2ee_rtp_sframe_key_init (GstE2eeRtpSFrameKey * key);
+
+G_GNUC_INTERNAL
+void gst_e2ee_rtp_sframe_key_clear (GstE2eeRtpSFrameKey * key);
+
+G_GNUC_INTERNAL
+void gst_e2ee_rtp_sframe_key_set_material (GstE2eeRtpSFrameKey * key,
+    GstBuffer * buf);
+
+G_GNUC_INTERNAL
+GstE2eeSFrameContext * gst_e2ee_rtp_sframe_key_context (
+    GstE2eeRtpSFrameKey * key, GstE2eeSFrameKeyUsage usage,
+    gboolean * bad_key);
+
+G_GNUC_INTERNAL
+void gst_e2ee_rtp_sframe_install_key_properties (GObjectClass * klass,
+    guint prop_key, guint prop_key_id, guint prop_suite);
+
+#define GST_E2EE_RTP_SFRAME_DEFAULT_SUITE \
+    GST_E2EE_SFRAME_SUITE_AES_128_GCM_SHA256_128
 
 G_END_DECLS
 
