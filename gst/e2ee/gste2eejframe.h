@@ -50,6 +50,15 @@ G_BEGIN_DECLS
  *   OBU size that does not fit), so it cannot be sealed, or was not sealed
  *   by a sender that follows the rules
  * @GST_E2EE_FRAME_NO_SPACE: the output memory is too small
+ * @GST_E2EE_FRAME_REPLAY: SFrame: the frame's CTR was already accepted under
+ *   its KID, or is older than the replay window (Since: 0.2)
+ * @GST_E2EE_FRAME_CTR_EXHAUSTED: SFrame: the sending key's CTR reached
+ *   2^64-1; the key must be replaced before another frame is sealed
+ *   (Since: 0.2)
+ *
+ * For SFrame, %GST_E2EE_FRAME_MISSING_KEY means the KID names no key marked
+ * for decryption, %GST_E2EE_FRAME_BAD_HEADER a truncated or non-minimal
+ * header, %GST_E2EE_FRAME_TOO_SHORT a frame without room for the tag.
  *
  * What became of a frame.
  *
@@ -65,6 +74,8 @@ typedef enum
   GST_E2EE_FRAME_CRYPTO_ERROR,
   GST_E2EE_FRAME_BAD_HEADER,
   GST_E2EE_FRAME_NO_SPACE,
+  GST_E2EE_FRAME_REPLAY,
+  GST_E2EE_FRAME_CTR_EXHAUSTED,
 } GstE2eeFrameResult;
 
 /**

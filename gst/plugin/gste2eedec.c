@@ -634,6 +634,8 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
     case GST_E2EE_FRAME_TOO_SHORT:
     case GST_E2EE_FRAME_BAD_IV_LENGTH:
     case GST_E2EE_FRAME_BAD_HEADER:
+    case GST_E2EE_FRAME_REPLAY:
+    case GST_E2EE_FRAME_CTR_EXHAUSTED:
       stats->bad_frames++;
       break;
     case GST_E2EE_FRAME_AUTH_FAILED:

@@ -1101,6 +1101,10 @@ gst_e2ee_frame_result_to_string (GstE2eeFrameResult result)
       return "frame does not follow its codec's syntax";
     case GST_E2EE_FRAME_NO_SPACE:
       return "no room for the sealed frame";
+    case GST_E2EE_FRAME_REPLAY:
+      return "frame counter replayed or outside the replay window";
+    case GST_E2EE_FRAME_CTR_EXHAUSTED:
+      return "frame counter exhausted under this key";
   }
   return "unknown";
 }
