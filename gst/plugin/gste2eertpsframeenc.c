@@ -197,7 +197,7 @@ gst_e2ee_rtp_sframe_enc_transform (GstBaseTransform * trans, GstBuffer * in,
   }
   if (ctx == NULL) {
     if (warn)
-      GST_ELEMENT_WARNING (self, STREAM, ENCRYPT,
+      GST_ELEMENT_WARNING (self, STREAM, ENCODE,
           (_("No SFrame key: media is dropped, not sent in clear.")), (NULL));
     return GST_BASE_TRANSFORM_FLOW_DROPPED;
   }

@@ -37,7 +37,18 @@
 
 #include <string.h>
 
+#include <gst/e2ee/e2ee.h>
+
 #include "element-harness.h"
+
+static void
+el_set_sframe_key (GstElement * e, const gchar * hex, guint64 kid)
+{
+  GstBuffer *key = el_key_buffer (hex);
+
+  g_object_set (e, "key", key, "key-id", kid, NULL);
+  gst_buffer_unref (key);
+}
 
 #define RTP_VP8_CAPS "application/x-rtp, media=(string)video, " \
     "clock-rate=(int)90000, encoding-name=(string)VP8, payload=(int)96"
@@ -284,6 +295,240 @@ GST_START_TEST (test_depay_refuses_plain_vp8)
 
 GST_END_TEST;
 
+
+#define KEY16 "000102030405060708090a0b0c0d0e0f"
+#define KEY16_B "f0e0d0c0b0a090807060504030201000"
+
+static GstHarness *
+make_t1 (const gchar * factory, const gchar * key, guint64 kid)
+{
+  GstHarness *h = gst_harness_new (factory);
+
+  if (key)
+    el_set_sframe_key (h->element, key, kid);
+  gst_harness_set_src_caps_str (h, RTP_VP8_CAPS);
+  return h;
+}
+
+/* Real VP8 packets from the stock payloader. */
+static GPtrArray *
+vp8_packets (guint n_frames)
+{
+  GstHarness *src = gst_harness_new_parse ("vp8enc deadline=1 "
+      "keyframe-max-dist=10 ! rtpvp8pay picture-id-mode=15-bit mtu=600");
+  GPtrArray *pkts = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  GstBuffer *b;
+
+  gst_harness_set_src_caps_str (src, "video/x-raw, format=I420, width=320, "
+      "height=240, framerate=30/1");
+  for (guint i = 0; i < n_frames; i++) {
+    GstBuffer *raw = gst_buffer_new_allocate (NULL, 320 * 240 * 3 / 2, NULL);
+
+    gst_buffer_memset (raw, 0, i * 7, 320 * 240);
+    gst_buffer_memset (raw, 320 * 240, 128, 320 * 240 / 2);
+    GST_BUFFER_PTS (raw) = i * GST_SECOND / 30;
+    GST_BUFFER_DURATION (raw) = GST_SECOND / 30;
+    fail_unless_equals_int (gst_harness_push (src, raw), GST_FLOW_OK);
+    while ((b = gst_harness_try_pull (src)))
+      g_ptr_array_add (pkts, b);
+  }
+  gst_harness_teardown (src);
+  return pkts;
+}
+
+GST_START_TEST (test_t1_round_trip_wire)
+{
+  GstHarness *enc = make_t1 ("rtpsframeenc", KEY16, 5);
+  GstHarness *dec = make_t1 ("rtpsframedec", KEY16, 5);
+  GPtrArray *pkts = vp8_packets (15);
+  GstCaps *caps;
+
+  fail_unless (pkts->len >= 15);
+  for (guint i = 0; i < pkts->len; i++) {
+    GstRTPBuffer a = GST_RTP_BUFFER_INIT, w = GST_RTP_BUFFER_INIT;
+    GstBuffer *wire, *plain;
+    const guint8 *p;
+    guint64 kid, ctr;
+    gsize hs;
+
+    wire = gst_harness_push_and_pull (enc, gst_buffer_ref (pkts->pdata[i]));
+    fail_unless (wire != NULL);
+    gst_rtp_buffer_map (pkts->pdata[i], GST_MAP_READ, &a);
+    gst_rtp_buffer_map (wire, GST_MAP_READ, &w);
+    /* the RTP header as the payloader wrote it, the payload S|E|T and one
+     * SFrame whose KID is ours */
+    fail_unless_equals_int (gst_rtp_buffer_get_seq (&w),
+        gst_rtp_buffer_get_seq (&a));
+    fail_unless_equals_int (gst_rtp_buffer_get_marker (&w),
+        gst_rtp_buffer_get_marker (&a));
+    fail_unless_equals_int (gst_rtp_buffer_get_timestamp (&w),
+        gst_rtp_buffer_get_timestamp (&a));
+    p = gst_rtp_buffer_get_payload (&w);
+    fail_unless_equals_int (p[0], 0xe0);
+    fail_unless (gst_e2ee_sframe_header_read (p + 1,
+            gst_rtp_buffer_get_payload_len (&w) - 1, &kid, &ctr, &hs));
+    fail_unless_equals_uint64 (kid, 5);
+    fail_unless_equals_int (gst_rtp_buffer_get_payload_len (&w),
+        gst_rtp_buffer_get_payload_len (&a) + 1 + hs + 16);
+    /* not the clear payload: the VP8 descriptor and frame header are gone */
+    fail_if (memcmp (p + 1 + hs, gst_rtp_buffer_get_payload (&a), 4) == 0);
+    gst_rtp_buffer_unmap (&w);
+    gst_rtp_buffer_unmap (&a);
+
+    plain = gst_harness_push_and_pull (dec, wire);
+    fail_unless (plain != NULL);
+    fail_unless (el_buffers_equal (plain, pkts->pdata[i]),
+        "packet %u differs after decryption", i);
+    gst_buffer_unref (plain);
+  }
+  caps = gst_pad_get_current_caps (enc->sinkpad);
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_caps_get_structure (caps, 0), "a-sframe"), "");
+  gst_caps_unref (caps);
+  caps = gst_pad_get_current_caps (dec->sinkpad);
+  fail_if (gst_structure_has_field (gst_caps_get_structure (caps, 0),
+          "a-sframe"));
+  gst_caps_unref (caps);
+  fail_unless_equals_uint64 (el_stat (enc->element, "packets-out"), pkts->len);
+  fail_unless_equals_uint64 (el_stat (dec->element, "packets-out"), pkts->len);
+
+  g_ptr_array_unref (pkts);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+static GstBuffer *
+with_payload (GstBuffer * model, const guint8 * payload, gsize len)
+{
+  GstRTPBuffer m = GST_RTP_BUFFER_INIT;
+  GstBuffer *b;
+
+  gst_rtp_buffer_map (model, GST_MAP_READ, &m);
+  b = rtp_packet (gst_rtp_buffer_get_seq (&m),
+      gst_rtp_buffer_get_timestamp (&m), payload, len);
+  gst_rtp_buffer_unmap (&m);
+  return b;
+}
+
+static void
+push_dropped (GstHarness * h, GstBuffer * b)
+{
+  fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+  fail_unless (gst_harness_try_pull (h) == NULL);
+}
+
+GST_START_TEST (test_t1_malformed)
+{
+  GstHarness *enc = make_t1 ("rtpsframeenc", KEY16, 7);
+  GstHarness *dec = make_t1 ("rtpsframedec", KEY16, 7);
+  GstHarness *other = make_t1 ("rtpsframedec", KEY16_B, 7);
+  GstHarness *nokid = make_t1 ("rtpsframedec", KEY16, 8);
+  GstBus *bus = gst_bus_new ();
+  GPtrArray *pkts = vp8_packets (2);
+  GstBuffer *wire, *b;
+  guint8 *payload;
+  gsize len;
+  GstMessage *msg;
+  guint warnings = 0;
+
+  gst_element_set_bus (dec->element, bus);
+  wire = gst_harness_push_and_pull (enc, gst_buffer_ref (pkts->pdata[0]));
+  {
+    GstRTPBuffer w = GST_RTP_BUFFER_INIT;
+
+    gst_rtp_buffer_map (wire, GST_MAP_READ, &w);
+    len = gst_rtp_buffer_get_payload_len (&w);
+    payload = g_memdup2 (gst_rtp_buffer_get_payload (&w), len);
+    gst_rtp_buffer_unmap (&w);
+  }
+
+  /* accepted once, then a replay */
+  b = gst_harness_push_and_pull (dec, gst_buffer_ref (wire));
+  fail_unless (b != NULL);
+  gst_buffer_unref (b);
+  push_dropped (dec, gst_buffer_ref (wire));
+  fail_unless_equals_uint64 (el_stat (dec->element, "replayed"), 1);
+
+  /* wrong key, unknown KID */
+  push_dropped (other, gst_buffer_ref (wire));
+  fail_unless_equals_uint64 (el_stat (other->element, "auth-failed"), 1);
+  push_dropped (nokid, gst_buffer_ref (wire));
+  fail_unless_equals_uint64 (el_stat (nokid->element, "missing-key"), 1);
+
+  /* a flipped ciphertext bit */
+  payload[len - 1] ^= 1;
+  push_dropped (other, with_payload (wire, payload, len));
+  payload[len - 1] ^= 1;
+
+  /* descriptor bits: T=0, T=1 without S|E, a reserved bit (plain VP8) */
+  payload[0] = 0xc0;
+  push_dropped (dec, with_payload (wire, payload, len));
+  payload[0] = 0xa0;
+  push_dropped (dec, with_payload (wire, payload, len));
+  payload[0] = 0x90;
+  push_dropped (dec, with_payload (wire, payload, len));
+  payload[0] = 0xe0;
+  fail_unless_equals_uint64 (el_stat (dec->element, "wrong-mode"), 1);
+  fail_unless_equals_uint64 (el_stat (dec->element, "not-whole"), 1);
+  fail_unless_equals_uint64 (el_stat (dec->element, "not-sframe"), 1);
+
+  /* truncated: descriptor only; SFrame header cut short; a KID length of 8
+   * with 2 bytes left; no room for the tag */
+  push_dropped (dec, with_payload (wire, payload, 1));
+  push_dropped (dec, with_payload (wire, payload, 2));
+  {
+    guint8 hdr[4] = { 0xe0, 0x70 | 0x08 | 0x07, 1, 2 };
+
+    push_dropped (dec, with_payload (wire, hdr, sizeof (hdr)));
+  }
+  push_dropped (dec, with_payload (wire, payload, 1 + 3 + 4));
+  fail_unless_equals_uint64 (el_stat (dec->element, "truncated"), 1);
+  fail_unless (el_stat (dec->element, "bad-header") +
+      el_stat (dec->element, "auth-failed") >= 3);
+  fail_unless_equals_uint64 (el_stat (dec->element, "packets-out"), 1);
+
+  /* one warning for the plain payload */
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
+    warnings++;
+    gst_message_unref (msg);
+  }
+  fail_unless_equals_int (warnings, 1);
+  gst_element_set_bus (dec->element, NULL);
+  gst_object_unref (bus);
+
+  g_free (payload);
+  gst_buffer_unref (wire);
+  g_ptr_array_unref (pkts);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+  gst_harness_teardown (other);
+  gst_harness_teardown (nokid);
+}
+
+GST_END_TEST;
+
+/* Fail closed: no key, no media, on both sides. */
+GST_START_TEST (test_t1_no_key)
+{
+  GstHarness *enc = make_t1 ("rtpsframeenc", NULL, 0);
+  GstHarness *dec = make_t1 ("rtpsframedec", NULL, 0);
+  GPtrArray *pkts = vp8_packets (1);
+  guint8 p[20] = { 0xe0, 0x00 };
+
+  push_dropped (enc, gst_buffer_ref (pkts->pdata[0]));
+  fail_unless_equals_uint64 (el_stat (enc->element, "no-key"), 1);
+  push_dropped (dec, with_payload (pkts->pdata[0], p, sizeof (p)));
+  fail_unless_equals_uint64 (el_stat (dec->element, "no-key"), 1);
+  g_ptr_array_unref (pkts);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtpsframe_suite (void)
 {
@@ -295,6 +540,12 @@ rtpsframe_suite (void)
   tcase_add_test (tc, test_round_trip_and_loss);
   tcase_add_test (tc, test_depay_malformed);
   tcase_add_test (tc, test_depay_refuses_plain_vp8);
+
+  tc = tcase_create ("per-packet");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_t1_round_trip_wire);
+  tcase_add_test (tc, test_t1_malformed);
+  tcase_add_test (tc, test_t1_no_key);
   return s;
 }
 
