@@ -178,8 +178,8 @@ gst_e2ee_rtp_sframe_install_key_properties (GObjectClass * klass,
    * comments in the class_init of the element */
   g_object_class_install_property (klass, prop_key,
       g_param_spec_boxed ("key", "Key",
-          "SFrame base key, as long as the suite's key (hex on the command "
-          "line); write-only", GST_TYPE_BUFFER,
+          "SFrame base key, 16 to 64 bytes (hex on the command line); "
+          "write-only", GST_TYPE_BUFFER,
           G_PARAM_WRITABLE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (klass, prop_key_id,

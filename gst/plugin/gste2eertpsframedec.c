@@ -364,8 +364,8 @@ gst_e2ee_rtp_sframe_dec_class_init (GstE2eeRtpSFrameDecClass * klass)
   /**
    * GstE2eeRtpSFrameDec:key:
    *
-   * The sender's SFrame base key, as many bytes as the suite's key; hex on
-   * the command line. Write-only, wiped when replaced.
+   * The sender's SFrame base key, 16 to 64 bytes; hex on the command
+   * line. Write-only, wiped when replaced.
    */
   /**
    * GstE2eeRtpSFrameDec:key-id:

@@ -308,8 +308,8 @@ gst_e2ee_rtp_sframe_enc_class_init (GstE2eeRtpSFrameEncClass * klass)
   /**
    * GstE2eeRtpSFrameEnc:key:
    *
-   * The SFrame base key (RFC 9605 section 4.4.2), as many bytes as the
-   * suite's key; hex on the command line. Write-only, wiped when replaced.
+   * The SFrame base key (RFC 9605 section 4.4.2), 16 to 64 bytes; hex
+   * on the command line. Write-only, wiped when replaced.
    */
   /**
    * GstE2eeRtpSFrameEnc:key-id:
