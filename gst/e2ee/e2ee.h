@@ -29,6 +29,7 @@
 #include <gst/e2ee/gste2eecodec.h>
 #include <gst/e2ee/gste2eejframe.h>
 #include <gst/e2ee/gste2eesframe.h>
+#include <gst/e2ee/gste2eeframeformat.h>
 #include <gst/e2ee/gste2eesframertp.h>
 #include <gst/e2ee/gste2eekeymanager.h>
 #include <gst/e2ee/gste2eekeysubscription.h>

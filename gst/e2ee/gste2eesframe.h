@@ -109,13 +109,13 @@ typedef enum
 typedef struct _GstE2eeSFrameContext GstE2eeSFrameContext;
 
 /**
- * GST_E2EE_TYPE_SFRAME_CONTEXT:
+ * GST_TYPE_E2EE_SFRAME_CONTEXT:
  *
  * The boxed #GType of #GstE2eeSFrameContext (copying takes a reference).
  *
  * Since: 0.2
  */
-#define GST_E2EE_TYPE_SFRAME_CONTEXT (gst_e2ee_sframe_context_get_type ())
+#define GST_TYPE_E2EE_SFRAME_CONTEXT (gst_e2ee_sframe_context_get_type ())
 
 GST_E2EE_API
 GType gst_e2ee_sframe_context_get_type (void);

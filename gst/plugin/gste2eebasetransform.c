@@ -41,6 +41,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_e2ee_base_transform_debug);
 
 #define DEFAULT_KEY_INDEX 0
 #define DEFAULT_KDF GST_E2EE_KDF_JITSI
+#define DEFAULT_FORMAT GST_E2EE_FRAME_FORMAT_JFRAME
+#define DEFAULT_SFRAME_SUITE GST_E2EE_SFRAME_SUITE_AES_128_GCM_SHA256_128
+#define DEFAULT_KEY_ID 0
 
 typedef struct
 {
@@ -84,6 +87,17 @@ typedef struct
 
   /* immutable after init; the ring has a lock of its own */
   GstE2eeKeyRing *ring;
+
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; changed in READY or below only */
+  GstE2eeFrameFormat format;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; changed in READY or below only */
+  GstE2eeSFrameSuite sframe_suite;
+  /* GST_E2EE_BASE_TRANSFORM_LOCK; the KID of the key property's key */
+  guint64 key_id;
+  /* streaming thread only (and start, stop, finalize): format=sframe's
+   * keys, from the key property; the context is not thread-safe and only
+   * that thread uses it */
+  GstE2eeSFrameContext *sframe;
 } GstE2eeBaseTransformPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE (GstE2eeBaseTransform,
@@ -173,6 +187,24 @@ gst_e2ee_base_transform_set_property (GObject * object, guint prop_id,
       priv->resubscribe = TRUE;
       GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_FORMAT:
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
+      priv->format = g_value_get_enum (value);
+      mark_dirty_locked (priv);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_SFRAME_SUITE:
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
+      priv->sframe_suite = g_value_get_enum (value);
+      mark_dirty_locked (priv);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_KEY_ID:
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
+      priv->key_id = g_value_get_uint64 (value);
+      mark_dirty_locked (priv);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -230,6 +262,21 @@ gst_e2ee_base_transform_get_property (GObject * object, guint prop_id,
       g_value_set_object (value, priv->manager);
       GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
       break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_FORMAT:
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
+      g_value_set_enum (value, priv->format);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_SFRAME_SUITE:
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
+      g_value_set_enum (value, priv->sframe_suite);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
+      break;
+    case GST_E2EE_BASE_TRANSFORM_PROP_KEY_ID:
+      GST_E2EE_BASE_TRANSFORM_LOCK (object);
+      g_value_set_uint64 (value, priv->key_id);
+      GST_E2EE_BASE_TRANSFORM_UNLOCK (object);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -242,6 +289,7 @@ gst_e2ee_base_transform_finalize (GObject * object)
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (object);
 
   wipe_config_locked (priv);
+  g_clear_pointer (&priv->sframe, gst_e2ee_sframe_context_free);
   gst_e2ee_key_ring_unref (priv->ring);
   g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
   gst_clear_object (&priv->manager);
@@ -346,7 +394,7 @@ static gboolean
 gst_e2ee_base_transform_start (GstBaseTransform * trans)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
-  gboolean have_keys;
+  gboolean have_keys, sframe_managed;
 
   GST_E2EE_BASE_TRANSFORM_LOCK (trans);
   memset (&priv->stats, 0, sizeof (priv->stats));
@@ -356,6 +404,19 @@ gst_e2ee_base_transform_start (GstBaseTransform * trans)
 
   if (!have_keys)
     find_manager (GST_E2EE_BASE_TRANSFORM (trans));
+
+  GST_E2EE_BASE_TRANSFORM_LOCK (trans);
+  sframe_managed = priv->format == GST_E2EE_FRAME_FORMAT_SFRAME
+      && priv->manager != NULL;
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
+  if (sframe_managed) {
+    /* the key manager distributes JFrame keys only, so far */
+    GST_ELEMENT_ERROR (trans, RESOURCE, SETTINGS,
+        (_("SFrame keys cannot come from a key manager yet.")),
+        ("format=sframe takes static keys (key and key-id); unset "
+            "key-manager or use format=jframe"));
+    return FALSE;
+  }
 
   /* a bad key fails the state change, before any frame flows */
   return gst_e2ee_base_transform_update_keys (GST_E2EE_BASE_TRANSFORM (trans));
@@ -370,6 +431,8 @@ gst_e2ee_base_transform_stop (GstBaseTransform * trans)
    * applied afresh on restart */
   g_clear_pointer (&priv->subscription, gst_e2ee_key_subscription_unref);
   gst_e2ee_key_ring_clear (priv->ring);
+  /* a restart draws a new random CTR: nothing of the old run is reused */
+  g_clear_pointer (&priv->sframe, gst_e2ee_sframe_context_free);
   GST_E2EE_BASE_TRANSFORM_LOCK (trans);
   mark_dirty_locked (priv);
   priv->resubscribe = TRUE;
@@ -493,7 +556,63 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
           G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstE2eeBaseTransform:format:
+   *
+   * The frame format: jframe (Jitsi Meet and LiveKit's trailer format, the
+   * codec's first bytes clear) or sframe (RFC 9605: a header in front, the
+   * whole frame encrypted, nothing clear; the input of an SFrame RTP
+   * packetizer, not of a codec payloader). See #GstE2eeFrameFormat.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_FORMAT,
+      g_param_spec_enum ("format", "Frame format",
+          "How frames are encrypted", GST_TYPE_E2EE_FRAME_FORMAT,
+          DEFAULT_FORMAT,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeBaseTransform:sframe-suite:
+   *
+   * The SFrame cipher suite (format=sframe): AES-GCM or AES-CTR with a
+   * truncated HMAC. Sender and receiver must agree. See
+   * #GstE2eeSFrameSuite.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_SFRAME_SUITE,
+      g_param_spec_enum ("sframe-suite", "SFrame cipher suite",
+          "SFrame cipher suite (format=sframe)",
+          GST_TYPE_E2EE_SFRAME_SUITE, DEFAULT_SFRAME_SUITE,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstE2eeBaseTransform:key-id:
+   *
+   * The SFrame key identifier (KID) of the key set through
+   * #GstE2eeBaseTransform:key (format=sframe), which is then the base key:
+   * the sender writes it into every frame's header, the receiver keeps the
+   * keys of earlier KIDs, so frames in flight under the previous key still
+   * open after a change.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class,
+      GST_E2EE_BASE_TRANSFORM_PROP_KEY_ID,
+      g_param_spec_uint64 ("key-id", "Key ID",
+          "SFrame key identifier of the key set through the key property",
+          0, G_MAXUINT64, DEFAULT_KEY_ID,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
   gst_type_mark_as_plugin_api (GST_TYPE_E2EE_KDF, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_E2EE_FRAME_FORMAT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_E2EE_SFRAME_SUITE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_E2EE_BASE_TRANSFORM, 0);
 }
 
@@ -503,11 +622,64 @@ gst_e2ee_base_transform_init (GstE2eeBaseTransform * self)
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
 
   priv->kdf = DEFAULT_KDF;
+  priv->format = DEFAULT_FORMAT;
+  priv->sframe_suite = DEFAULT_SFRAME_SUITE;
+  priv->key_id = DEFAULT_KEY_ID;
   priv->key_index = DEFAULT_KEY_INDEX;
   priv->installed_index = DEFAULT_KEY_INDEX;
   priv->ring = gst_e2ee_key_ring_new (GST_E2EE_KEY_RING_DEFAULT_SIZE);
 
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+/*
+ * format=sframe: the key property is the base key of KID key-id, added to
+ * the element's SFrame context (made on first use, with the suite of the
+ * time: the suite changes only in READY, which frees the context). A
+ * receiver keeps the keys of earlier KIDs; a sender switches to the new one.
+ * No key: no context, so the sender drops and the receiver refuses
+ * everything (fail closed). Streaming thread (or start).
+ */
+static gboolean
+update_sframe_key (GstE2eeBaseTransform * self, gboolean have_material,
+    const guint8 * material, gsize material_len, gboolean have_passphrase,
+    GstE2eeSFrameSuite suite, guint64 kid)
+{
+  GstE2eeBaseTransformClass *klass = GST_E2EE_BASE_TRANSFORM_GET_CLASS (self);
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+
+  if (!have_material) {
+    if (have_passphrase) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          (_("A passphrase cannot be used with format=sframe.")),
+          ("set key (the base key) and key-id"));
+      return FALSE;
+    }
+    g_clear_pointer (&priv->sframe, gst_e2ee_sframe_context_free);
+    return TRUE;
+  }
+  if (material_len < 16 || material_len > 64) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        (_("The SFrame base key must be 16 to 64 bytes long.")),
+        ("key of %" G_GSIZE_FORMAT " bytes", material_len));
+    return FALSE;
+  }
+  if (!priv->sframe)
+    priv->sframe = gst_e2ee_sframe_context_new (suite);
+  if (!priv->sframe
+      || !gst_e2ee_sframe_context_add_key (priv->sframe, kid, material,
+          material_len, klass->sframe_usage)
+      || (klass->sframe_usage == GST_E2EE_SFRAME_KEY_ENCRYPT
+          && !gst_e2ee_sframe_context_set_encrypt_kid (priv->sframe, kid))) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        (_("Could not set up the cipher.")), ("SFrame key setup failed"));
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "installed SFrame key with KID %" G_GUINT64_FORMAT,
+      kid);
+  if (klass->key_installed)
+    klass->key_installed (self);
+  return TRUE;
 }
 
 /*
@@ -529,6 +701,9 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   GstE2eeKey *key = NULL;
   const gchar *bad_passphrase = NULL;
   GError *err = NULL;
+  GstE2eeFrameFormat format;
+  GstE2eeSFrameSuite suite;
+  guint64 kid;
 
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
   if (!priv->dirty) {
@@ -544,7 +719,29 @@ gst_e2ee_base_transform_update_keys (GstE2eeBaseTransform * self)
   kdf = priv->kdf;
   index = priv->key_index;
   cookie = priv->cookie;
+  format = priv->format;
+  suite = priv->sframe_suite;
+  kid = priv->key_id;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+
+  if (format == GST_E2EE_FRAME_FORMAT_SFRAME) {
+    gboolean ok = update_sframe_key (self, have_material, material,
+        material_len, passphrase != NULL, suite, kid);
+
+    if (material)
+      OPENSSL_cleanse (material, material_len);
+    g_free (material);
+    if (passphrase)
+      OPENSSL_cleanse (passphrase, strlen (passphrase));
+    g_free (passphrase);
+    if (!ok)
+      return FALSE;
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
+    if (priv->cookie == cookie)
+      priv->dirty = FALSE;
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+    return TRUE;
+  }
 
   if (have_material) {
     key = gst_e2ee_key_new (kdf, material, material_len, &err);
@@ -606,6 +803,26 @@ GstE2eeKeyRing *
 gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self)
 {
   return GET_PRIV (self)->ring;
+}
+
+/* MT safe. */
+GstE2eeFrameFormat
+gst_e2ee_base_transform_get_format (GstE2eeBaseTransform * self)
+{
+  GstE2eeFrameFormat format;
+
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
+  format = GET_PRIV (self)->format;
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+  return format;
+}
+
+/* The SFrame context of format=sframe, or NULL without a key. Streaming
+ * thread only, after gst_e2ee_base_transform_begin_frame(). */
+GstE2eeSFrameContext *
+gst_e2ee_base_transform_get_sframe (GstE2eeBaseTransform * self)
+{
+  return GET_PRIV (self)->sframe;
 }
 
 /*

@@ -58,6 +58,8 @@ G_DECLARE_DERIVABLE_TYPE (GstE2eeBaseTransform, gst_e2ee_base_transform,
  *   uses: our own (the encryptor) or a remote participant's (the decryptor).
  *   Called on the streaming thread, without locks, before the first frame
  *   and after gst_e2ee_base_transform_resubscribe().
+ * @sframe_usage: what the element's SFrame keys are marked for (RFC 9605
+ *   4.4.1): encryption in e2eeenc, decryption in e2eedec
  *
  * Shared part of e2eeenc and e2eedec: the key properties, the key ring, the
  * codec of the stream and the counters.
@@ -71,6 +73,7 @@ struct _GstE2eeBaseTransformClass
   void (*add_stats) (GstE2eeBaseTransform * self, GstStructure * s);
   GstE2eeKeySubscription * (*subscribe) (GstE2eeBaseTransform * self,
       GstE2eeKeyManager * manager, GstE2eeKeyRing * ring);
+  GstE2eeSFrameKeyUsage sframe_usage;
 };
 
 /* Counters shared by both elements; protected by
@@ -89,6 +92,7 @@ typedef struct
   guint64 passthrough;
   guint64 unencrypted;
   guint64 key_frame_requests;
+  guint64 replayed;
 } GstE2eeStats;
 
 enum
@@ -100,6 +104,9 @@ enum
   GST_E2EE_BASE_TRANSFORM_PROP_PASSPHRASE,
   GST_E2EE_BASE_TRANSFORM_PROP_STATS,
   GST_E2EE_BASE_TRANSFORM_PROP_KEY_MANAGER,
+  GST_E2EE_BASE_TRANSFORM_PROP_FORMAT,
+  GST_E2EE_BASE_TRANSFORM_PROP_SFRAME_SUITE,
+  GST_E2EE_BASE_TRANSFORM_PROP_KEY_ID,
   GST_E2EE_BASE_TRANSFORM_PROP_LAST
 };
 
@@ -109,6 +116,12 @@ gboolean gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     GstBuffer * buf, GstE2eeCodec * codec, guint * key_index);
 
 GstE2eeKeyRing *gst_e2ee_base_transform_get_ring (GstE2eeBaseTransform * self);
+
+GstE2eeFrameFormat gst_e2ee_base_transform_get_format (GstE2eeBaseTransform *
+    self);
+
+GstE2eeSFrameContext *gst_e2ee_base_transform_get_sframe (GstE2eeBaseTransform
+    * self);
 
 GstE2eeStats *gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
 

@@ -447,7 +447,9 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
     *outbuf = inbuf;
     return GST_FLOW_OK;
   }
-  if (gst_e2ee_codec_seals_in_place (self->frame_codec))
+  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME)
+    region = size;
+  else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     region = size >= GST_E2EE_JFRAME_TRAILER_SIZE ?
         size - GST_E2EE_JFRAME_TRAILER_SIZE : 0;
   else
@@ -550,6 +552,41 @@ open_rewritten (GstE2eeDec * self, GstE2eeKeyRing * ring, guint window,
   return res;
 }
 
+/* Any format through its GstE2eeFrameFormatFuncs (format=sframe): opened
+ * in place, in @inbuf's one writable memory or in a copy in @outbuf. */
+static GstE2eeFrameResult
+open_with_format (GstE2eeDec * self, GstBuffer * inbuf, GstBuffer * outbuf,
+    gsize size, gsize * out_offset, gsize * out_size)
+{
+  GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (self);
+  const GstE2eeFrameFormatFuncs *funcs =
+      gst_e2ee_frame_format_get_funcs (gst_e2ee_base_transform_get_format
+      (base));
+  gpointer state = gst_e2ee_base_transform_get_sframe (base);
+  GstE2eeFrameResult res;
+  GstMapInfo map;
+  guint8 *data;
+
+  if (!state)
+    return GST_E2EE_FRAME_MISSING_KEY;
+  if (inbuf == outbuf) {
+    if (!map_region (inbuf, size, &map, GST_MAP_READWRITE, &data))
+      return GST_E2EE_FRAME_CRYPTO_ERROR;
+  } else {
+    if (!gst_buffer_map (outbuf, &map, GST_MAP_WRITE))
+      return GST_E2EE_FRAME_CRYPTO_ERROR;
+    data = map.data;
+    gst_buffer_extract (inbuf, 0, data, size);
+  }
+  res = funcs->open (state, self->frame_codec, data, size, out_offset,
+      out_size);
+  if (inbuf == outbuf)
+    unmap_region (inbuf, &map);
+  else
+    gst_buffer_unmap (outbuf, &map);
+  return res;
+}
+
 /* Leaves @buf holding @size bytes from @offset, without memories outside
  * them (a trailer's memory left empty would make downstream merge). */
 static void
@@ -612,7 +649,9 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
         inbuf);
   }
 
-  if (gst_e2ee_codec_seals_in_place (self->frame_codec))
+  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME)
+    res = open_with_format (self, inbuf, outbuf, size, &out_offset, &out_size);
+  else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     res = open_fixed (self, ring, window, inbuf, outbuf, size, &out_size,
         &n_ratchets);
   else
@@ -634,9 +673,11 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
     case GST_E2EE_FRAME_TOO_SHORT:
     case GST_E2EE_FRAME_BAD_IV_LENGTH:
     case GST_E2EE_FRAME_BAD_HEADER:
-    case GST_E2EE_FRAME_REPLAY:
     case GST_E2EE_FRAME_CTR_EXHAUSTED:
       stats->bad_frames++;
+      break;
+    case GST_E2EE_FRAME_REPLAY:
+      stats->replayed++;
       break;
     case GST_E2EE_FRAME_AUTH_FAILED:
     case GST_E2EE_FRAME_CRYPTO_ERROR:
@@ -700,7 +741,8 @@ gst_e2ee_dec_add_stats (GstE2eeBaseTransform * base, GstStructure * s)
       "key-frame-requests", G_TYPE_UINT64, stats->key_frame_requests,
       "key-frame-requests-suppressed", G_TYPE_UINT64,
       GST_E2EE_DEC (base)->key_frame_requests_suppressed,
-      "oversized", G_TYPE_UINT64, GST_E2EE_DEC (base)->oversized, NULL);
+      "oversized", G_TYPE_UINT64, GST_E2EE_DEC (base)->oversized,
+      "replayed", G_TYPE_UINT64, stats->replayed, NULL);
 }
 
 static gboolean
@@ -840,6 +882,7 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
   base_class->add_stats = gst_e2ee_dec_add_stats;
   base_class->key_installed = gst_e2ee_dec_key_installed;
   base_class->subscribe = gst_e2ee_dec_subscribe;
+  base_class->sframe_usage = GST_E2EE_SFRAME_KEY_DECRYPT;
 
   /**
    * GstE2eeDec:ratchet-window:
@@ -935,7 +978,7 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "End-to-end frame decryptor", "Filter/Network/E2EE",
       "Decrypts encoded media frames encrypted end to end "
-      "(Jitsi/LiveKit JFrame format)", "The gst-e2ee authors");
+      "(JFrame or SFrame format)", "The gst-e2ee authors");
 
   gst_type_mark_as_plugin_api (GST_TYPE_E2EE_DEC_ON_FAILURE, 0);
 }

@@ -253,6 +253,66 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
   return GST_FLOW_ERROR;
 }
 
+/* Any format through its GstE2eeFrameFormatFuncs (format=sframe): sealed
+ * into new memory that replaces the frame's. */
+static GstFlowReturn
+seal_with_format (GstE2eeEnc * self, GstBuffer * buf, GstE2eeCodec codec,
+    gsize size)
+{
+  GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (self);
+  GstE2eeStats *stats = gst_e2ee_base_transform_stats (base);
+  const GstE2eeFrameFormatFuncs *funcs =
+      gst_e2ee_frame_format_get_funcs (gst_e2ee_base_transform_get_format
+      (base));
+  gpointer state = gst_e2ee_base_transform_get_sframe (base);
+  GstE2eeFrameResult res = GST_E2EE_FRAME_NO_SPACE;
+  GstMemory *mem = NULL;
+  GstMapInfo in, out;
+  gsize room, sealed = 0;
+
+  if (!state)
+    return drop_without_key (self, buf, size);
+  if (!gst_buffer_map (buf, &in, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("could not map the frame"));
+    return GST_FLOW_ERROR;
+  }
+  room = funcs->max_sealed_size (state, codec, in.data, in.size);
+  if (room > 0) {
+    mem = gst_allocator_alloc (NULL, room, NULL);
+    gst_memory_map (mem, &out, GST_MAP_WRITE);
+    res = funcs->seal (state, codec, in.data, in.size, out.data, out.size,
+        &sealed);
+    gst_memory_unmap (mem, &out);
+  }
+  gst_buffer_unmap (buf, &in);
+
+  if (res == GST_E2EE_FRAME_OK) {
+    gst_memory_resize (mem, 0, sealed);
+    gst_buffer_replace_all_memory (buf, mem);
+    GST_E2EE_BASE_TRANSFORM_LOCK (self);
+    stats->frames_out++;
+    stats->bytes_out += sealed;
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+    GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
+        " bytes", size, sealed);
+    return GST_FLOW_OK;
+  }
+  if (mem)
+    gst_memory_unref (mem);
+  if (res == GST_E2EE_FRAME_MISSING_KEY)
+    return drop_without_key (self, buf, size);
+  if (res == GST_E2EE_FRAME_CTR_EXHAUSTED) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        (_("The encryption key is used up: set a new key.")),
+        ("the SFrame counter reached 2^64-1 under this key"));
+    return GST_FLOW_ERROR;
+  }
+  GST_ELEMENT_ERROR (self, LIBRARY, ENCODE, (_("Encryption failed.")),
+      ("%s", gst_e2ee_frame_result_to_string (res)));
+  return GST_FLOW_ERROR;
+}
+
 /* Whether the frame is one memory we may write. */
 static gboolean
 frame_writable (GstBuffer * buf)
@@ -303,6 +363,9 @@ gst_e2ee_enc_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
     return GST_FLOW_OK;
   }
+
+  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME)
+    return seal_with_format (self, buf, codec, size);
 
   key = gst_e2ee_key_ring_get_key (ring, index);
   if (!key)
@@ -451,6 +514,7 @@ gst_e2ee_enc_class_init (GstE2eeEncClass * klass)
   base_class->stats_name = "application/x-e2ee-enc-stats";
   base_class->add_stats = gst_e2ee_enc_add_stats;
   base_class->subscribe = gst_e2ee_enc_subscribe;
+  base_class->sframe_usage = GST_E2EE_SFRAME_KEY_ENCRYPT;
 
   /**
    * GstE2eeEnc:allow-unencrypted:
@@ -470,7 +534,7 @@ gst_e2ee_enc_class_init (GstE2eeEncClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "End-to-end frame encryptor", "Filter/Network/E2EE",
-      "Encrypts encoded media frames end to end (Jitsi/LiveKit JFrame format)",
+      "Encrypts encoded media frames end to end (JFrame or SFrame format)",
       "The gst-e2ee authors");
 }
 

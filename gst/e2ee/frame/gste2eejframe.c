@@ -59,6 +59,7 @@
 #endif
 
 #include "gste2eejframe-private.h"
+#include "gste2eeframeformat-private.h"
 #include "gste2eekey-private.h"
 #include "gste2eekeyring-private.h"
 #include "gste2eecodec-private.h"
@@ -1108,3 +1109,58 @@ gst_e2ee_frame_result_to_string (GstE2eeFrameResult result)
   }
   return "unknown";
 }
+
+/* JFrame as a GstE2eeFrameFormatFuncs: the functions above, unchanged,
+ * behind the table the elements use; state is a GstE2eeJFrameState. */
+static gsize
+jframe_clear_bytes (GstE2eeCodec codec, const guint8 * frame, gsize size)
+{
+  return gst_e2ee_codec_clear_size (codec, frame, size);
+}
+
+static gsize
+jframe_max_sealed_size (gpointer state, GstE2eeCodec codec,
+    const guint8 * frame, gsize size)
+{
+  return gst_e2ee_jframe_sealed_size (codec, frame, size);
+}
+
+static GstE2eeFrameResult
+jframe_seal (gpointer state, GstE2eeCodec codec, const guint8 * frame,
+    gsize size, guint8 * out, gsize out_size, gsize * sealed_size)
+{
+  GstE2eeJFrameState *s = state;
+  guint8 iv[GST_E2EE_IV_SIZE];
+  GstE2eeKey *key;
+  GstE2eeFrameResult res;
+
+  key = gst_e2ee_key_ring_get_key (s->ring, s->key_index);
+  if (!key)
+    return GST_E2EE_FRAME_MISSING_KEY;
+  gst_e2ee_iv_source_next (s->iv_source, iv);
+  res = gst_e2ee_jframe_seal_into (key,
+      s->key_index % gst_e2ee_key_ring_get_size (s->ring), iv, codec, frame,
+      size, out, out_size, sealed_size);
+  gst_e2ee_key_unref (key);
+  return res;
+}
+
+static GstE2eeFrameResult
+jframe_open (gpointer state, GstE2eeCodec codec, guint8 * frame, gsize size,
+    gsize * out_offset, gsize * out_size)
+{
+  GstE2eeJFrameState *s = state;
+
+  s->n_ratchets = 0;
+  return gst_e2ee_jframe_open (s->ring, codec, s->ratchet_window, frame, size,
+      out_offset, out_size, &s->n_ratchets);
+}
+
+const GstE2eeFrameFormatFuncs _gst_e2ee_jframe_funcs = {
+  GST_E2EE_FRAME_FORMAT_JFRAME,
+  jframe_clear_bytes,
+  jframe_max_sealed_size,
+  jframe_seal,
+  jframe_open,
+  {NULL}
+};

@@ -73,6 +73,7 @@
 #endif
 
 #include "gste2eesframe-private.h"
+#include "gste2eeframeformat-private.h"
 
 #include <string.h>
 #include <openssl/core_names.h>
@@ -1153,3 +1154,51 @@ gst_e2ee_sframe_context_open (GstE2eeSFrameContext * ctx,
     *plain_size = ct_size;
   return GST_E2EE_FRAME_OK;
 }
+
+/* SFrame as a GstE2eeFrameFormatFuncs: state is a GstE2eeSFrameContext.
+ * The whole frame is encrypted whatever the codec (RFC 9605: SFrame over an
+ * encoded frame leaves nothing clear), with no metadata. */
+static gsize
+sframe_clear_bytes (GstE2eeCodec codec, const guint8 * frame, gsize size)
+{
+  return 0;
+}
+
+static gsize
+sframe_max_sealed_size (gpointer state, GstE2eeCodec codec,
+    const guint8 * frame, gsize size)
+{
+  gsize overhead = gst_e2ee_sframe_context_overhead (state);
+
+  return size > G_MAXSIZE - overhead ? 0 : size + overhead;
+}
+
+static GstE2eeFrameResult
+sframe_seal (gpointer state, GstE2eeCodec codec, const guint8 * frame,
+    gsize size, guint8 * out, gsize out_size, gsize * sealed_size)
+{
+  return gst_e2ee_sframe_context_seal (state, NULL, 0, frame, size, out,
+      out_size, sealed_size);
+}
+
+static GstE2eeFrameResult
+sframe_open (gpointer state, GstE2eeCodec codec, guint8 * frame, gsize size,
+    gsize * out_offset, gsize * out_size)
+{
+  gsize hsize;
+
+  if (!gst_e2ee_sframe_header_read (frame, size, NULL, NULL, &hsize))
+    return GST_E2EE_FRAME_BAD_HEADER;
+  *out_offset = hsize;
+  return gst_e2ee_sframe_context_open (state, NULL, 0, frame, size,
+      frame + hsize, size - hsize, out_size);
+}
+
+const GstE2eeFrameFormatFuncs _gst_e2ee_sframe_funcs = {
+  GST_E2EE_FRAME_FORMAT_SFRAME,
+  sframe_clear_bytes,
+  sframe_max_sealed_size,
+  sframe_seal,
+  sframe_open,
+  {NULL}
+};
