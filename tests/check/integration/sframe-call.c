@@ -147,6 +147,8 @@ call_start (const gchar * send_desc, const gchar * recv_desc)
   gchar *desc = g_strdup_printf ("%s webrtcbin name=a webrtcbin name=b",
       send_desc);
   GstWebRTCRTPTransceiver *trans = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  GstPad *sinkpad;
   GstCaps *caps;
 
   call->pipe = gst_parse_launch (desc, NULL);
@@ -171,6 +173,16 @@ call_start (const gchar * send_desc, const gchar * recv_desc)
 
   fail_unless (gst_element_set_state (call->pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
+  /* webrtcbin makes the m-line from the caps of its sink pad: wait for
+   * them (the first frame through the sender's chain sets them) */
+  sinkpad = gst_element_get_static_pad (call->a, "sink_0");
+  fail_unless (sinkpad != NULL);
+  while (!(caps = gst_pad_get_current_caps (sinkpad))
+      && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  fail_unless (caps != NULL, "no caps reached webrtcbin");
+  gst_caps_unref (caps);
+  gst_object_unref (sinkpad);
   negotiate (call);
   return call;
 }
