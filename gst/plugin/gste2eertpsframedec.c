@@ -398,7 +398,7 @@ gst_e2ee_rtp_sframe_dec_class_init (GstE2eeRtpSFrameDecClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
-      "RTP SFrame decrypter (per packet)", "Filter/Network/RTP/Effect",
+      "RTP SFrame decrypter (per packet)", "Filter/Network/RTP/E2EE",
       "Decrypts RTP payloads that are each one SFrame "
       "(draft-ietf-avtcore-rtp-sframe, T=1) for a codec depayloader",
       "The gst-e2ee authors");

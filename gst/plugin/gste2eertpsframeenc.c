@@ -337,7 +337,7 @@ gst_e2ee_rtp_sframe_enc_class_init (GstE2eeRtpSFrameEncClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
-      "RTP SFrame encrypter (per packet)", "Filter/Network/RTP/Effect",
+      "RTP SFrame encrypter (per packet)", "Filter/Network/RTP/E2EE",
       "Encrypts each RTP payload of a codec payloader as one SFrame "
       "(draft-ietf-avtcore-rtp-sframe, T=1)", "The gst-e2ee authors");
 }

@@ -140,8 +140,11 @@ has_media_attribute (const gchar * sdp, const gchar * line)
   return m && strstr (m, line) != NULL;
 }
 
+/* @recv_caps: the receiver's transceiver caps (NULL: no transceiver, one
+ * made from the offer) */
 static Call *
-call_start (const gchar * send_desc, const gchar * recv_desc)
+call_start_full (const gchar * send_desc, const gchar * recv_desc,
+    const gchar * recv_caps)
 {
   Call *call = g_new0 (Call, 1);
   gchar *desc = g_strdup_printf ("%s webrtcbin name=a webrtcbin name=b",
@@ -185,6 +188,14 @@ call_start (const gchar * send_desc, const gchar * recv_desc)
   gst_object_unref (sinkpad);
   negotiate (call);
   return call;
+}
+
+/* the receiver states what it expects: SFrame */
+static Call *
+call_start (const gchar * send_desc, const gchar * recv_desc)
+{
+  return call_start_full (send_desc, recv_desc,
+      RTP_CAPS ",clock-rate=90000,a-sframe=(string)\"\"");
 }
 
 static void
@@ -356,6 +367,33 @@ GST_START_TEST (test_call_plain_vp8_refused)
 
 GST_END_TEST;
 
+/* What webrtcbin 1.22 answers to an offer with a=sframe when the
+ * answering application never asked for SFrame: it builds the answer's
+ * caps from the offer's media, attributes included, so it echoes a=sframe
+ * as Chromium 156 does. Which is why an a=sframe in the SDP proves nothing
+ * and the receive chain, not the SDP, decides (docs/sframe-rtp.md). */
+GST_START_TEST (test_webrtcbin_echoes_sframe)
+{
+  const gchar *answerer[] = { NULL,
+    RTP_CAPS ",clock-rate=90000",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answerer); i++) {
+    Call *call = call_start_full (VP8_SRC "rtpvp8pay ! "
+        RTP_CAPS ",a-sframe=(string)\"\" ! a.",
+        "fakesink", answerer[i]);
+
+    fail_unless (has_media_attribute (call->offer, "\r\na=sframe\r\n"));
+    g_print ("webrtcbin answerer with %s: a=sframe %s in the answer\n",
+        answerer[i] ? "plain VP8 transceiver caps" : "no transceiver",
+        has_media_attribute (call->answer, "\r\na=sframe\r\n") ?
+        "echoed" : "not echoed");
+    call_free (call);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 sframe_call_suite (void)
 {
@@ -367,6 +405,7 @@ sframe_call_suite (void)
   tcase_add_test (tc, test_call_per_frame);
   tcase_add_test (tc, test_call_per_packet);
   tcase_add_test (tc, test_call_plain_vp8_refused);
+  tcase_add_test (tc, test_webrtcbin_echoes_sframe);
   return s;
 }
 
