@@ -249,6 +249,14 @@ description (BenchCfg cfg)
       return "e2eeenc name=enc ! e2eedec name=dec";
     case BENCH_CFG_ENC:
       return "e2eeenc name=enc";
+    case BENCH_CFG_SFRAME_GCM:
+      return "e2eeenc name=enc format=sframe "
+          "sframe-suite=aes-128-gcm-sha256-128 ! e2eedec name=dec "
+          "format=sframe sframe-suite=aes-128-gcm-sha256-128";
+    case BENCH_CFG_SFRAME_CTR_HMAC:
+      return "e2eeenc name=enc format=sframe "
+          "sframe-suite=aes-128-ctr-hmac-sha256-80 ! e2eedec name=dec "
+          "format=sframe sframe-suite=aes-128-ctr-hmac-sha256-80";
     case BENCH_CFG_DEC:
     case BENCH_CFG_DEC_DEPAY:
       return "e2eedec name=dec";

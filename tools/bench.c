@@ -66,6 +66,11 @@ const BenchCfgInfo bench_cfg_info[BENCH_N_CFGS] = {
   [BENCH_CFG_ENC] = {"enc", "e2eeenc alone"},
   [BENCH_CFG_DEC] = {"dec", "e2eedec alone"},
   [BENCH_CFG_DEC_DEPAY] = {"dec_depay", "e2eedec on a depay's output"},
+  [BENCH_CFG_SFRAME_GCM] = {"sframe_gcm", "ours, SFrame AES-128-GCM (4)"},
+  [BENCH_CFG_SFRAME_CTR_HMAC] = {"sframe_ctr_hmac",
+      "ours, SFrame AES-CTR+HMAC (1)"},
+  [BENCH_CFG_LIMIT_CTR_HMAC] = {"limit_ctr_hmac",
+      "limit: OpenSSL AES-CTR+HMAC"},
   [BENCH_CFG_NONE] = {"none", "no element"},
 };
 
@@ -73,7 +78,8 @@ const BenchCfgInfo bench_cfg_info[BENCH_N_CFGS] = {
 static const BenchCfg timed_cfgs[] = {
   BENCH_CFG_LIMIT, BENCH_CFG_FLOOR, BENCH_CFG_OURS, BENCH_CFG_SRTP_ICM,
   BENCH_CFG_SRTP_GCM, BENCH_CFG_WEBCRYPTO, BENCH_CFG_FLOOR1, BENCH_CFG_ENC,
-  BENCH_CFG_DEC, BENCH_CFG_DEC_DEPAY,
+  BENCH_CFG_DEC, BENCH_CFG_DEC_DEPAY, BENCH_CFG_SFRAME_GCM,
+  BENCH_CFG_SFRAME_CTR_HMAC, BENCH_CFG_LIMIT_CTR_HMAC,
 };
 
 #define N_TIMED G_N_ELEMENTS (timed_cfgs)
@@ -144,6 +150,7 @@ typedef struct
   BenchSize bs;
   BenchChain *chain[BENCH_N_CFGS];
   BenchLimit *limit;
+  BenchLimit *limit_ctr_hmac;
   Result res[BENCH_N_CFGS];
   JsonObject *allocs;
 } SizeRun;
@@ -297,6 +304,8 @@ free_sizes (SizeRun * runs, guint n)
     }
     if (runs[i].limit)
       bench_limit_free (runs[i].limit);
+    if (runs[i].limit_ctr_hmac)
+      bench_limit_free (runs[i].limit_ctr_hmac);
     if (runs[i].allocs)
       json_object_unref (runs[i].allocs);
     for (k = 0; k < BENCH_PAYLOADS; k++) {
@@ -353,11 +362,18 @@ prepare (SizeRun * run, BenchNode * node, const gchar * node_skip,
     }
     switch (cfg) {
       case BENCH_CFG_LIMIT:
-        run->limit = bench_limit_new (&run->bs);
+        run->limit = bench_limit_new (&run->bs, FALSE);
         ok = bench_limit_run (run->limit, WARMUP_FRAMES, &cpu, &wall);
         if (!ok)
           g_set_error (&err, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
               "OpenSSL's round trip failed");
+        break;
+      case BENCH_CFG_LIMIT_CTR_HMAC:
+        run->limit_ctr_hmac = bench_limit_new (&run->bs, TRUE);
+        ok = bench_limit_run (run->limit_ctr_hmac, WARMUP_FRAMES, &cpu, &wall);
+        if (!ok)
+          g_set_error (&err, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+              "OpenSSL's AES-CTR+HMAC round trip failed");
         break;
       case BENCH_CFG_WEBCRYPTO:
         if (!node) {
@@ -405,6 +421,9 @@ measure (SizeRun * run, guint index, BenchCfg cfg, BenchNode * node)
   switch (cfg) {
     case BENCH_CFG_LIMIT:
       ok = bench_limit_run (run->limit, frames, &cpu, &wall);
+      break;
+    case BENCH_CFG_LIMIT_CTR_HMAC:
+      ok = bench_limit_run (run->limit_ctr_hmac, frames, &cpu, &wall);
       break;
     case BENCH_CFG_WEBCRYPTO:
       ok = bench_node_run (node, index, frames, &cpu, &wall, &err);
@@ -607,6 +626,28 @@ ratio_of (SizeRun * run, BenchCfg cfg, gboolean plus_floor)
   return r;
 }
 
+/* @a's throughput as a multiple of @b's, as ratio_of() computes it: the
+ * SFrame rows against their own limits and against JFrame */
+static double
+ratio_between (SizeRun * run, BenchCfg a, BenchCfg b)
+{
+  Result *ra = &run->res[a], *rb = &run->res[b];
+  GArray *ratios;
+  double r;
+  guint i;
+
+  if (!ra->available || !rb->available)
+    return NAN;
+  ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  for (i = 0; i < ra->cpu->len && i < rb->cpu->len; i++) {
+    r = ROUND (run, b, i) / ROUND (run, a, i);
+    g_array_append_val (ratios, r);
+  }
+  r = median (ratios);
+  g_array_unref (ratios);
+  return r;
+}
+
 static double
 ratio_vs (SizeRun * run, BenchCfg cfg)
 {
@@ -769,6 +810,13 @@ print_table (SizeRun * runs, guint n, const Rss * rss, GArray * targets)
         ratio_vs (run, BENCH_CFG_LIMIT), ratio_vs_floor_adjusted (run),
         ratio_vs (run, BENCH_CFG_SRTP_ICM), ratio_vs (run, BENCH_CFG_SRTP_GCM),
         ratio_vs (run, BENCH_CFG_WEBCRYPTO));
+    g_print ("%-8s sframe-gcm/limit %.2f, sframe-ctr-hmac/limit-ctr-hmac "
+        "%.2f, sframe-gcm/ours %.2f, sframe-ctr-hmac/ours %.2f\n", "",
+        ratio_between (run, BENCH_CFG_SFRAME_GCM, BENCH_CFG_LIMIT),
+        ratio_between (run, BENCH_CFG_SFRAME_CTR_HMAC,
+            BENCH_CFG_LIMIT_CTR_HMAC),
+        ratio_between (run, BENCH_CFG_SFRAME_GCM, BENCH_CFG_OURS),
+        ratio_between (run, BENCH_CFG_SFRAME_CTR_HMAC, BENCH_CFG_OURS));
     if (run->allocs) {
       double none = allocs_of (run, BENCH_CFG_NONE);
 
@@ -936,6 +984,14 @@ make_json (SizeRun * runs, guint n, const Rss * rss, BenchNode * node,
     add_number (b, "ours_vs_srtp_icm_hmac", ratio_vs (run, BENCH_CFG_SRTP_ICM));
     add_number (b, "ours_vs_srtp_gcm", ratio_vs (run, BENCH_CFG_SRTP_GCM));
     add_number (b, "ours_vs_webcrypto", ratio_vs (run, BENCH_CFG_WEBCRYPTO));
+    add_number (b, "sframe_gcm_vs_limit", ratio_between (run,
+            BENCH_CFG_SFRAME_GCM, BENCH_CFG_LIMIT));
+    add_number (b, "sframe_ctr_hmac_vs_limit_ctr_hmac", ratio_between (run,
+            BENCH_CFG_SFRAME_CTR_HMAC, BENCH_CFG_LIMIT_CTR_HMAC));
+    add_number (b, "sframe_gcm_vs_ours", ratio_between (run,
+            BENCH_CFG_SFRAME_GCM, BENCH_CFG_OURS));
+    add_number (b, "sframe_ctr_hmac_vs_ours", ratio_between (run,
+            BENCH_CFG_SFRAME_CTR_HMAC, BENCH_CFG_OURS));
     json_builder_end_object (b);
 
     /* what the elements allocate, the driver's own (0) taken off */

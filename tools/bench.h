@@ -60,6 +60,9 @@ typedef enum
   BENCH_CFG_ENC,                /* e2eeenc alone */
   BENCH_CFG_DEC,                /* e2eedec alone, on JFrames in one memory */
   BENCH_CFG_DEC_DEPAY,          /* e2eedec alone, on a depayloader's output */
+  BENCH_CFG_SFRAME_GCM,         /* e2eeenc ! e2eedec, format=sframe, suite 4 */
+  BENCH_CFG_SFRAME_CTR_HMAC,    /* e2eeenc ! e2eedec, format=sframe, suite 1 */
+  BENCH_CFG_LIMIT_CTR_HMAC,     /* no GStreamer: OpenSSL AES-128-CTR + HMAC */
   BENCH_CFG_NONE,               /* source pad linked to sink pad */
   BENCH_N_CFGS
 } BenchCfg;
@@ -86,9 +89,10 @@ gboolean bench_encrypt_jframes (BenchSize * bs, const guint8 * material,
     GError ** error);
 
 /* bench-limit.c: OpenSSL's AES-128-GCM, the same call sequence as the
- * elements but nothing else */
+ * elements but nothing else; or (@ctr_hmac) AES-128-CTR and HMAC-SHA256,
+ * SFrame suite 1's calls */
 typedef struct _BenchLimit BenchLimit;
-BenchLimit *bench_limit_new (const BenchSize * bs);
+BenchLimit *bench_limit_new (const BenchSize * bs, gboolean ctr_hmac);
 void bench_limit_free (BenchLimit * limit);
 gboolean bench_limit_run (BenchLimit * limit, guint frames, guint64 * cpu_ns,
     guint64 * wall_ns);

@@ -43,6 +43,12 @@ extern const guint8 fuzz_media_key[32];
 /* The key every state file of the fuzzers is sealed under. */
 extern const guint8 fuzz_state_key[32];
 
+/* SFrame: the KIDs the receivers of fuzz-sframe-open hold (each with
+ * fuzz_media_key as base key, in every suite), which gen-corpus seals
+ * under. */
+#define FUZZ_SFRAME_N_KIDS 3
+extern const guint64 fuzz_sframe_kids[FUZZ_SFRAME_N_KIDS];
+
 void fuzz_init (void);
 
 gchar *fuzz_tmp_dir (void);

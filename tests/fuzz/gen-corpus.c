@@ -33,6 +33,7 @@
 
 #include "fuzz.h"
 #include <gst/e2ee/keymanager/gste2eestatefile-private.h>
+#include <gst/e2ee/frame/gste2eesframe-private.h>
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -225,6 +226,73 @@ gen_frames (void)
   gst_e2ee_key_unref (ratcheted);
   gst_e2ee_key_unref (livekit);
   gst_e2ee_key_unref (jitsi);
+}
+
+/* --- SFrame --- */
+
+/* Frames sealed under every suite and KID the fuzz-sframe-open receivers
+ * hold, with CTRs of every header length; headers in every length class,
+ * and the non-minimal and truncated forms a receiver refuses. */
+static void
+gen_sframe (void)
+{
+  static const guint64 ctrs[] = { 0, 7, 8, 0x12345678,
+    G_GUINT64_CONSTANT (0xffffffffffffffff)
+  };
+  static const gchar *bad_headers[] = { "8005", "0807", "900008", "f0ff",
+    "0f00ffffffffffffff", ""
+  };
+  guint8 out[256], hdr[GST_E2EE_SFRAME_MAX_HEADER_SIZE];
+  guint s, k, c, i;
+
+  for (s = 1; s <= 8; s++) {
+    GstE2eeSFrameContext *tx = gst_e2ee_sframe_context_new (s);
+
+    for (k = 0; k < FUZZ_SFRAME_N_KIDS; k++) {
+      if (!gst_e2ee_sframe_context_add_key (tx, fuzz_sframe_kids[k],
+              fuzz_media_key, sizeof (fuzz_media_key),
+              GST_E2EE_SFRAME_KEY_ENCRYPT)
+          || !gst_e2ee_sframe_context_set_encrypt_kid (tx, fuzz_sframe_kids[k]))
+        g_error ("SFrame key setup failed");
+      for (c = 0; c < G_N_ELEMENTS (ctrs); c++) {
+        gsize len = (c * 29) % 60, sealed = 0;
+        guint8 pt[64];
+        gchar *name;
+
+        for (i = 0; i < len; i++)
+          pt[i] = i * 7 + c;
+        if (gst_e2ee_sframe_context_seal_with_ctr (tx, ctrs[c], NULL, 0, pt,
+                len, out, sizeof (out), &sealed) != GST_E2EE_FRAME_OK)
+          g_error ("SFrame seal failed");
+        name = g_strdup_printf ("suite%u-kid%u-ctr%u", s, k, c);
+        /* the mode byte picks the suite: (byte % 8) + 1 */
+        put ("sframe-open", name, s - 1, out, sealed);
+        g_free (name);
+      }
+    }
+    gst_e2ee_sframe_context_free (tx);
+  }
+
+  for (k = 0; k < FUZZ_SFRAME_N_KIDS; k++) {
+    for (c = 0; c < G_N_ELEMENTS (ctrs); c++) {
+      gsize len = gst_e2ee_sframe_header_write (fuzz_sframe_kids[k], ctrs[c],
+          hdr);
+      gchar *name = g_strdup_printf ("kid%u-ctr%u", k, c);
+
+      put ("sframe-header", name, 0, hdr, len);
+      g_free (name);
+    }
+  }
+  for (i = 0; i < G_N_ELEMENTS (bad_headers); i++) {
+    gsize n = strlen (bad_headers[i]) / 2, j;
+    gchar *name = g_strdup_printf ("refused-%u", i);
+
+    for (j = 0; j < n; j++)
+      hdr[j] = (g_ascii_xdigit_value (bad_headers[i][2 * j]) << 4) |
+          g_ascii_xdigit_value (bad_headers[i][2 * j + 1]);
+    put ("sframe-header", name, 0, hdr, n);
+    g_free (name);
+  }
 }
 
 /* --- key manager messages --- */
@@ -427,6 +495,7 @@ main (int argc, char **argv)
   out_dir = argv[1];
   fuzz_init ();
   gen_frames ();
+  gen_sframe ();
   gen_messages ();
   gen_state ();
   gen_sframe_rtp ();

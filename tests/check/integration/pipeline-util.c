@@ -129,3 +129,31 @@ run_to_eos (GstElement * pipe, guint timeout_s)
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (bus);
 }
+
+GstElement *
+launch (const gchar * desc)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+
+  fail_unless (pipe != NULL && err == NULL, "%s: %s", desc,
+      err ? err->message : "");
+  return pipe;
+}
+
+/* Prints why a test does not run and returns FALSE if an element is
+ * missing (tools/common.sh installs them all for CI). */
+gboolean
+have_elements (const gchar * test, const gchar * const *names)
+{
+  for (; *names; names++) {
+    GstElementFactory *f = gst_element_factory_find (*names);
+
+    if (!f) {
+      g_print ("SKIP %s: element %s is not installed\n", test, *names);
+      return FALSE;
+    }
+    gst_object_unref (f);
+  }
+  return TRUE;
+}

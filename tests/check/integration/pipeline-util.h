@@ -42,5 +42,9 @@ guint64 get_stat (GstElement * pipe, const gchar * element,
 
 void run_to_eos (GstElement * pipe, guint timeout_s);
 
+GstElement *launch (const gchar * desc);
+
+gboolean have_elements (const gchar * test, const gchar * const *names);
+
 G_END_DECLS
 #endif /* __E2EE_PIPELINE_UTIL_H__ */

@@ -142,34 +142,6 @@ static const Chain x265_chain = {
     "keyframe-max-dist=30 lag-in-frames=0 target-bitrate=400"
 
 
-static GstElement *
-launch (const gchar * desc)
-{
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch (desc, &err);
-
-  fail_unless (pipe != NULL && err == NULL, "%s: %s", desc,
-      err ? err->message : "");
-  return pipe;
-}
-
-/* Prints why a test does not run and returns FALSE if an element is
- * missing (tools/common.sh installs them all for CI). */
-static gboolean
-have_elements (const gchar * test, const gchar * const *names)
-{
-  for (; *names; names++) {
-    GstElementFactory *f = gst_element_factory_find (*names);
-
-    if (!f) {
-      g_print ("SKIP %s: element %s is not installed\n", test, *names);
-      return FALSE;
-    }
-    gst_object_unref (f);
-  }
-  return TRUE;
-}
-
 static gboolean
 have_chain (const Chain * c)
 {

@@ -30,6 +30,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/e2ee/e2ee.h>
 #include <gst/e2ee/frame/gste2eesframe-private.h>
+#include <gst/e2ee/frame/gste2eejframe-private.h>
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -746,6 +747,82 @@ GST_START_TEST (test_malformed)
 
 GST_END_TEST;
 
+/* Both formats through the one table the elements use: JFrame's entries
+ * give exactly what the JFrame functions give, SFrame's what the context
+ * gives, and each opens what it sealed, in place. */
+GST_START_TEST (test_frame_format_table)
+{
+  static const guint8 vp8_key_frame[] = { 0x50, 0x42, 0x00, 0x9d, 0x01, 0x2a,
+    0x40, 0x01, 0xf0, 0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 1, 2, 3, 4
+  };
+  const GstE2eeFrameFormatFuncs *jf =
+      gst_e2ee_frame_format_get_funcs (GST_E2EE_FRAME_FORMAT_JFRAME);
+  const GstE2eeFrameFormatFuncs *sf =
+      gst_e2ee_frame_format_get_funcs (GST_E2EE_FRAME_FORMAT_SFRAME);
+  guint8 out[128], direct[128], iv[GST_E2EE_IV_SIZE];
+  GstE2eeIvSource ivs_a, ivs_b;
+  GstE2eeJFrameState js = { 0 };
+  GstE2eeSFrameContext *tx, *rx;
+  GstE2eeKey *key;
+  gsize n, m, off, plain;
+
+  fail_unless (jf != NULL && sf != NULL);
+  fail_unless_equals_int (jf->format, GST_E2EE_FRAME_FORMAT_JFRAME);
+  fail_unless_equals_int (sf->format, GST_E2EE_FRAME_FORMAT_SFRAME);
+  fail_unless (gst_e2ee_frame_format_get_funcs (7) == NULL);
+
+  /* JFrame: 10 clear bytes of a VP8 key frame; SFrame: none */
+  fail_unless_equals_uint64 (jf->clear_bytes (GST_E2EE_CODEC_VP8,
+          vp8_key_frame, sizeof (vp8_key_frame)), 10);
+  fail_unless_equals_uint64 (sf->clear_bytes (GST_E2EE_CODEC_VP8,
+          vp8_key_frame, sizeof (vp8_key_frame)), 0);
+
+  js.ring = gst_e2ee_key_ring_new (16);
+  key = gst_e2ee_key_new (GST_E2EE_KDF_JITSI, base_key_b,
+      sizeof (base_key_b), NULL);
+  fail_unless (key != NULL);
+  gst_e2ee_key_ring_set_key (js.ring, 3, key);
+  js.key_index = 3;
+  gst_e2ee_iv_source_init_full (&ivs_a, 0x01020304, 77);
+  gst_e2ee_iv_source_init_full (&ivs_b, 0x01020304, 77);
+  js.iv_source = &ivs_a;
+  js.ratchet_window = 8;
+  fail_unless (jf->max_sealed_size (&js, GST_E2EE_CODEC_VP8, vp8_key_frame,
+          sizeof (vp8_key_frame)) <= sizeof (out));
+  fail_unless_equals_int (jf->seal (&js, GST_E2EE_CODEC_VP8, vp8_key_frame,
+          sizeof (vp8_key_frame), out, sizeof (out), &n), GST_E2EE_FRAME_OK);
+  gst_e2ee_iv_source_next (&ivs_b, iv);
+  fail_unless_equals_int (gst_e2ee_jframe_seal_into (key, 3, iv,
+          GST_E2EE_CODEC_VP8, vp8_key_frame, sizeof (vp8_key_frame), direct,
+          sizeof (direct), &m), GST_E2EE_FRAME_OK);
+  fail_unless_equals_uint64 (n, m);
+  fail_unless (memcmp (out, direct, n) == 0);
+  fail_unless_equals_int (jf->open (&js, GST_E2EE_CODEC_VP8, out, n, &off,
+          &plain), GST_E2EE_FRAME_OK);
+  fail_unless_equals_uint64 (plain, sizeof (vp8_key_frame));
+  fail_unless (memcmp (out + off, vp8_key_frame, plain) == 0);
+  gst_e2ee_key_unref (key);
+  gst_e2ee_key_ring_unref (js.ring);
+
+  make_pair (GST_E2EE_SFRAME_SUITE_AES_128_GCM_SHA256_128, 11, &tx, &rx);
+  fail_unless_equals_uint64 (sf->max_sealed_size (tx, GST_E2EE_CODEC_VP8,
+          vp8_key_frame, sizeof (vp8_key_frame)),
+      sizeof (vp8_key_frame) + gst_e2ee_sframe_context_overhead (tx));
+  fail_unless_equals_int (sf->seal (tx, GST_E2EE_CODEC_VP8, vp8_key_frame,
+          sizeof (vp8_key_frame), out, sizeof (out), &n), GST_E2EE_FRAME_OK);
+  fail_unless_equals_int (sf->open (rx, GST_E2EE_CODEC_VP8, out, n, &off,
+          &plain), GST_E2EE_FRAME_OK);
+  fail_unless_equals_uint64 (plain, sizeof (vp8_key_frame));
+  fail_unless (memcmp (out + off, vp8_key_frame, plain) == 0);
+  out[0] = 0xff;
+  fail_unless_equals_int (sf->open (rx, GST_E2EE_CODEC_VP8, out, 5, &off,
+          &plain), GST_E2EE_FRAME_BAD_HEADER);
+  gst_e2ee_sframe_context_free (tx);
+  gst_e2ee_sframe_context_free (rx);
+}
+
+GST_END_TEST;
+
 static Suite *
 sframe_suite (void)
 {
@@ -764,6 +841,7 @@ sframe_suite (void)
   tcase_add_test (tc, test_replay_window);
   tcase_add_test (tc, test_ctr_policy);
   tcase_add_test (tc, test_malformed);
+  tcase_add_test (tc, test_frame_format_table);
   return s;
 }
 
