@@ -79,8 +79,8 @@ G_BEGIN_DECLS
  */
 typedef enum
 {
-  GST_E2EE_SFRAME_RTP_PER_FRAME = 0,
-  GST_E2EE_SFRAME_RTP_PER_PACKET = 1,
+  GST_E2EE_SFRAME_RTP_PER_FRAME = 0, /*< nick=per-frame >*/
+  GST_E2EE_SFRAME_RTP_PER_PACKET = 1, /*< nick=per-packet >*/
 } GstE2eeSFrameRtpMode;
 
 /**
@@ -169,6 +169,19 @@ typedef struct
  */
 typedef struct _GstE2eeSFrameRtpAssembler GstE2eeSFrameRtpAssembler;
 
+/**
+ * GST_TYPE_E2EE_SFRAME_RTP_ASSEMBLER:
+ *
+ * The boxed #GType of #GstE2eeSFrameRtpAssembler.
+ *
+ * Since: 0.2
+ */
+#define GST_TYPE_E2EE_SFRAME_RTP_ASSEMBLER \
+    (gst_e2ee_sframe_rtp_assembler_get_type ())
+
+GST_E2EE_API
+GType gst_e2ee_sframe_rtp_assembler_get_type (void);
+
 GST_E2EE_API
 guint8 gst_e2ee_sframe_rtp_descriptor (GstE2eeSFrameRtpMode mode,
     gboolean start, gboolean end);
@@ -186,6 +199,10 @@ guint8 gst_e2ee_sframe_rtp_fragment (gsize size, gsize max_payload,
 
 GST_E2EE_API
 GstE2eeSFrameRtpAssembler * gst_e2ee_sframe_rtp_assembler_new (gsize max_frame_size);
+
+GST_E2EE_API
+GstE2eeSFrameRtpAssembler * gst_e2ee_sframe_rtp_assembler_copy (
+    const GstE2eeSFrameRtpAssembler * assembler);
 
 GST_E2EE_API
 void gst_e2ee_sframe_rtp_assembler_free (GstE2eeSFrameRtpAssembler * assembler);

@@ -78,6 +78,9 @@ struct _GstE2eeSFrameRtpAssembler
   GstE2eeSFrameRtpStats stats;
 };
 
+G_DEFINE_BOXED_TYPE (GstE2eeSFrameRtpAssembler, gst_e2ee_sframe_rtp_assembler,
+    gst_e2ee_sframe_rtp_assembler_copy, gst_e2ee_sframe_rtp_assembler_free);
+
 /**
  * gst_e2ee_sframe_rtp_descriptor:
  * @mode: the RTP mode
@@ -212,6 +215,30 @@ gst_e2ee_sframe_rtp_assembler_new (gsize max_frame_size)
   a = g_new0 (GstE2eeSFrameRtpAssembler, 1);
   a->max_frame_size = max_frame_size;
   a->state = STATE_IDLE;
+  return a;
+}
+
+/**
+ * gst_e2ee_sframe_rtp_assembler_copy:
+ * @assembler: an assembler
+ *
+ * A copy of @assembler: its state, the frame it holds and its counters (for
+ * bindings, which copy boxed types).
+ *
+ * Returns: (transfer full): the copy
+ *
+ * Since: 0.2
+ */
+GstE2eeSFrameRtpAssembler *
+gst_e2ee_sframe_rtp_assembler_copy (const GstE2eeSFrameRtpAssembler * assembler)
+{
+  GstE2eeSFrameRtpAssembler *a;
+
+  g_return_val_if_fail (assembler != NULL, NULL);
+
+  a = g_memdup2 (assembler, sizeof (*a));
+  a->data = assembler->capacity ? g_memdup2 (assembler->data,
+      assembler->capacity) : NULL;
   return a;
 }
 

@@ -313,6 +313,40 @@ GST_START_TEST (test_assembler_malformed)
 
 GST_END_TEST;
 
+/* A copy (what bindings make of the boxed type) goes on on its own. */
+GST_START_TEST (test_assembler_copy)
+{
+  GstE2eeSFrameRtpAssembler *a = gst_e2ee_sframe_rtp_assembler_new (1 << 20);
+  GstE2eeSFrameRtpAssembler *b;
+  guint8 *f = make_frame (5000, 3);
+  guint8 pkt[1200];
+  guint16 seq = 0;
+
+  for (guint k = 0; k < 2; k++) {
+    gsize off, len;
+
+    pkt[0] = gst_e2ee_sframe_rtp_fragment (5000, 1200, k, &off, &len);
+    memcpy (pkt + 1, f + off, len);
+    gst_e2ee_sframe_rtp_assembler_push (a, seq++, 0, pkt, len + 1);
+  }
+  b = gst_e2ee_sframe_rtp_assembler_copy (a);
+  for (guint k = 2; k < 5; k++) {
+    gsize off, len;
+
+    pkt[0] = gst_e2ee_sframe_rtp_fragment (5000, 1200, k, &off, &len);
+    memcpy (pkt + 1, f + off, len);
+    gst_e2ee_sframe_rtp_assembler_push (a, seq, 0, pkt, len + 1);
+    gst_e2ee_sframe_rtp_assembler_push (b, seq++, 0, pkt, len + 1);
+  }
+  check_frame (a, f, 5000);
+  gst_e2ee_sframe_rtp_assembler_free (a);
+  check_frame (b, f, 5000);
+  gst_e2ee_sframe_rtp_assembler_free (b);
+  g_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 sframertp_suite (void)
 {
@@ -325,6 +359,7 @@ sframertp_suite (void)
   tcase_add_test (tc, test_assembler_round_trip);
   tcase_add_test (tc, test_assembler_loss);
   tcase_add_test (tc, test_assembler_malformed);
+  tcase_add_test (tc, test_assembler_copy);
   return s;
 }
 
