@@ -175,8 +175,21 @@ gst_e2ee_rtp_sframe_depay_process (GstRTPBaseDepayload * depay,
             *(guint8 *) gst_rtp_buffer_get_payload (rtp) : 0));
   }
   if (res == GST_E2EE_SFRAME_RTP_PUSH_DROPPED) {
+    GstClockTime pts = GST_BUFFER_PTS (rtp->buffer);
+    GstPad *srcpad = GST_RTP_BASE_DEPAYLOAD_SRCPAD (depay);
+    GstEvent *segment;
+
     GST_DEBUG_OBJECT (self, "packet %u dropped", gst_rtp_buffer_get_seq (rtp));
     self->discont = TRUE;
+    /* tell downstream about the time the dropped frame covered, so sinks
+     * and aggregators do not wait for it; once per frame (its last packet
+     * or a loss), and only after a segment went out */
+    segment = gst_pad_get_sticky_event (srcpad, GST_EVENT_SEGMENT, 0);
+    if (segment && GST_CLOCK_TIME_IS_VALID (pts) && (lost
+            || gst_rtp_buffer_get_marker (rtp)))
+      gst_pad_push_event (srcpad, gst_event_new_gap (pts, GST_CLOCK_TIME_NONE));
+    if (segment)
+      gst_event_unref (segment);
     if (lost && self->video) {
       gboolean request;
 

@@ -159,7 +159,17 @@ GST_START_TEST (test_round_trip_and_loss)
     }
     out = gst_harness_try_pull (depay);
     if (i == 4) {
+      GstEvent *ev;
+      gboolean gap = FALSE;
+
       fail_unless (out == NULL);
+      /* downstream hears of the time the lost frame covered */
+      while ((ev = gst_harness_try_pull_event (depay))) {
+        if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP)
+          gap = TRUE;
+        gst_event_unref (ev);
+      }
+      fail_unless (gap);
     } else {
       fail_unless (out != NULL);
       fail_unless (el_buffers_equal (out, frame), "frame %u differs", i);
