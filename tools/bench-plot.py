@@ -187,7 +187,10 @@ def tables(data):
             ('webcrypto', 'WebCrypto'), ('enc', 'e2eeenc alone'),
             ('dec', 'e2eedec alone'),
             ('dec_depay', "e2eedec on a depayloader's output"),
-            ('floor1', 'identity alone')]
+            ('floor1', 'identity alone'),
+            ('sframe_gcm', 'SFrame GCM (4)'),
+            ('sframe_ctr_hmac', 'SFrame CTR+HMAC (1)'),
+            ('limit_ctr_hmac', 'limit CTR+HMAC')]
     out.append('| size | ' + ' | '.join(c[1] for c in cols) +
                ' | ours MB/s |')
     out.append('|---' * (len(cols) + 2) + '|')
@@ -201,13 +204,19 @@ def tables(data):
         out.append('| ' + ' | '.join(row) + ' |')
     out.append('')
     out.append("Ours' throughput as a multiple of (median of per-round "
-               'ratios):')
+               'ratios; the SFrame columns: SFrame\'s throughput as a '
+               'multiple of the one named):')
     out.append('')
     rcols = [('ours_vs_limit', 'limit'),
              ('ours_vs_floor_adjusted_limit', 'limit + floor'),
              ('ours_vs_srtp_icm_hmac', 'srtp ICM+HMAC'),
              ('ours_vs_srtp_gcm', 'srtp GCM'),
-             ('ours_vs_webcrypto', 'WebCrypto')]
+             ('ours_vs_webcrypto', 'WebCrypto'),
+             ('sframe_gcm_vs_limit', 'SFrame GCM vs limit'),
+             ('sframe_ctr_hmac_vs_limit_ctr_hmac',
+              'SFrame CTR+HMAC vs its limit'),
+             ('sframe_gcm_vs_ours', 'SFrame GCM vs JFrame'),
+             ('sframe_ctr_hmac_vs_ours', 'SFrame CTR+HMAC vs JFrame')]
     out.append('| size | ' + ' | '.join(c[1] for c in rcols) + ' |')
     out.append('|---' * (len(rcols) + 1) + '|')
     for s in sizes:

@@ -77,6 +77,12 @@ typedef struct
  * @seal: seals @frame into @out (not overlapping it)
  * @open: opens @frame in place; the plaintext is @out_size bytes from
  *   @out_offset
+ * @seal_in_place: (nullable): seals the @size bytes at @frame where they
+ *   are, writing at most @before bytes before them and @after bytes after;
+ *   the sealed frame is @sealed_size bytes from @start bytes before
+ *   @before, that is from @frame - @before + @start. %NULL for a format that
+ *   cannot; %GST_E2EE_FRAME_NO_SPACE when the room does not suffice (then
+ *   nothing was written and no counter used)
  *
  * One frame format as a table of functions: the elements call these and
  * know nothing else about the format. @state is the format's own state: a
@@ -97,6 +103,9 @@ typedef struct
       gsize * sealed_size);
   GstE2eeFrameResult (*open) (gpointer state, GstE2eeCodec codec,
       guint8 * frame, gsize size, gsize * out_offset, gsize * out_size);
+  GstE2eeFrameResult (*seal_in_place) (gpointer state, GstE2eeCodec codec,
+      guint8 * frame, gsize size, gsize before, gsize after, gsize * start,
+      gsize * sealed_size);
 
   /*< private >*/
   gpointer _gst_reserved[4];

@@ -172,6 +172,9 @@ GST_E2EE_API
 gsize gst_e2ee_sframe_context_overhead (GstE2eeSFrameContext * ctx);
 
 GST_E2EE_API
+gsize gst_e2ee_sframe_context_next_header_size (GstE2eeSFrameContext * ctx);
+
+GST_E2EE_API
 GstE2eeFrameResult gst_e2ee_sframe_context_seal (GstE2eeSFrameContext * ctx,
     const guint8 * metadata, gsize metadata_size, const guint8 * plaintext,
     gsize size, guint8 * out, gsize out_size, gsize * sealed_size);

@@ -465,14 +465,16 @@ gst_e2ee_base_transform_class_init (GstE2eeBaseTransformClass * klass)
    * The key material: 16 or 32 bytes, written as hex on a gst-launch line.
    * With kdf=jitsi, talk, livekit or livekit-256 it is the input of the key
    * schedule (the web clients use 32 bytes); with kdf=raw it is the AES key
-   * itself. It can
+   * itself. With format=sframe it is the SFrame base key (16 to 64 bytes)
+   * of the KID #GstE2eeBaseTransform:key-id, and kdf does not apply. It can
    * be changed in PLAYING and applies from the next frame. It cannot be read
    * back.
    */
   g_object_class_install_property (gobject_class,
       GST_E2EE_BASE_TRANSFORM_PROP_KEY,
       g_param_spec_boxed ("key", "Key",
-          "Key material, 16 or 32 bytes (hex on the command line); write-only",
+          "Key material, 16 or 32 bytes (SFrame: 16 to 64; hex on the command "
+          "line); write-only",
           GST_TYPE_BUFFER,
           G_PARAM_WRITABLE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));

@@ -51,6 +51,13 @@
  * output is what the depayloader gives for the unencrypted stream. AV1
  * frames get their original OBU size back.
  *
+ * With #GstE2eeBaseTransform:format sframe the element opens SFrames (RFC
+ * 9605) instead: the key property is the base key of the KID
+ * #GstE2eeBaseTransform:key-id, the suite is
+ * #GstE2eeBaseTransform:sframe-suite, keys of earlier KIDs stay usable, and a
+ * frame whose CTR was already accepted under its KID (or is 64 or more
+ * behind) is dropped and counted in replayed. There is no ratchet.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 udpsrc port=5002 caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8" ! \
@@ -60,6 +67,12 @@
  * gst-launch-1.0 udpsrc port=5004 caps="application/x-rtp,media=video,clock-rate=90000,encoding-name=H264" ! \
  *     rtph264depay ! e2eedec key=<64 hex digits> ! avdec_h264 ! videoconvert ! autovideosink
  * ]|
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=100 ! vp8enc deadline=1 ! \
+ *     e2eeenc format=sframe key=<32 hex digits> key-id=7 ! \
+ *     e2eedec format=sframe key=<32 hex digits> key-id=7 ! vp8dec ! fakesink
+ * ]| SFrame (suite aes-128-gcm-sha256-128, KID 7) end to end; over RTP it
+ * needs an SFrame packetizer between the two.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -430,6 +443,7 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
   GstE2eeBaseTransform *base = GST_E2EE_BASE_TRANSFORM (trans);
   GstFlowReturn ret;
   gsize size, region;
+  gboolean sframe;
 
   /* before begin_frame: a new key may ask for a key frame */
   self->frame_running_time = trans->segment.format == GST_FORMAT_TIME ?
@@ -447,7 +461,11 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
     *outbuf = inbuf;
     return GST_FLOW_OK;
   }
-  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME)
+  /* a JFrame shorter than its trailer is refused unread; an SFrame has no
+   * such floor (a small Opus frame under a 4-byte tag is 10 bytes) */
+  sframe = gst_e2ee_base_transform_get_format (base) !=
+      GST_E2EE_FRAME_FORMAT_JFRAME;
+  if (sframe)
     region = size;
   else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     region = size >= GST_E2EE_JFRAME_TRAILER_SIZE ?
@@ -455,7 +473,8 @@ gst_e2ee_dec_prepare_output_buffer (GstBaseTransform * trans,
   else
     region = size;
 
-  if (size < GST_E2EE_JFRAME_TRAILER_SIZE || region_writable (inbuf, region)) {
+  if ((!sframe && size < GST_E2EE_JFRAME_TRAILER_SIZE)
+      || region_writable (inbuf, region)) {
     *outbuf = inbuf;
     return GST_FLOW_OK;
   }

@@ -51,6 +51,13 @@
  * The element fails closed: with no key it drops frames (and warns once)
  * unless #GstE2eeEnc:allow-unencrypted is set.
  *
+ * With #GstE2eeBaseTransform:format sframe it writes SFrames (RFC 9605)
+ * instead: a header (the KID #GstE2eeBaseTransform:key-id and a counter that
+ * starts at a random value), then the whole frame encrypted under
+ * #GstE2eeBaseTransform:sframe-suite, then the tag; nothing stays clear, so
+ * the output is for an SFrame RTP packetizer, not for the codec's payloader.
+ * The key property is then the base key (16 to 64 bytes).
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 audiotestsrc ! opusenc ! e2eeenc key=<64 hex digits> ! \
@@ -66,6 +73,11 @@
  *     video/x-h264,stream-format=byte-stream,alignment=au ! \
  *     e2eeenc key=<64 hex digits> ! rtph264pay ! udpsink host=127.0.0.1 port=5004
  * ]|
+ * |[
+ * gst-launch-1.0 videotestsrc ! vp8enc deadline=1 ! e2eeenc format=sframe \
+ *     sframe-suite=aes-128-ctr-hmac-sha256-80 key=<32 hex digits> key-id=7 ! \
+ *     fakesink
+ * ]| SFrame with AES-CTR and a 10-byte HMAC tag, KID 7.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -253,8 +265,18 @@ seal_rewritten (GstE2eeEnc * self, GstBuffer * buf, GstE2eeKey * key,
   return GST_FLOW_ERROR;
 }
 
+/* Whether the frame is one memory we may write. */
+static gboolean
+frame_writable (GstBuffer * buf)
+{
+  return gst_buffer_n_memory (buf) == 1
+      && gst_e2ee_base_transform_memory_writable (gst_buffer_peek_memory (buf,
+          0));
+}
+
 /* Any format through its GstE2eeFrameFormatFuncs (format=sframe): sealed
- * into new memory that replaces the frame's. */
+ * in place when the format can and the frame's memory has room around it,
+ * else into new memory that replaces the frame's. */
 static GstFlowReturn
 seal_with_format (GstE2eeEnc * self, GstBuffer * buf, GstE2eeCodec codec,
     gsize size)
@@ -272,6 +294,32 @@ seal_with_format (GstE2eeEnc * self, GstBuffer * buf, GstE2eeCodec codec,
 
   if (!state)
     return drop_without_key (self, buf, size);
+
+  /* in place, in the room the encoder left before and after the frame as
+   * asked (gst_e2ee_enc_propose_allocation): no allocation */
+  if (funcs->seal_in_place && frame_writable (buf)) {
+    GstMemory *m = gst_buffer_peek_memory (buf, 0);
+    gsize offset, maxsize, start = 0;
+
+    gst_memory_get_sizes (m, &offset, &maxsize);
+    if (maxsize >= offset + size) {
+      /* the whole block, to write before and after the frame */
+      gst_memory_resize (m, -(gssize) offset, maxsize);
+      if (gst_memory_map (m, &out, GST_MAP_READWRITE)) {
+        res = funcs->seal_in_place (state, codec, out.data + offset, size,
+            offset, maxsize - offset - size, &start, &sealed);
+        gst_memory_unmap (m, &out);
+      }
+      if (res == GST_E2EE_FRAME_OK) {
+        gst_memory_resize (m, start, sealed);
+        goto sealed;
+      }
+      gst_memory_resize (m, offset, size);
+      if (res != GST_E2EE_FRAME_NO_SPACE)
+        goto failed;
+    }
+  }
+
   if (!gst_buffer_map (buf, &in, GST_MAP_READ)) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
         ("could not map the frame"));
@@ -290,16 +338,12 @@ seal_with_format (GstE2eeEnc * self, GstBuffer * buf, GstE2eeCodec codec,
   if (res == GST_E2EE_FRAME_OK) {
     gst_memory_resize (mem, 0, sealed);
     gst_buffer_replace_all_memory (buf, mem);
-    GST_E2EE_BASE_TRANSFORM_LOCK (self);
-    stats->frames_out++;
-    stats->bytes_out += sealed;
-    GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
-    GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
-        " bytes", size, sealed);
-    return GST_FLOW_OK;
+    goto sealed;
   }
   if (mem)
     gst_memory_unref (mem);
+
+failed:
   if (res == GST_E2EE_FRAME_MISSING_KEY)
     return drop_without_key (self, buf, size);
   if (res == GST_E2EE_FRAME_CTR_EXHAUSTED) {
@@ -311,16 +355,17 @@ seal_with_format (GstE2eeEnc * self, GstBuffer * buf, GstE2eeCodec codec,
   GST_ELEMENT_ERROR (self, LIBRARY, ENCODE, (_("Encryption failed.")),
       ("%s", gst_e2ee_frame_result_to_string (res)));
   return GST_FLOW_ERROR;
+
+sealed:
+  GST_E2EE_BASE_TRANSFORM_LOCK (self);
+  stats->frames_out++;
+  stats->bytes_out += sealed;
+  GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
+  GST_LOG_OBJECT (self, "encrypted %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT
+      " bytes%s", size, sealed, mem ? "" : " in place");
+  return GST_FLOW_OK;
 }
 
-/* Whether the frame is one memory we may write. */
-static gboolean
-frame_writable (GstBuffer * buf)
-{
-  return gst_buffer_n_memory (buf) == 1
-      && gst_e2ee_base_transform_memory_writable (gst_buffer_peek_memory (buf,
-          0));
-}
 
 /* Whether the frame, one memory we may write (frame_writable()), has room
  * for the trailer after its @size bytes. */
@@ -431,20 +476,28 @@ gst_e2ee_enc_propose_allocation (GstBaseTransform * trans,
 {
   GstAllocationParams params;
   GstAllocator *allocator = NULL;
+  gsize prefix;
 
   /* what downstream answers, if it answers */
   GST_BASE_TRANSFORM_CLASS (parent_class)->propose_allocation (trans,
       decide_query, query);
 
+  /* SFrame: its header goes before the frame (the tag fits in the
+   * trailer's room) */
+  prefix = gst_e2ee_base_transform_get_format (GST_E2EE_BASE_TRANSFORM
+      (trans)) == GST_E2EE_FRAME_FORMAT_SFRAME ?
+      GST_E2EE_SFRAME_MAX_HEADER_SIZE : 0;
   if (gst_query_get_n_allocation_params (query) > 0) {
     gst_query_parse_nth_allocation_param (query, 0, &allocator, &params);
     params.padding = MAX (params.padding, GST_E2EE_JFRAME_TRAILER_SIZE);
+    params.prefix = MAX (params.prefix, prefix);
     gst_query_set_nth_allocation_param (query, 0, allocator, &params);
     if (allocator)
       gst_object_unref (allocator);
   } else {
     gst_allocation_params_init (&params);
     params.padding = GST_E2EE_JFRAME_TRAILER_SIZE;
+    params.prefix = prefix;
     gst_query_add_allocation_param (query, NULL, &params);
   }
   return TRUE;

@@ -1162,5 +1162,8 @@ const GstE2eeFrameFormatFuncs _gst_e2ee_jframe_funcs = {
   jframe_max_sealed_size,
   jframe_seal,
   jframe_open,
+  /* in place only through the elements' own path (the trailer in the
+   * encoder's padding), not through the table */
+  NULL,
   {NULL}
 };

@@ -946,6 +946,29 @@ gst_e2ee_sframe_context_overhead (GstE2eeSFrameContext * ctx)
       + ctx->info->tag_size;
 }
 
+/**
+ * gst_e2ee_sframe_context_next_header_size:
+ * @ctx: a context
+ *
+ * The length of the header the next gst_e2ee_sframe_context_seal() writes,
+ * for sealing in place (the frame then starts that many bytes into the
+ * output).
+ *
+ * Returns: the header length, 0 without a usable sending key
+ *
+ * Since: 0.2
+ */
+gsize
+gst_e2ee_sframe_context_next_header_size (GstE2eeSFrameContext * ctx)
+{
+  g_return_val_if_fail (ctx != NULL, 0);
+
+  if (!ctx->encrypt_key || ctx->encrypt_key->exhausted)
+    return 0;
+  return gst_e2ee_sframe_header_size (ctx->encrypt_key->kid,
+      ctx->encrypt_key->next_ctr);
+}
+
 static gboolean
 overlaps (const guint8 * a, gsize a_size, const guint8 * b, gsize b_size)
 {
@@ -966,7 +989,9 @@ seal (GstE2eeSFrameContext * ctx, SFrameKey * k, guint64 ctr,
     return GST_E2EE_FRAME_NO_SPACE;
   if (out_size < hlen + size + info->tag_size)
     return GST_E2EE_FRAME_NO_SPACE;
-  g_return_val_if_fail (size == 0
+  /* in place (the frame right after its header) or apart; a partial
+   * overlap would read plaintext already overwritten */
+  g_return_val_if_fail (size == 0 || plaintext == out + hlen
       || !overlaps (plaintext, size, out, hlen + size + info->tag_size),
       GST_E2EE_FRAME_CRYPTO_ERROR);
 
@@ -989,7 +1014,8 @@ seal (GstE2eeSFrameContext * ctx, SFrameKey * k, guint64 ctr,
  * @plaintext: (array length=size): the frame
  * @size: length of @plaintext
  * @out: (array length=out_size): where the SFrame goes: header, ciphertext,
- *   tag; must not overlap @plaintext
+ *   tag; either apart from @plaintext, or (in place) exactly
+ *   gst_e2ee_sframe_context_next_header_size() bytes before it
  * @out_size: room at @out; @size plus gst_e2ee_sframe_context_overhead()
  *   always suffices
  * @sealed_size: (out) (optional): bytes written to @out
@@ -1194,11 +1220,29 @@ sframe_open (gpointer state, GstE2eeCodec codec, guint8 * frame, gsize size,
       frame + hsize, size - hsize, out_size);
 }
 
+static GstE2eeFrameResult
+sframe_seal_in_place (gpointer state, GstE2eeCodec codec, guint8 * frame,
+    gsize size, gsize before, gsize after, gsize * start, gsize * sealed_size)
+{
+  GstE2eeSFrameContext *ctx = state;
+  gsize hlen = gst_e2ee_sframe_context_next_header_size (ctx);
+
+  if (hlen == 0)
+    return gst_e2ee_sframe_context_seal (ctx, NULL, 0, frame, size, frame,
+        0, sealed_size);
+  if (hlen > before || ctx->info->tag_size > after)
+    return GST_E2EE_FRAME_NO_SPACE;
+  *start = before - hlen;
+  return gst_e2ee_sframe_context_seal (ctx, NULL, 0, frame, size,
+      frame - hlen, hlen + size + after, sealed_size);
+}
+
 const GstE2eeFrameFormatFuncs _gst_e2ee_sframe_funcs = {
   GST_E2EE_FRAME_FORMAT_SFRAME,
   sframe_clear_bytes,
   sframe_max_sealed_size,
   sframe_seal,
   sframe_open,
+  sframe_seal_in_place,
   {NULL}
 };

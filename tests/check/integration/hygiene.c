@@ -19,7 +19,8 @@
 
 /* Secret hygiene (DESIGN.md section 6): a call with every kind of key (two
  * key managers over the application transport, static keys under the
- * jitsi, livekit and raw schedules, a livekit passphrase, a state file),
+ * jitsi, livekit and raw schedules, a livekit passphrase, SFrame base keys
+ * under an AES-GCM and an AES-CTR+HMAC suite, a state file),
  * with a km_join (a ratchet), a rotation and a leave, logged at *:9. No secret
  * may appear in the log (GStreamer and GLib), in caps, in a bus message or
  * in a readable property; and every block freed while the call runs and
@@ -47,6 +48,7 @@
 #include "km-harness.h"
 
 #include "hygiene-secrets.h"
+#include <gst/e2ee/frame/gste2eesframe-private.h>
 #include <glib/gstdio.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -358,6 +360,9 @@ on_sas_ready (GstE2eeKeyManager * m, const gchar * who, gchar ** emoji,
 
 /* A manager on the harness's router whose keys, each time they change,
  * join the secrets looked for */
+/* the KID of the static SFrame key: 2 bytes in the header */
+#define SFRAME_KID 300
+
 static GstE2eeKeyManager *
 party (const gchar * id)
 {
@@ -524,6 +529,7 @@ typedef struct
   gchar *bob_state_path;
   GString *properties;
   guint8 jitsi[32], jitsi2[32], livekit[32], raw[16], state_key[32];
+  guint8 sframe[16];
 } Hygiene;
 
 static void
@@ -585,6 +591,26 @@ hygiene_start (Hygiene * h)
   add_material ("static livekit key", GST_E2EE_KDF_LIVEKIT, h->livekit,
       RATCHET_DEPTH);
   add_secret ("static raw key", h->raw, sizeof (h->raw), TRUE);
+  fail_unless (RAND_bytes (h->sframe, sizeof (h->sframe)) == 1);
+  add_secret ("static SFrame base key", h->sframe, sizeof (h->sframe), TRUE);
+  {
+    /* what SFrame derives from it: suite 4's AES key, suite 1's AES and
+     * HMAC keys (apart: they are used apart); not the 12-byte salts, which
+     * are shorter than the matcher's window and no key on their own */
+    guint8 key[GST_E2EE_SFRAME_MAX_KEY_SIZE], salt[GST_E2EE_SFRAME_NONCE_SIZE];
+
+    fail_unless (gst_e2ee_sframe_derive
+        (GST_E2EE_SFRAME_SUITE_AES_128_GCM_SHA256_128, SFRAME_KID, h->sframe,
+            sizeof (h->sframe), key, salt));
+    add_secret ("SFrame suite 4 key", key, 16, TRUE);
+    fail_unless (gst_e2ee_sframe_derive
+        (GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_80, SFRAME_KID,
+            h->sframe, sizeof (h->sframe), key, salt));
+    add_secret ("SFrame suite 1 AES key", key, 16, TRUE);
+    add_secret ("SFrame suite 1 HMAC key", key + 16, 32, TRUE);
+    OPENSSL_cleanse (key, sizeof (key));
+    OPENSSL_cleanse (salt, sizeof (salt));
+  }
   add_secret ("state key", h->state_key, sizeof (h->state_key), TRUE);
   add_secret ("passphrase", (const guint8 *) PASSPHRASE, strlen (PASSPHRASE),
       TRUE);
@@ -619,7 +645,7 @@ static void
 hygiene_run (Hygiene * h, gboolean watch_free)
 {
   GstE2eeKeyManager *a, *b, *c;
-  Call *ab, *ba, *jitsi, *livekit, *pass, *raw;
+  Call *ab, *ba, *jitsi, *livekit, *pass, *raw, *sframe_gcm, *sframe_ctr;
   GstBuffer *state_key;
   GstMapInfo map;
   gchar *ids[2];
@@ -668,6 +694,22 @@ hygiene_run (Hygiene * h, gboolean watch_free)
   g_object_set (raw->dec[0], "kdf", GST_E2EE_KDF_RAW, NULL);
   set_key (raw->enc, h->raw, 16, 0);
   set_key (raw->dec[0], h->raw, 16, 0);
+  sframe_gcm = call_new ("static-sframe-gcm", 1);
+  g_object_set (sframe_gcm->enc, "format", GST_E2EE_FRAME_FORMAT_SFRAME,
+      "key-id", SFRAME_KID, NULL);
+  g_object_set (sframe_gcm->dec[0], "format", GST_E2EE_FRAME_FORMAT_SFRAME,
+      "key-id", SFRAME_KID, NULL);
+  set_key (sframe_gcm->enc, h->sframe, sizeof (h->sframe), 0);
+  set_key (sframe_gcm->dec[0], h->sframe, sizeof (h->sframe), 0);
+  sframe_ctr = call_new ("static-sframe-ctr-hmac", 1);
+  g_object_set (sframe_ctr->enc, "format", GST_E2EE_FRAME_FORMAT_SFRAME,
+      "sframe-suite", GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_80,
+      "key-id", SFRAME_KID, NULL);
+  g_object_set (sframe_ctr->dec[0], "format", GST_E2EE_FRAME_FORMAT_SFRAME,
+      "sframe-suite", GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_80,
+      "key-id", SFRAME_KID, NULL);
+  set_key (sframe_ctr->enc, h->sframe, sizeof (h->sframe), 0);
+  set_key (sframe_ctr->dec[0], h->sframe, sizeof (h->sframe), 0);
   pass = call_new ("passphrase", 1);
   g_object_set (pass->enc, "kdf", GST_E2EE_KDF_LIVEKIT, "passphrase",
       PASSPHRASE, NULL);
@@ -689,12 +731,16 @@ hygiene_run (Hygiene * h, gboolean watch_free)
   call_play (livekit);
   call_play (raw);
   call_play (pass);
+  call_play (sframe_gcm);
+  call_play (sframe_ctr);
   call_decrypts (ab, 0, 5);
   call_decrypts (ba, 0, 5);
   call_decrypts (jitsi, 0, 5);
   call_decrypts (livekit, 0, 5);
   call_decrypts (raw, 0, 5);
   call_decrypts (pass, 0, 5);
+  call_decrypts (sframe_gcm, 0, 5);
+  call_decrypts (sframe_ctr, 0, 5);
 
   /* alice and bob compare their SAS */
   {
@@ -763,7 +809,9 @@ hygiene_run (Hygiene * h, gboolean watch_free)
 
   /* every readable property, while the call runs */
   {
-    Call *calls[] = { ab, ba, jitsi, livekit, raw, pass };
+    Call *calls[] = { ab, ba, jitsi, livekit, raw, pass, sframe_gcm,
+      sframe_ctr
+    };
     GstE2eeKeyManager *ms[] = { a, b, c };
 
     for (i = 0; i < G_N_ELEMENTS (calls); i++) {
@@ -789,6 +837,8 @@ hygiene_run (Hygiene * h, gboolean watch_free)
   call_free (livekit);
   call_free (raw);
   call_free (pass);
+  call_free (sframe_gcm);
+  call_free (sframe_ctr);
   g_object_get (a, "curve25519-key", &ids[0], NULL);
   g_object_get (b, "curve25519-key", &ids[1], NULL);
   for (i = 0; i < km_n_members (); i++)

@@ -216,10 +216,9 @@ GST_START_TEST (test_wrong_key)
 
 GST_END_TEST;
 
-static GstHarness *
-make_element (const gchar * name, const gchar * key, guint64 kid)
+static void
+set_key (GstHarness * h, const gchar * key, guint64 kid)
 {
-  GstHarness *h = gst_harness_new (name);
   GstBuffer *kb;
   gsize len = strlen (key) / 2;
   guint8 *bytes = g_malloc (len);
@@ -228,10 +227,18 @@ make_element (const gchar * name, const gchar * key, guint64 kid)
     bytes[i] = (g_ascii_xdigit_value (key[2 * i]) << 4)
         | g_ascii_xdigit_value (key[2 * i + 1]);
   kb = gst_buffer_new_wrapped (bytes, len);
-  g_object_set (h->element, "format", GST_E2EE_FRAME_FORMAT_SFRAME,
-      "sframe-suite", GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_80,
-      "key", kb, "key-id", kid, NULL);
+  g_object_set (h->element, "key", kb, "key-id", kid, NULL);
   gst_buffer_unref (kb);
+}
+
+static GstHarness *
+make_element (const gchar * name, const gchar * key, guint64 kid)
+{
+  GstHarness *h = gst_harness_new (name);
+
+  g_object_set (h->element, "format", GST_E2EE_FRAME_FORMAT_SFRAME,
+      "sframe-suite", GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_80, NULL);
+  set_key (h, key, kid);
   gst_harness_set_src_caps_str (h, "video/x-vp8");
   return h;
 }
@@ -342,6 +349,197 @@ GST_START_TEST (test_refused_and_counted)
 
 GST_END_TEST;
 
+static guint64
+kid_of (GstBuffer * buf)
+{
+  GstMapInfo map;
+  guint64 kid = G_MAXUINT64;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  fail_unless (gst_e2ee_sframe_header_read (map.data, map.size, &kid, NULL,
+          NULL));
+  gst_buffer_unmap (buf, &map);
+  return kid;
+}
+
+/* A new key and KID in PLAYING: the sender moves to it from the next frame;
+ * the receiver, given the new key, still opens frames in flight under the
+ * old one. */
+GST_START_TEST (test_key_change_in_playing)
+{
+  GstHarness *enc = make_element ("e2eeenc", KEY_A, 1);
+  GstHarness *dec = make_element ("e2eedec", KEY_A, 1);
+  GstBuffer *old_frame, *new_frame;
+
+  gst_harness_push (enc, frame (1, 300));
+  old_frame = gst_harness_pull (enc);
+  fail_unless_equals_uint64 (kid_of (old_frame), 1);
+  set_key (enc, KEY_B, 2);
+  gst_harness_push (enc, frame (2, 300));
+  new_frame = gst_harness_pull (enc);
+  fail_unless_equals_uint64 (kid_of (new_frame), 2);
+
+  /* before the receiver has key 2 */
+  gst_harness_push (dec, gst_buffer_ref (new_frame));
+  fail_unless_equals_uint64 (harness_stat (dec, "missing-key"), 1);
+  set_key (dec, KEY_B, 2);
+  gst_harness_push (dec, gst_buffer_ref (new_frame));
+  gst_harness_push (dec, gst_buffer_ref (old_frame));
+  fail_unless_equals_int (gst_harness_buffers_received (dec), 2);
+  fail_unless_equals_uint64 (harness_stat (dec, "frames-out"), 2);
+  gst_buffer_unref (old_frame);
+  gst_buffer_unref (new_frame);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+/* Frames as depayloaders hand them over: a read-only sub-buffer of the
+ * packet, or several memories; small ones too (a 3-byte Opus frame under a
+ * 4-byte tag is a 16-byte SFrame with an 8-byte CTR, shorter than any
+ * JFrame). Each opens into the element's own buffer, bit-exact, and the
+ * input is left as it was. */
+static void
+check_output (GstHarness * dec, guint8 fill, gsize size)
+{
+  GstBuffer *out = gst_harness_pull (dec);
+  GstMapInfo omap;
+
+  fail_unless (out != NULL, "no output for %" G_GSIZE_FORMAT " bytes", size);
+  fail_unless (gst_buffer_map (out, &omap, GST_MAP_READ));
+  fail_unless_equals_uint64 (omap.size, size);
+  for (gsize j = 0; j < omap.size; j++)
+    fail_unless_equals_int (omap.data[j], fill);
+  gst_buffer_unmap (out, &omap);
+  gst_buffer_unref (out);
+}
+
+GST_START_TEST (test_read_only_and_split_input)
+{
+  GstHarness *enc = make_element ("e2eeenc", KEY_A, 3);
+  GstHarness *dec = make_element ("e2eedec", KEY_A, 3);
+  gsize sizes[] = { 3, 40, 2000 };
+
+  g_object_set (enc->element, "sframe-suite",
+      GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_32, NULL);
+  g_object_set (dec->element, "sframe-suite",
+      GST_E2EE_SFRAME_SUITE_AES_128_CTR_HMAC_SHA256_32, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    GstBuffer *sealed, *packet, *split;
+    GstMapInfo map;
+    gsize n;
+
+    /* read-only: a sub-buffer of a "packet" with 12 bytes in front */
+    gst_harness_push (enc, frame (0x40 + i, sizes[i]));
+    sealed = gst_harness_pull (enc);
+    n = gst_buffer_get_size (sealed);
+    packet = gst_buffer_new_allocate (NULL, 12 + n, NULL);
+    fail_unless (gst_buffer_map (sealed, &map, GST_MAP_READ));
+    gst_buffer_fill (packet, 12, map.data, n);
+    fail_unless_equals_int (gst_harness_push (dec,
+            gst_buffer_copy_region (packet, GST_BUFFER_COPY_MEMORY, 12, n)),
+        GST_FLOW_OK);
+    check_output (dec, 0x40 + i, sizes[i]);
+    /* the packet still holds the SFrame */
+    fail_unless_equals_int (gst_buffer_memcmp (packet, 12, map.data, n), 0);
+    gst_buffer_unmap (sealed, &map);
+    gst_buffer_unref (packet);
+    gst_buffer_unref (sealed);
+
+    /* the next frame in two memories, split inside the header */
+    gst_harness_push (enc, frame (0x50 + i, sizes[i]));
+    sealed = gst_harness_pull (enc);
+    n = gst_buffer_get_size (sealed);
+    split = gst_buffer_copy_region (sealed, GST_BUFFER_COPY_MEMORY |
+        GST_BUFFER_COPY_DEEP, 0, 2);
+    split = gst_buffer_append (split, gst_buffer_copy_region (sealed,
+            GST_BUFFER_COPY_MEMORY | GST_BUFFER_COPY_DEEP, 2, n - 2));
+    fail_unless_equals_int (gst_buffer_n_memory (split), 2);
+    fail_unless_equals_int (gst_harness_push (dec, split), GST_FLOW_OK);
+    check_output (dec, 0x50 + i, sizes[i]);
+    gst_buffer_unref (sealed);
+  }
+  fail_unless_equals_uint64 (harness_stat (dec, "frames-out"), 6);
+  fail_unless_equals_uint64 (harness_stat (dec, "dropped"), 0);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+/* A frame with room before and after it, as e2eeenc asks encoders for
+ * (opusenc leaves it): sealed where it is, in the same memory, no
+ * allocation; a frame without the room is sealed into new memory. Both
+ * open. */
+GST_START_TEST (test_sealed_in_place)
+{
+  GstHarness *enc = make_element ("e2eeenc", KEY_A, 3);
+  GstHarness *dec = make_element ("e2eedec", KEY_A, 3);
+  GstAllocationParams params;
+  GstBuffer *in, *sealed;
+  GstMemory *mem;
+  guint round;
+
+  gst_allocation_params_init (&params);
+  params.prefix = GST_E2EE_SFRAME_MAX_HEADER_SIZE;
+  params.padding = GST_E2EE_SFRAME_MAX_TAG_SIZE;
+  for (round = 0; round < 2; round++) {
+    in = gst_buffer_new_allocate (NULL, 500, round == 0 ? &params : NULL);
+    gst_buffer_memset (in, 0, 0x61 + round, 500);
+    mem = gst_memory_ref (gst_buffer_peek_memory (in, 0));
+    fail_unless_equals_int (gst_harness_push (enc, in), GST_FLOW_OK);
+    sealed = gst_harness_pull (enc);
+    fail_unless_equals_int (gst_buffer_n_memory (sealed), 1);
+    if (round == 0)
+      fail_unless (gst_buffer_peek_memory (sealed, 0) == mem,
+          "not sealed in place");
+    else
+      fail_unless (gst_buffer_peek_memory (sealed, 0) != mem);
+    gst_memory_unref (mem);
+    {
+      GstMapInfo map;
+      gsize hsize;
+
+      fail_unless (gst_buffer_map (sealed, &map, GST_MAP_READ));
+      fail_unless (gst_e2ee_sframe_header_read (map.data, map.size, NULL,
+              NULL, &hsize));
+      /* suite 1: a 10-byte tag */
+      fail_unless_equals_uint64 (map.size, hsize + 500 + 10);
+      gst_buffer_unmap (sealed, &map);
+    }
+    fail_unless_equals_int (gst_harness_push (dec, sealed), GST_FLOW_OK);
+    check_output (dec, 0x61 + round, 500);
+  }
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
+/* Keys the SFrame path cannot use are configuration errors, posted before
+ * any frame flows. */
+GST_START_TEST (test_bad_keys_refused)
+{
+  GstElement *e = gst_element_factory_make ("e2eeenc", NULL);
+  GstBuffer *kb = gst_buffer_new_allocate (NULL, 15, NULL);
+
+  /* 15 bytes: too short for a base key */
+  g_object_set (e, "format", GST_E2EE_FRAME_FORMAT_SFRAME, "key", kb, NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_buffer_unref (kb);
+  /* a passphrase: SFrame takes base keys only */
+  g_object_set (e, "passphrase", "correct horse", NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 /* Key manager integration is not there yet: refused at start, not ignored. */
 GST_START_TEST (test_key_manager_refused)
 {
@@ -377,6 +575,10 @@ pipelines_sframe_suite (void)
   tcase_add_test (tc, test_vp8_suite_6);
   tcase_add_test (tc, test_wrong_key);
   tcase_add_test (tc, test_refused_and_counted);
+  tcase_add_test (tc, test_key_change_in_playing);
+  tcase_add_test (tc, test_read_only_and_split_input);
+  tcase_add_test (tc, test_sealed_in_place);
+  tcase_add_test (tc, test_bad_keys_refused);
   tcase_add_test (tc, test_key_manager_refused);
   return s;
 }

@@ -145,7 +145,8 @@ GST_START_TEST (test_header_vectors)
       GString *h = g_string_new (l + 8);
       Bytes want;
       Bytes from_json;
-      guint8 out[GST_E2EE_SFRAME_MAX_HEADER_SIZE];
+      /* one more: a byte after the header */
+      guint8 out[GST_E2EE_SFRAME_MAX_HEADER_SIZE + 1];
       guint64 rkid, rctr;
       gsize len, hsize;
 
@@ -817,6 +818,36 @@ GST_START_TEST (test_frame_format_table)
   out[0] = 0xff;
   fail_unless_equals_int (sf->open (rx, GST_E2EE_CODEC_VP8, out, 5, &off,
           &plain), GST_E2EE_FRAME_BAD_HEADER);
+
+  /* in place: the header before the frame, the tag after it; too little
+   * room on either side is refused before anything is written or a
+   * counter used */
+  fail_unless (jf->seal_in_place == NULL);
+  fail_unless (sf->seal_in_place != NULL);
+  {
+    guint8 block[17 + sizeof (vp8_key_frame) + 16];
+    guint8 *f = block + 17;
+    gsize start = 0, hlen = gst_e2ee_sframe_context_next_header_size (tx);
+
+    fail_unless (hlen > 0);
+    memcpy (f, vp8_key_frame, sizeof (vp8_key_frame));
+    fail_unless_equals_int (sf->seal_in_place (tx, GST_E2EE_CODEC_VP8, f,
+            sizeof (vp8_key_frame), hlen - 1, 16, &start, &n),
+        GST_E2EE_FRAME_NO_SPACE);
+    fail_unless_equals_int (sf->seal_in_place (tx, GST_E2EE_CODEC_VP8, f,
+            sizeof (vp8_key_frame), 17, 15, &start, &n),
+        GST_E2EE_FRAME_NO_SPACE);
+    fail_unless_equals_uint64 (gst_e2ee_sframe_context_next_header_size (tx),
+        hlen);
+    fail_unless_equals_int (sf->seal_in_place (tx, GST_E2EE_CODEC_VP8, f,
+            sizeof (vp8_key_frame), 17, 16, &start, &n), GST_E2EE_FRAME_OK);
+    fail_unless_equals_uint64 (start, 17 - hlen);
+    fail_unless_equals_uint64 (n, hlen + sizeof (vp8_key_frame) + 16);
+    fail_unless_equals_int (sf->open (rx, GST_E2EE_CODEC_VP8, block + start,
+            n, &off, &plain), GST_E2EE_FRAME_OK);
+    fail_unless_equals_uint64 (plain, sizeof (vp8_key_frame));
+    fail_unless (memcmp (block + start + off, vp8_key_frame, plain) == 0);
+  }
   gst_e2ee_sframe_context_free (tx);
   gst_e2ee_sframe_context_free (rx);
 }
