@@ -60,6 +60,8 @@ typedef struct
   const gchar *recv_desc;
   GstElement *recv;
   gchar *offer, *answer;
+  /* what vp8enc made, from the start */
+  Recorder *sent;
 } Call;
 
 static void
@@ -174,6 +176,7 @@ call_start_full (const gchar * send_desc, const gchar * recv_desc,
   fail_unless (trans != NULL);
   gst_object_unref (trans);
 
+  call->sent = record (call->pipe, "vp8enc", "src");
   fail_unless (gst_element_set_state (call->pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   /* webrtcbin makes the m-line from the caps of its sink pad: wait for
@@ -207,6 +210,7 @@ call_free (Call * call)
   gst_object_unref (call->pipe);
   g_free (call->offer);
   g_free (call->answer);
+  recorder_free (call->sent);
   g_free (call);
 }
 
@@ -235,6 +239,23 @@ wait_stat (Call * call, const gchar * element, const gchar * field, guint64 n)
     g_usleep (20 * 1000);
   }
   return FALSE;
+}
+
+/* Waits (30 s at most) until @rec saw @n buffers. */
+static gboolean
+wait_recorded (Recorder * rec, guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gboolean ok = FALSE;
+
+  while (!ok && g_get_monotonic_time () < deadline) {
+    g_mutex_lock (&rec->lock);
+    ok = rec->frames->len >= n;
+    g_mutex_unlock (&rec->lock);
+    if (!ok)
+      g_usleep (20 * 1000);
+  }
+  return ok;
 }
 
 static Recorder *
@@ -274,7 +295,7 @@ run_sframe_call (SendMode mode)
   send_desc = g_strdup_printf (VP8_SRC "%s ! " RTP_CAPS " ! a.", send);
   call = call_start (send_desc, recv);
   g_free (send_desc);
-  sent = record (call->pipe, "vp8enc", "src");
+  sent = call->sent;
 
   fail_unless (has_media_attribute (call->offer, "\r\na=sframe\r\n"),
       "offer: %s", call->offer);
@@ -282,7 +303,10 @@ run_sframe_call (SendMode mode)
       "answer: %s", call->answer);
 
   got = record_recv (call, "out");
-  fail_unless (wait_stat (call, counter_el, counter, 60), "too few frames");
+  /* the recorder may come after the first frames (it is attached once the
+   * receive branch exists): wait for what it saw */
+  fail_unless (wait_recorded (got, 30), "too few frames");
+  fail_unless (wait_stat (call, counter_el, counter, 30));
   gst_element_set_state (call->pipe, GST_STATE_NULL);
 
   /* every frame out is one vp8enc made, byte for byte */
@@ -294,7 +318,6 @@ run_sframe_call (SendMode mode)
     fail_unless (g_hash_table_contains (set, got->frames->pdata[i]),
         "frame %u is none that was sent", i);
   g_hash_table_unref (set);
-  recorder_free (sent);
   recorder_free (got);
   call_free (call);
 }
