@@ -551,16 +551,16 @@ on_ice_candidate (GstElement * webrtcbin, guint mline, const gchar * cand,
 }
 
 /* Loopback only: no STUN or TURN (none set), one transport, 127.0.0.1 as
- * the only local address, no ICE-TCP, no UPnP. */
-static gboolean
-configure_webrtcbin (E2eeCall * call, GstElement * webrtcbin)
+ * the only local address, no ICE-TCP, no UPnP. Also for tests that pair
+ * webrtcbins of their own (tests/check/integration/sframe-call.c). */
+gboolean
+e2ee_call_configure_webrtcbin (GstElement * webrtcbin, guint latency_ms)
 {
   GObject *ice = NULL, *agent = NULL;
   gboolean added = FALSE;
 
   g_object_set (webrtcbin, "bundle-policy",
-      GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, "latency", call->config.latency_ms,
-      NULL);
+      GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, "latency", latency_ms, NULL);
   g_object_get (webrtcbin, "ice-agent", &ice, NULL);
   if (!ice)
     return FALSE;
@@ -604,7 +604,8 @@ link_new (E2eeCallParty * party, E2eeCallParty * remote, gboolean offerer,
   gst_util_set_object_arg (G_OBJECT (link->queue), "leaky", "downstream");
   gst_object_ref_sink (link->webrtcbin);
   gst_object_ref_sink (link->queue);
-  if (!configure_webrtcbin (party->call, link->webrtcbin)) {
+  if (!e2ee_call_configure_webrtcbin (link->webrtcbin,
+          party->call->config.latency_ms)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
         "cannot keep webrtcbin on loopback");
     return NULL;

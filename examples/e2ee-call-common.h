@@ -164,6 +164,9 @@ GList *e2ee_call_take_captured (E2eeCallParty * party);
 
 guint64 e2ee_call_stat (gpointer object, const gchar * field);
 
+gboolean e2ee_call_configure_webrtcbin (GstElement * webrtcbin,
+    guint latency_ms);
+
 guint64 e2ee_call_link_get (E2eeCallLink * link, const guint64 * counter);
 
 gint64 e2ee_call_link_first_match (E2eeCallLink * link);

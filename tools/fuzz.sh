@@ -18,7 +18,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(jframe codec keymanager statefile sframe-header sframe-open)
+  targets=(jframe codec keymanager statefile sframe-header sframe-open sframe-rtp)
   # janus-events needs the Janus client, built with libsoup 3
   if pkg-config --exists libsoup-3.0; then
     targets+=(janus-events)

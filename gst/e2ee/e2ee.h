@@ -30,6 +30,7 @@
 #include <gst/e2ee/gste2eejframe.h>
 #include <gst/e2ee/gste2eesframe.h>
 #include <gst/e2ee/gste2eeframeformat.h>
+#include <gst/e2ee/gste2eesframertp.h>
 #include <gst/e2ee/gste2eeconfig.h>
 #ifdef GST_E2EE_HAVE_KEY_MANAGER
 #include <gst/e2ee/gste2eekeymanager.h>

@@ -33,6 +33,10 @@
 #include "gste2eekeymanagerelement.h"
 #endif
 #include "gste2eevp8pay.h"
+#include "gste2eertpsframepay.h"
+#include "gste2eertpsframedepay.h"
+#include "gste2eertpsframeenc.h"
+#include "gste2eertpsframedec.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -50,6 +54,10 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (e2eekeymanager, plugin);
 #endif
   ret |= GST_ELEMENT_REGISTER (e2eevp8pay, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtpsframepay, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtpsframedepay, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtpsframeenc, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtpsframedec, plugin);
 
   return ret;
 }

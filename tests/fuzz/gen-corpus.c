@@ -433,6 +433,58 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   return 0;
 }
 
+/* --- SFrame RTP per-frame packets (fuzz-sframe-rtp.c's format) --- */
+
+static void
+add_packet (GByteArray * in, gint8 seq_step, guint8 ts_step, guint8 desc,
+    guint8 len, guint8 fill)
+{
+  guint8 hdr[3] = { (guint8) seq_step, ts_step, len };
+
+  g_byte_array_append (in, hdr, 3);
+  if (len > 0) {
+    g_byte_array_append (in, &desc, 1);
+    for (guint i = 1; i < len; i++)
+      g_byte_array_append (in, &fill, 1);
+  }
+}
+
+static void
+gen_sframe_rtp (void)
+{
+  GByteArray *in = g_byte_array_new ();
+
+  /* three frames of 1, 2 and 3 packets */
+  add_packet (in, 1, 0, 0xc0, 20, 1);
+  add_packet (in, 1, 30, 0x80, 40, 2);
+  add_packet (in, 1, 0, 0x40, 10, 3);
+  add_packet (in, 1, 30, 0x80, 40, 4);
+  add_packet (in, 1, 0, 0x00, 40, 5);
+  add_packet (in, 1, 0, 0x40, 40, 6);
+  put ("sframe-rtp", "frames", 0, in->data, in->len);
+  /* the same with a lost packet and a reordered one */
+  g_byte_array_set_size (in, 0);
+  add_packet (in, 1, 0, 0x80, 40, 1);
+  add_packet (in, 2, 0, 0x40, 40, 2);
+  add_packet (in, 1, 30, 0xc0, 20, 3);
+  add_packet (in, -1, 0, 0xc0, 20, 4);
+  put ("sframe-rtp", "loss", 0, in->data, in->len);
+  /* S without E, E without S, T=1, reserved bits, truncated, oversize */
+  g_byte_array_set_size (in, 0);
+  add_packet (in, 1, 0, 0x80, 30, 1);
+  add_packet (in, 1, 30, 0x80, 30, 2);
+  add_packet (in, 1, 0, 0x40, 30, 3);
+  add_packet (in, 1, 30, 0x40, 30, 4);
+  add_packet (in, 1, 30, 0xe0, 30, 5);
+  add_packet (in, 1, 30, 0xc1, 30, 6);
+  add_packet (in, 1, 30, 0xc0, 1, 7);
+  add_packet (in, 1, 30, 0xc0, 0, 8);
+  add_packet (in, 1, 30, 0x80, 60, 9);
+  add_packet (in, 1, 0, 0x40, 60, 10);
+  put ("sframe-rtp", "malformed", 1, in->data, in->len);
+  g_byte_array_unref (in);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -446,5 +498,6 @@ main (int argc, char **argv)
   gen_sframe ();
   gen_messages ();
   gen_state ();
+  gen_sframe_rtp ();
   return 0;
 }

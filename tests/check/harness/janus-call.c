@@ -354,6 +354,7 @@ record_sent (GstPad * pad, GstPadProbeInfo * info, JanusParty * p)
   if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
     g_mutex_lock (&lock);
     g_ptr_array_add (p->sent, g_bytes_new (map.data, map.size));
+    g_cond_broadcast (&cond);
     g_mutex_unlock (&lock);
     gst_buffer_unmap (buf, &map);
   }
@@ -367,18 +368,28 @@ janus_party_publish (JanusParty * p)
   GstElement *enc, *webrtcbin;
   GstPad *pad;
 
-  fail_unless (p->km != NULL);
-  p->pub_pipeline = gst_parse_launch ("videotestsrc is-live=true "
+  gchar *desc;
+
+  fail_unless (p->km != NULL || p->pub_chain != NULL);
+  desc = g_strdup_printf ("videotestsrc is-live=true "
       "num-buffers=300 pattern=ball ! video/x-raw,width=320,height=240,"
-      "framerate=30/1 ! vp8enc deadline=1 keyframe-max-dist=30 ! "
-      "e2eeenc name=enc ! e2eevp8pay ! application/x-rtp,media=video,"
+      "framerate=30/1 ! vp8enc name=vp8enc deadline=1 keyframe-max-dist=%u ! "
+      "%s ! application/x-rtp,media=video,"
       "encoding-name=VP8,payload=96,clock-rate=90000 ! "
-      "webrtcbin name=w", &error);
+      "webrtcbin name=w", p->keyframe_max_dist ? p->keyframe_max_dist : 30,
+      p->pub_chain ? p->pub_chain : "e2eeenc name=enc ! e2eevp8pay");
+  p->pub_pipeline = gst_parse_launch (desc, &error);
+  g_free (desc);
   fail_unless (p->pub_pipeline != NULL, "%s", error ? error->message : "");
-  enc = gst_bin_get_by_name (GST_BIN (p->pub_pipeline), "enc");
   webrtcbin = gst_bin_get_by_name (GST_BIN (p->pub_pipeline), "w");
-  g_object_set (enc, "key-manager", p->km, NULL);
-  pad = gst_element_get_static_pad (enc, "sink");
+  if (p->pub_chain == NULL) {
+    enc = gst_bin_get_by_name (GST_BIN (p->pub_pipeline), "enc");
+    g_object_set (enc, "key-manager", p->km, NULL);
+    gst_object_unref (enc);
+  }
+  /* what vp8enc gives is what e2eeenc was given */
+  enc = gst_bin_get_by_name (GST_BIN (p->pub_pipeline), "vp8enc");
+  pad = gst_element_get_static_pad (enc, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
       (GstPadProbeCallback) record_sent, p, NULL);
   gst_object_unref (pad);
@@ -461,13 +472,16 @@ on_pad_added (GstElement * webrtcbin, GstPad * pad, JanusParty * p)
   GST_INFO ("mid %s carries feed %" G_GUINT64_FORMAT " of %s", mid, feed,
       participant);
 
-  bin = gst_parse_bin_from_description ("rtpvp8depay ! e2eedec name=dec ! "
+  bin = gst_parse_bin_from_description (p->sub_chain ? p->sub_chain :
+      "rtpvp8depay ! e2eedec name=dec ! "
       "appsink name=sink sync=false emit-signals=true", TRUE, &error);
   fail_unless (bin != NULL, "%s", error ? error->message : "");
   dec = gst_bin_get_by_name (GST_BIN (bin), "dec");
   sinkel = gst_bin_get_by_name (GST_BIN (bin), "sink");
-  g_object_set (dec, "key-manager", p->dec_km, "participant", participant,
-      NULL);
+  fail_unless (dec != NULL && sinkel != NULL);
+  if (p->sub_chain == NULL)
+    g_object_set (dec, "key-manager", p->dec_km, "participant", participant,
+        NULL);
   st = g_new0 (Stream, 1);
   st->party = p;
   st->participant = g_strdup (participant);

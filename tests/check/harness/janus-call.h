@@ -67,6 +67,15 @@ typedef struct
   /* participant -> gint64: when participant-left came */
   GHashTable *left_at;
 
+  /* what the party publishes between vp8enc and its webrtcbin, and what
+   * it subscribes with from a stream's pad to an appsink named "sink" (an
+   * element named "dec" in it gets the ciphertext probe); NULL: e2eeenc
+   * and e2eevp8pay with the key manager, rtpvp8depay and e2eedec with
+   * dec_km (tests/check/integration/janus-sframe.c sets SFrame chains) */
+  const gchar *pub_chain;
+  const gchar *sub_chain;
+  /* vp8enc's keyframe-max-dist when publishing; 0: 30 */
+  guint keyframe_max_dist;
   /* publisher */
   GstElement *pub_pipeline;
   GPtrArray *sent;              /* GBytes: what e2eeenc was given */
