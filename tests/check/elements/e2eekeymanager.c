@@ -147,10 +147,10 @@ inspect_like (GstElement * element)
 
 /* gst-inspect-1.0 of the architecture under test. In a cross build meson
  * runs the tests through the cross file's exe_wrapper (qemu-user,
- * tools/ci-cross.sh) and says so in MESON_EXE_WRAPPER: a program spawned
- * from the emulated test would otherwise be the build machine's
- * gst-inspect-1.0, which cannot load this plugin. Found in the emulated
- * PATH, so the emulator's -L prefix resolves it to the target's. */
+ * tools/ci-cross.sh), says so in MESON_EXE_WRAPPER, and names the
+ * target's gst-inspect-1.0 in the sysroot in E2EE_GST_INSPECT
+ * (tests/check/meson.build): a program spawned from the emulated test
+ * would otherwise be the build machine's, which cannot load this plugin. */
 static gchar **
 inspect_argv (void)
 {
@@ -159,7 +159,10 @@ inspect_argv (void)
   gchar **wrapper_argv = NULL, **argv;
   gchar *inspect;
 
-  inspect = g_find_program_in_path ("gst-inspect-1.0");
+  if (g_getenv ("E2EE_GST_INSPECT"))
+    inspect = g_strdup (g_getenv ("E2EE_GST_INSPECT"));
+  else
+    inspect = g_find_program_in_path ("gst-inspect-1.0");
   fail_unless (inspect != NULL, "no gst-inspect-1.0 in PATH");
   if (wrapper != NULL && *wrapper != '\0') {
     fail_unless (g_shell_parse_argv (wrapper, NULL, &wrapper_argv, NULL),
