@@ -42,7 +42,8 @@ E2EE_CROSS_HOST_DEPS=(
 
 # The sysroot: what the build links against and what the tests load. The
 # dependencies of these packages come along (mmdebstrap resolves them).
-# plugins-base/good/bad/ugly and nice: the encoders, payloaders and
+# plugins-base/good/bad/ugly, libav and nice: the encoders, payloaders,
+# decoders (avdec_h264 and avdec_h265 for the x264 and x265 pipelines) and
 # webrtcbin the element and pipeline tests use; tools: the target's
 # gst-inspect-1.0, which the e2eekeymanager test runs.
 E2EE_CROSS_SYSROOT_PKGS=(
@@ -51,7 +52,8 @@ E2EE_CROSS_SYSROOT_PKGS=(
   libgstreamer-plugins-bad1.0-dev
   libssl-dev libolm-dev libjson-glib-dev libsoup-3.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  gstreamer1.0-nice
 )
 
 # The tests run under emulation (meson test names): the library (core with
@@ -106,10 +108,13 @@ apt_sources () {
 # make_sysroot ARCH: prints the path of ARCH's sysroot, making it if the
 # cache has none for this package list.
 make_sysroot () {
-  local arch=$1 key dir sources ext=list
+  local arch=$1 key dir sources ext=list lib alt
+  # the key covers this function too: a sysroot made another way is
+  # made again
   key=$(
     {
       echo "$arch"
+      declare -f make_sysroot
       printf '%s\n' "${E2EE_CROSS_SYSROOT_PKGS[@]}"
       apt_sources
     } | sha256sum | cut -c1-16
@@ -135,6 +140,15 @@ make_sysroot () {
     return 1
   fi
   rm -f "$sources"
+  # What maintainer scripts would have made; the extract variant runs
+  # none. libblas3 and liblapack3 install their libraries through
+  # update-alternatives, and libavcodec (avdec_h264, avdec_h265) needs them.
+  lib=$dir.tmp/usr/lib/${triplet[$arch]}
+  for alt in blas/libblas.so.3 lapack/liblapack.so.3; do
+    if [[ -e $lib/$alt && ! -e $lib/${alt#*/} ]]; then
+      ln -s "$alt" "$lib/${alt#*/}"
+    fi
+  done
   touch "$dir.tmp/.gst-e2ee-sysroot-complete"
   mv "$dir.tmp" "$dir"
   echo "$dir"
