@@ -61,8 +61,9 @@ E2EE_CROSS_SYSROOT_PKGS=(
 # hostile peers, the fuzz targets' inputs), the elements (GstHarness and
 # gst-inspect-1.0), the pipelines (every codec through the sysroot's real
 # encoders, payloaders and decoders) and the secret-hygiene scans. About
-# 20 times slower than natively: both architectures take about 10 minutes
-# of CI on 2 cores, sysroots cached. Not run there (docs/embedded.md says
+# 20 times slower than natively: both architectures take about 4 to 5
+# minutes of CI on 2 cores with the sysroots cached, 7 making them (measured:
+# docs/embedded.md). Not run there (docs/embedded.md says
 # why): call and the e2ee-call and e2ee-demo programs (webrtcbin calls
 # whose ICE and key exchange run against deadlines), soak and
 # keymanager-recovery (long timed scenarios: 1.5 and 1 minute each under
