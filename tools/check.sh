@@ -129,6 +129,15 @@ if [[ ${E2EE_CHECK_PLATFORMS:-1} != 0 ]]; then
   logs+=("deb:$build-deb/testlog-deb.json")
 fi
 
+# arm64 and armhf cross builds, their tests under qemu-user
+# (tools/ci-cross.sh, docs/embedded.md); E2EE_CHECK_PLATFORMS=0 skips them
+if [[ ${E2EE_CHECK_PLATFORMS:-1} != 0 ]]; then
+  E2EE_BUILD_DIR=$build bash "$E2EE_REPO/tools/ci-cross.sh" arm64 armhf ||
+    status=1
+  logs+=("arm64:$build-arm64/meson-logs/testlog.json"
+         "armhf:$build-armhf/meson-logs/testlog.json")
+fi
+
 summarised=1
 summary_status=0
 python3 - "${logs[@]}" <<'EOF' || summary_status=$?

@@ -112,6 +112,22 @@ count_threads (const gchar * name)
   return n;
 }
 
+/* A joined thread can stay listed in /proc/self/task a moment after
+ * pthread_join() returned: under qemu-user the guest's join returns when
+ * the emulator clears the thread id, before the host thread has exited. So
+ * the count is awaited (a thread that was not joined still fails). */
+static guint
+await_threads (const gchar * name, guint want)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  guint n;
+
+  while ((n = count_threads (name)) != want
+      && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  return n;
+}
+
 static gint thread_started_logs;
 
 static void
@@ -145,15 +161,45 @@ inspect_like (GstElement * element)
   g_free (specs);
 }
 
+/* gst-inspect-1.0 of the architecture under test. In a cross build meson
+ * runs the tests through the cross file's exe_wrapper (qemu-user,
+ * tools/ci-cross.sh), says so in MESON_EXE_WRAPPER, and names the
+ * target's gst-inspect-1.0 in the sysroot in E2EE_GST_INSPECT
+ * (tests/check/meson.build): a program spawned from the emulated test
+ * would otherwise be the build machine's, which cannot load this plugin. */
+static gchar **
+inspect_argv (void)
+{
+  const gchar *wrapper = g_getenv ("MESON_EXE_WRAPPER");
+  GStrvBuilder *builder = g_strv_builder_new ();
+  gchar **wrapper_argv = NULL, **argv;
+  gchar *inspect;
+
+  if (g_getenv ("E2EE_GST_INSPECT"))
+    inspect = g_strdup (g_getenv ("E2EE_GST_INSPECT"));
+  else
+    inspect = g_find_program_in_path ("gst-inspect-1.0");
+  fail_unless (inspect != NULL, "no gst-inspect-1.0 in PATH");
+  if (wrapper != NULL && *wrapper != '\0') {
+    fail_unless (g_shell_parse_argv (wrapper, NULL, &wrapper_argv, NULL),
+        "MESON_EXE_WRAPPER: %s", wrapper);
+    g_strv_builder_addv (builder, (const gchar **) wrapper_argv);
+    g_strfreev (wrapper_argv);
+  }
+  g_strv_builder_add_many (builder, inspect, "e2eekeymanager", NULL);
+  argv = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  g_free (inspect);
+  return argv;
+}
+
 GST_START_TEST (test_no_thread_until_used)
 {
   GstElement *element;
   GstE2eeKeyManager *engine;
   gchar *out = NULL, *err = NULL;
   gint status;
-  gchar *argv[] = { (gchar *) "gst-inspect-1.0", (gchar *) "e2eekeymanager",
-    NULL
-  };
+  gchar **argv;
   gchar **envp;
 
   gst_debug_set_threshold_for_name ("e2eekeymanager", GST_LEVEL_DEBUG);
@@ -175,7 +221,7 @@ GST_START_TEST (test_no_thread_until_used)
   gst_object_unref (engine);
   gst_object_unref (element);
   /* the last reference joined it */
-  fail_unless_equals_int (count_threads ("e2ee-keymanager"), 0);
+  fail_unless_equals_int (await_threads ("e2ee-keymanager", 0), 0);
   gst_debug_remove_log_function (log_func);
 
 #ifdef E2EE_ASAN
@@ -183,6 +229,7 @@ GST_START_TEST (test_no_thread_until_used)
       "under AddressSanitizer (it cannot load an instrumented plugin)\n");
   (void) argv;
   (void) envp;
+  (void) inspect_argv;
   (void) out;
   (void) err;
   (void) status;
@@ -191,8 +238,10 @@ GST_START_TEST (test_no_thread_until_used)
   envp = g_get_environ ();
   envp = g_environ_setenv (envp, "GST_DEBUG", "e2eekeymanager:6", TRUE);
   envp = g_environ_setenv (envp, "GST_DEBUG_NO_COLOR", "1", TRUE);
+  argv = inspect_argv ();
   fail_unless (g_spawn_sync (NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL,
           NULL, &out, &err, &status, NULL));
+  g_strfreev (argv);
   fail_unless (g_spawn_check_wait_status (status, NULL), "gst-inspect: %s",
       err);
   fail_unless (strstr (out, "Factory Details") != NULL, "%s", out);
