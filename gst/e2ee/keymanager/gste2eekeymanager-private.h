@@ -119,8 +119,8 @@ struct _Participant
   /* session-inits accepted in the current window, against floods */
   gint64 inits_window_start;
   guint inits_in_window;
-  /* one-time keys we made outbound sessions from, against replays, in the
-   * order they came */
+  /* one-time keys we made outbound sessions from (-> the uuid of their
+   * session-init), against replays, in the order they came */
   GHashTable *used_otks;
   GQueue used_otks_order;
   /* where messages to it go (NULL: the application's send-message) */
@@ -194,6 +194,8 @@ typedef struct
   guint64 identities_replaced;
   guint64 duplicates;
   guint64 recoveries_refused;
+  /* our session-inits that got no session-ack in time */
+  guint64 session_init_timeouts;
 } ManagerStats;
 
 typedef enum

@@ -55,7 +55,8 @@ _gst_e2ee_km_participant_new (const gchar * id)
   p->uid = ++last_uid;
   G_UNLOCK (last_uid);
   p->id = g_strdup (id);
-  p->used_otks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p->used_otks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
   g_queue_init (&p->used_otks_order);
   p->last_index = -1;
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
@@ -847,7 +848,7 @@ pending_timeout_cb (gpointer user_data)
     g_clear_pointer (&p->pending_uuid, g_free);
     /* returning G_SOURCE_REMOVE destroys it */
     g_clear_pointer (&p->pending_timeout, g_source_unref);
-    self->stats.refused++;
+    self->stats.session_init_timeouts++;
     /* the init or its ack may have been lost: try again, less and less
      * often, so a half-open handshake does not leave it without keys */
     if (p->joined && (!p->session || p->recoveries > 0)) {
@@ -902,14 +903,17 @@ _gst_e2ee_km_send_session_init_locked (GstE2eeKeyManager * self,
   _gst_e2ee_km_save_state_locked (self);
 }
 
+/* @ot_key, and the uuid of the session-init that brought it: the same
+ * pair again is a copy of that message, anything else with @ot_key a
+ * replay */
 static void
-remember_otk (Participant * p, const gchar * ot_key)
+remember_otk (Participant * p, const gchar * ot_key, const gchar * uuid)
 {
   gchar *copy = g_strdup (ot_key);
 
   if (g_queue_get_length (&p->used_otks_order) >= MAX_USED_OTKS)
     g_hash_table_remove (p->used_otks, g_queue_pop_head (&p->used_otks_order));
-  g_hash_table_add (p->used_otks, copy);
+  g_hash_table_insert (p->used_otks, copy, g_strdup (uuid));
   g_queue_push_tail (&p->used_otks_order, copy);
 }
 
@@ -952,6 +956,14 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     _gst_e2ee_km_send_error_locked (self, p, "Identity key mismatch");
     return;
   }
+  if (g_strcmp0 (g_hash_table_lookup (p->used_otks, ot_key), uuid) == 0) {
+    /* the very session-init we answered, again (a router that duplicates,
+     * a retransmission): its session-ack went already, and an error would
+     * only be logged as one by the peer (lib-jitsi-meet does) */
+    GST_DEBUG_OBJECT (self, "session-init from %s again; dropped", p->id);
+    self->stats.duplicates++;
+    return;
+  }
   if ((p->session_uuid && g_str_equal (p->session_uuid, uuid))
       || (p->candidate_uuid && g_str_equal (p->candidate_uuid, uuid))
       || g_hash_table_contains (p->used_otks, ot_key)) {
@@ -983,7 +995,7 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     _gst_e2ee_km_send_error_locked (self, p, "Could not create session");
     return;
   }
-  remember_otk (p, ot_key);
+  remember_otk (p, ot_key, uuid);
   _gst_e2ee_km_clear_candidate (p);
   if (p->session) {
     /* anyone can send a session-init in its name: keep the session we have
