@@ -137,10 +137,18 @@ struct _Participant
   /* its curve25519 key came in a hello signed by its ed25519 key, so a SAS
    * that verifies the ed25519 key vouches for both (docs/keymanager.md) */
   gboolean keys_signed;
+  /* a hello of its was taken since we started (a participant restored from
+   * the state file is not known to sign or not until then) */
+  gboolean hello_taken;
   /* recoveries (see RECOVERY_INTERVAL_MS): the last one (monotonic time,
    * 0: none) and how many since a message last decrypted */
   gint64 recovery_time;
   guint recoveries;
+  /* our session-inits it answered "Session already established" in a row,
+   * the last one's uuid, and whether the application was told */
+  guint inits_refused;
+  gchar *refused_uuid;
+  gboolean stuck_warned;
   /* the uuid of the last key-info we sent it, until its key-info-ack:
    * sent again (our current key) when the ack does not come, each time
    * waiting twice as long up to MAX_RETRY_TIMEOUT_MS */
@@ -194,6 +202,9 @@ typedef struct
   guint64 identities_replaced;
   guint64 duplicates;
   guint64 recoveries_refused;
+  /* participants that kept refusing our session-inits ("Session already
+   * established"), reported */
+  guint64 sessions_stuck;
   /* our session-inits that got no session-ack in time */
   guint64 session_init_timeouts;
 } ManagerStats;
@@ -376,6 +387,9 @@ const gchar *_gst_e2ee_km_awaited_uuid (GstE2eeKeyManager * self,
     Participant * p);
 void _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self,
     Participant * p);
+void _gst_e2ee_km_init_refused_locked (GstE2eeKeyManager * self,
+    Participant * p);
+void _gst_e2ee_km_session_works_locked (Participant * p);
 gboolean _gst_e2ee_km_seen_body (Participant * p, guint hash);
 void _gst_e2ee_km_remember_body (Participant * p, guint hash);
 gboolean _gst_e2ee_km_is_pre_key (JsonObject * ct);

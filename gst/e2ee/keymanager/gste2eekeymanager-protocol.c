@@ -101,6 +101,7 @@ _gst_e2ee_km_participant_free (Participant * p)
   _gst_e2ee_km_clear_source (&p->key_timeout);
   _gst_e2ee_km_clear_source (&p->hello_timeout);
   g_free (p->key_uuid);
+  g_free (p->refused_uuid);
   if (p->session)
     gst_e2ee_olm_session_free (p->session);
   _gst_e2ee_km_sas_free (p->sas);
@@ -561,7 +562,7 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
     return NULL;
   }
   _gst_e2ee_km_remember_body (p, g_str_hash (body));
-  p->recoveries = 0;
+  _gst_e2ee_km_session_works_locked (p);
   _gst_e2ee_km_authenticated_locked (self, p);
   return plain;
 }
@@ -1083,6 +1084,7 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   _gst_e2ee_km_clear_pending (p);
   _gst_e2ee_km_clear_candidate (p);
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
+  _gst_e2ee_km_session_works_locked (p);
   _gst_e2ee_km_authenticated_locked (self, p);
   self->stats.sessions++;
   GST_INFO_OBJECT (self, "olm session with %s (initiator)", p->id);
@@ -1249,6 +1251,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       rebind_transport (p, transport);
     /* a peer restored from the state file learns it again */
     p->keys_signed = p->keys_signed || keys_signed;
+    p->hello_taken = TRUE;
     if (!p->admitted && self->auto_admit) {
       /* known from the state file: admitted by its hello, as on a first
        * join (the file keeps sessions, not admissions) */
@@ -1278,6 +1281,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     p->curve25519 = g_strdup (curve);
     p->ed25519 = g_strdup (ed);
     p->keys_signed = keys_signed;
+    p->hello_taken = TRUE;
     /* a replaced identity keeps the bound on replacements */
     p->recovery_time = replaced;
     p->transport = transport;
@@ -1399,10 +1403,13 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
      * plain text that anyone can send in its name: what it can cost is
      * the recovery bound. "Session already established" is not one: the
      * session-ack of the same session-init is on its way, or was lost and
-     * the retry (a new uuid and one-time key) takes over. */
+     * the retry (a new uuid and one-time key) takes over; from a peer
+     * that keeps refusing, the application hears of it. */
     if (error && (g_str_has_prefix (error, "No session found")
             || g_str_has_prefix (error, "Could not decrypt")))
       _gst_e2ee_km_recover_session_locked (self, p);
+    else if (error && g_str_has_prefix (error, "Session already established"))
+      _gst_e2ee_km_init_refused_locked (self, p);
   } else {
     self->stats.unknown_type++;
   }

@@ -560,6 +560,7 @@ make_stats (GstE2eeKeyManager * self)
       "identities-replaced", G_TYPE_UINT64, self->stats.identities_replaced,
       "duplicates", G_TYPE_UINT64, self->stats.duplicates,
       "recoveries-refused", G_TYPE_UINT64, self->stats.recoveries_refused,
+      "sessions-stuck", G_TYPE_UINT64, self->stats.sessions_stuck,
       "session-init-timeouts", G_TYPE_UINT64,
       self->stats.session_init_timeouts, NULL);
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
@@ -1052,8 +1053,9 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * account, see #GstE2eeKeyManager:identity-change), duplicates (a
    * message that arrived twice, dropped quietly),
    * recoveries-refused (a recovery over its bound: one per participant
-   * every 2 s, 8 in a row without a message decrypting),
-   * session-init-timeouts (our
+   * every 2 s, 8 in a row without a message decrypting), sessions-stuck
+   * (participants reported for answering two of our session-inits in a
+   * row with "Session already established"), session-init-timeouts (our
    * session-inits that got no session-ack in time; refused counts only
    * what we refused).
    *
@@ -1064,7 +1066,7 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
           "Protocol counters, and recovery counters: readmitted, "
           "sessions-restarted, sessions-adopted, keys-resent, "
           "identities-replaced, duplicates, recoveries-refused, "
-          "session-init-timeouts",
+          "sessions-stuck, session-init-timeouts",
           gst_structure_get_type (),
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 

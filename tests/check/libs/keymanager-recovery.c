@@ -31,6 +31,7 @@
 #endif
 
 #include "km-harness.h"
+#include "hostile-peer.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -630,6 +631,133 @@ GST_START_TEST (test_no_session_flood)
 
 GST_END_TEST;
 
+/* --- against a peer that is not one of ours (lib-jitsi-meet's ways, as
+ * the hostile test's peer plays them: an unsigned hello, never a
+ * session-init again, errors only) --- */
+
+/* Jitsi finding 1: amy (the lower id, as a lib-jitsi-meet peer) starts
+ * the session, and zed's session-ack is lost on the way. amy then answers
+ * zed's key-info with "No session found while processing key-info" and
+ * never starts a session again. zed, the higher id, starts the fresh
+ * session himself, since amy's hello was not signed (between two of ours
+ * only the lower id does): keys flow both ways, counted. Before, zed sent
+ * his key into that error for good. */
+GST_START_TEST (test_higher_id_recovers_unsigned)
+{
+  GstE2eeKeyManager *z;
+  Peer *amy;
+  gint64 end;
+
+  hostile_init ();
+  z = km_party ("zed");
+  km_join (z);
+  amy = peer_new ("amy", z);
+  amy->jitsi = TRUE;
+  /* at once, as lib-jitsi-meet does on a join: before zed's join
+   * debounce, so zed's key comes in a key-info after his session-ack */
+  peer_hello (amy, NULL);
+  peer_start_session (amy);
+  /* amy forgets what she waits for: zed's session-ack is lost to her */
+  g_clear_pointer (&amy->pending_uuid, g_free);
+  end = g_get_monotonic_time () + RECOVERY_DEADLINE;
+  do {
+    km_settle ();
+    if (amy->keys_got >= 1 && km_key_works (z, "amy", amy->key, 0, 1))
+      break;
+    g_usleep (100 * 1000);
+  } while (g_get_monotonic_time () < end);
+  fail_unless (amy->keys_got >= 1, "zed's key never reached amy");
+  fail_unless (km_key_works (z, "amy", amy->key, 0, 2));
+  fail_unless (peer_key_works (amy, 3));
+  fail_unless_equals_uint64 (km_stat (z, "sessions-restarted"), 1);
+  fail_unless (km_stat (z, "errors-received") >= 1);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
+/* ...but only towards a peer that does not sign: between two of ours the
+ * higher id still never starts a session (test_no_session_flood checks
+ * it for bob), so two managers never cross session-inits. */
+GST_START_TEST (test_higher_id_signed_waits)
+{
+  GstE2eeKeyManager *a, *b;
+  const gchar *to_b = "{\"type\":\"olm\",\"from\":\"alice\",\"to\":\"bob\","
+      "\"olm\":{\"type\":\"error\",\"data\":{\"error\":"
+      "\"No session found while processing key-info\"}}}";
+
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  fail_unless (gst_e2ee_key_manager_has_signed_keys (b, "alice"));
+  gst_e2ee_key_manager_receive_message (b, to_b);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (b, "errors-received"), 1);
+  fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* Jitsi finding 2: alice (the lower id) restarts without her state file;
+ * zed, as lib-jitsi-meet, keeps the session of before and answers every
+ * new session-init "Session already established" (nothing on the wire
+ * makes it give that session up). The second such answer in a row posts
+ * one warning that names zed and says what the application can do, and
+ * counts it (sessions-stuck); more answers do not post it again. */
+GST_START_TEST (test_already_established_reported)
+{
+  GstE2eeKeyManager *a;
+  GstBus *bus;
+  Peer *zed;
+  gint64 end;
+  guint i;
+
+  hostile_init ();
+  a = km_party ("alice");
+  km_join (a);
+  zed = peer_new ("zed", a);
+  zed->jitsi = TRUE;
+  peer_hello (zed, NULL);
+  km_settle ();
+  fail_unless (zed->session != NULL);
+
+  a = km_restart (a, NULL);
+  zed->m = a;
+  g_free (zed->m_curve);
+  g_object_get (a, "curve25519-key", &zed->m_curve, NULL);
+  bus = watch_bus (a);
+  peer_hello (zed, NULL);
+  km_settle ();
+  fail_unless_equals_int (zed->session_inits, 2);
+  fail_unless_equals_uint64 (km_stat (a, "sessions-stuck"), 0);
+  /* her retry (after 5 s) is refused too */
+  end = g_get_monotonic_time () + RECOVERY_DEADLINE;
+  while (km_stat (a, "sessions-stuck") < 1 && g_get_monotonic_time () < end) {
+    km_settle ();
+    g_usleep (50 * 1000);
+  }
+  fail_unless_equals_int (zed->session_inits, 3);
+  fail_unless_equals_uint64 (km_stat (a, "sessions-stuck"), 1);
+  fail_unless (bus_has (bus, GST_MESSAGE_WARNING, "zed"));
+  /* the same answer again (or forged in zed's name): no second warning */
+  for (i = 0; i < 5; i++)
+    deliver (a, olm_msg ("zed", "alice", "error",
+            "{\"error\":\"Session already established\"}"));
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (a, "sessions-stuck"), 1);
+  fail_unless_equals_int (bus_count (bus, GST_MESSAGE_WARNING), 0);
+  /* the retries go on, bounded: one waits */
+  fail_unless (km_stat (a, "session-init-timeouts") >= 1);
+  unwatch_bus (a, bus);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
 static Suite *
 keymanager_recovery_suite (void)
 {
@@ -648,6 +776,9 @@ keymanager_recovery_suite (void)
   tcase_add_test (tc, test_duplicated);
   tcase_add_test (tc, test_reordered);
   tcase_add_test (tc, test_no_session_flood);
+  tcase_add_test (tc, test_higher_id_recovers_unsigned);
+  tcase_add_test (tc, test_higher_id_signed_waits);
+  tcase_add_test (tc, test_already_established_reported);
   return s;
 }
 
