@@ -758,6 +758,71 @@ GST_START_TEST (test_already_established_reported)
 
 GST_END_TEST;
 
+static gboolean
+drop_key_info_to_bob (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  return g_str_equal (from, "alice") && g_strcmp0 (to, "bob") == 0
+      && strstr (msg, "\"key-info\"") != NULL;
+}
+
+/* Jitsi finding 3: alice rotates and every key-info of hers to bob is
+ * lost (a lib-jitsi-meet sender never sends one again; the router here
+ * drops alice's own retries too). bob's e2eedec gets alice's frames under
+ * the new index, a key it does not have (missing-key): it asks bob's
+ * manager, which sends bob's key to alice again, and alice's key-info-ack
+ * carries her current key. Counted keys-resent. Before, nothing reacted
+ * and bob's decryptor dropped alice's frames for good. */
+GST_START_TEST (test_missing_key_requested)
+{
+  GstE2eeKeyManager *a, *b;
+  GstHarness *enc, *dec;
+  GstBuffer *buf = NULL;
+  gboolean ok = FALSE;
+  guint64 resent;
+  gint64 start, end;
+  guint seed = 10;
+
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  enc = km_enc_for (a);
+  dec = km_dec_for (b, "alice");
+  buf = km_encrypt (enc, 3);
+  fail_unless (km_decrypts (dec, buf, 3));
+  gst_buffer_unref (buf);
+
+  km_router_hooks ()->drop = drop_key_info_to_bob;
+  resent = km_stat (b, "keys-resent");
+  gst_e2ee_key_manager_rotate_key (a);
+  /* bob never acknowledges: alice switches on the timeout */
+  fail_unless (wait_stat_at_least (a, "key-index", 1));
+  start = g_get_monotonic_time ();
+  end = start + RECOVERY_DEADLINE;
+  do {
+    km_settle ();
+    buf = km_encrypt (enc, ++seed);
+    fail_unless_equals_int (km_kid_of (buf), 1);
+    ok = km_decrypts (dec, buf, seed);
+    gst_buffer_unref (buf);
+    if (!ok)
+      g_usleep (100 * 1000);
+  } while (!ok && g_get_monotonic_time () < end);
+  GST_INFO ("alice's new key at bob after %" G_GINT64_FORMAT " ms",
+      (g_get_monotonic_time () - start) / 1000);
+  fail_unless (ok, "bob never got alice's new key");
+  fail_unless (km_element_stat (dec->element, "missing-key") >= 1);
+  fail_unless (km_stat (b, "keys-resent") > resent);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
 static Suite *
 keymanager_recovery_suite (void)
 {
@@ -779,6 +844,7 @@ keymanager_recovery_suite (void)
   tcase_add_test (tc, test_higher_id_recovers_unsigned);
   tcase_add_test (tc, test_higher_id_signed_waits);
   tcase_add_test (tc, test_already_established_reported);
+  tcase_add_test (tc, test_missing_key_requested);
   return s;
 }
 
