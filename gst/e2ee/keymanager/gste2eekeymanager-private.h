@@ -37,6 +37,9 @@
 
 G_BEGIN_DECLS
 #define MEDIA_KEY_SIZE 32
+/* key indexes are 0..2^31-1 on the wire (a JSON integer every client
+ * reads); the one after the largest is 0 */
+#define NEXT_KEY_INDEX(i) (((i) + 1) & G_MAXINT32)
 #define N_SLOTS GST_E2EE_KEY_RING_DEFAULT_SIZE
 /* bigger messages are refused unparsed: olm messages carrying a key are a
  * few hundred bytes */

@@ -283,7 +283,7 @@ _gst_e2ee_km_key_info_json (GstE2eeKeyManager * self, Participant * p)
    * new one: the current one was used before it joined */
   if (self->have_next_key) {
     key = self->next_key;
-    index = self->local_index + 1;
+    index = NEXT_KEY_INDEX (self->local_index);
     p->sent_serial = self->local_serial + 1;
   } else {
     key = self->local_key;
@@ -653,7 +653,7 @@ switch_key_locked (GstE2eeKeyManager * self)
   memcpy (self->local_key, self->next_key, MEDIA_KEY_SIZE);
   OPENSSL_cleanse (self->next_key, MEDIA_KEY_SIZE);
   self->have_next_key = FALSE;
-  self->local_index++;
+  self->local_index = NEXT_KEY_INDEX (self->local_index);
   self->local_serial++;
   g_hash_table_remove_all (self->awaiting_ack);
   if (self->switch_timeout) {
@@ -664,6 +664,8 @@ switch_key_locked (GstE2eeKeyManager * self)
   bump_generation (self);
 
   GST_INFO_OBJECT (self, "switched to key index %u", self->local_index);
+  /* the index a restart continues from (a save is one small write) */
+  _gst_e2ee_km_save_state_locked (self);
   _gst_e2ee_km_queue (self, QUEUED_SIGNAL_KEY_CHANGED, self->local_id,
       g_strdup_printf ("%u", self->local_index));
 }
@@ -716,6 +718,8 @@ _gst_e2ee_km_rotate_locked (GstE2eeKeyManager * self)
     switch_key_locked (self);
     return;
   }
+  /* the new key's index is out: a restart must not take it again */
+  _gst_e2ee_km_save_state_locked (self);
   if (self->switch_timeout) {
     g_source_destroy (self->switch_timeout);
     g_source_unref (self->switch_timeout);

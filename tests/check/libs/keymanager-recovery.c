@@ -32,6 +32,8 @@
 
 #include "km-harness.h"
 #include "hostile-peer.h"
+#include <gst/e2ee/keymanager/gste2eestatefile-private.h>
+#include <json-glib/json-glib.h>
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -823,6 +825,94 @@ GST_START_TEST (test_missing_key_requested)
 
 GST_END_TEST;
 
+/* the state file at @path as an earlier version wrote it: without
+ * "next-key-index" */
+static void
+strip_next_key_index (const gchar * path)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonObject *root;
+  gchar *contents, *out;
+  GError *err = NULL;
+  gsize len;
+
+  contents = gst_e2ee_state_file_read (path, km_state_key, &len, &err);
+  fail_unless (contents != NULL, "%s", err ? err->message : "?");
+  fail_unless (json_parser_load_from_data (parser, contents, len, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  fail_unless (json_object_has_member (root, "next-key-index"));
+  json_object_remove_member (root, "next-key-index");
+  out = json_to_string (json_parser_get_root (parser), FALSE);
+  fail_unless (gst_e2ee_state_file_write (path, km_state_key, out,
+          strlen (out), &err));
+  gst_e2ee_state_file_free_contents (contents, len);
+  gst_e2ee_state_file_free_contents (out, strlen (out));
+  g_object_unref (parser);
+}
+
+/* the key index of @m's frames */
+static guint
+kid_sent (GstE2eeKeyManager * m)
+{
+  GstHarness *enc = km_enc_for (m);
+  GstBuffer *buf = km_encrypt (enc, 7);
+  guint kid = km_kid_of (buf);
+
+  gst_buffer_unref (buf);
+  gst_harness_teardown (enc);
+  return kid;
+}
+
+/* Jitsi finding 6: after a restart with its state file, alice's first
+ * key takes an index her peers have not seen from her (the state file
+ * keeps the next one), not index 0 again, where lib-jitsi-meet still
+ * holds her key of before and its decryptor may write that back over the
+ * new one. After a rotation too. A state file of an earlier version
+ * (without the index) still loads, and starts at 0 as before. */
+GST_START_TEST (test_restart_next_key_index)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-recovery-XXXXXX", NULL);
+  gchar *pa = state_path (dir, "alice"), *pb = state_path (dir, "bob");
+  GstE2eeKeyManager *a = km_party_with_state ("alice", pa);
+  GstE2eeKeyManager *b = km_party_with_state ("bob", pb);
+
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  fail_unless_equals_int (kid_sent (a), 0);
+
+  a = km_restart (a, pa);
+  fail_unless (works_soon (a, b, 3));
+  fail_unless (works_soon (b, a, 4));
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 1);
+  fail_unless_equals_int (kid_sent (a), 1);
+
+  gst_e2ee_key_manager_rotate_key (a);
+  fail_unless (wait_stat_at_least (a, "key-index", 2));
+  a = km_restart (a, pa);
+  fail_unless (works_soon (a, b, 5));
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 3);
+  fail_unless_equals_int (kid_sent (a), 3);
+
+  km_leave (a);
+  strip_next_key_index (pa);
+  a = km_party_with_state ("alice", pa);
+  km_join (a);
+  fail_unless (works_soon (a, b, 6));
+  fail_unless (works_soon (b, a, 7));
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "identities-replaced") +
+      km_stat (b, "identities-replaced"), 0);
+
+  g_free (pa);
+  g_free (pb);
+  km_router_reset ();
+  km_remove_dir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 keymanager_recovery_suite (void)
 {
@@ -845,6 +935,7 @@ keymanager_recovery_suite (void)
   tcase_add_test (tc, test_higher_id_signed_waits);
   tcase_add_test (tc, test_already_established_reported);
   tcase_add_test (tc, test_missing_key_requested);
+  tcase_add_test (tc, test_restart_next_key_index);
   return s;
 }
 
