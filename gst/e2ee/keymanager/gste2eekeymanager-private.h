@@ -147,6 +147,8 @@ struct _Participant
    * 0: none) and how many since a message last decrypted */
   gint64 recovery_time;
   guint recoveries;
+  /* when a message of its last decrypted on a session (monotonic time) */
+  gint64 works_time;
   /* our session-inits it answered "Session already established" in a row,
    * the last one's uuid, and whether the application was told */
   guint inits_refused;

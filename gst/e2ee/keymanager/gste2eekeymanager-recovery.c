@@ -195,9 +195,20 @@ _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self, Participant * p)
     return;
   /* a participant restored from the state file counts as one of ours
    * until its hello says otherwise */
-  if (strcmp (self->local_id, p->id) >= 0 && (p->keys_signed
-          || !p->hello_taken))
-    return;
+  if (strcmp (self->local_id, p->id) >= 0) {
+    if (p->keys_signed || !p->hello_taken)
+      return;
+    /* lib-jitsi-meet answers a copy of our session-ack with "No session
+     * found" while the session works: what it sent in the last moments
+     * decrypted, so it holds the session (a new one would only be refused
+     * as "Session already established") */
+    if (p->works_time != 0 && now - p->works_time <
+        RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
+      GST_DEBUG_OBJECT (self, "%s holds our session; no new one", p->id);
+      self->stats.recoveries_refused++;
+      return;
+    }
+  }
   /* one under way already: its retries take over (refused all the same:
    * every request is either acted on or counted) */
   if (p->pending_uuid) {
@@ -288,6 +299,7 @@ _gst_e2ee_km_init_refused_locked (GstE2eeKeyManager * self, Participant * p)
 void
 _gst_e2ee_km_session_works_locked (Participant * p)
 {
+  p->works_time = g_get_monotonic_time ();
   p->recoveries = 0;
   p->inits_refused = 0;
   p->stuck_warned = FALSE;

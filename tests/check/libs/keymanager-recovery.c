@@ -678,6 +678,41 @@ GST_START_TEST (test_higher_id_recovers_unsigned)
 
 GST_END_TEST;
 
+/* ...but not when the error cannot be right: lib-jitsi-meet answers a
+ * copy of our session-ack (a router that duplicates) with "No session
+ * found" while the session works. Its key-info decrypted just before: no
+ * new session, which it would only refuse. */
+GST_START_TEST (test_higher_id_ignores_stray_error)
+{
+  GstE2eeKeyManager *z;
+  Peer *amy;
+  gchar *plain;
+
+  hostile_init ();
+  z = km_party ("zed");
+  km_join (z);
+  amy = peer_new ("amy", z);
+  amy->jitsi = TRUE;
+  peer_hello (amy, NULL);
+  peer_start_session (amy);
+  km_settle ();
+  fail_unless (amy->session != NULL);
+  fail_unless (km_key_works (z, "amy", amy->key, 0, 1));
+  plain = key_info_plain (amy->key, 0);
+  peer_send_plain (amy, NULL, "key-info", plain);
+  g_free (plain);
+  deliver (z, olm_msg ("amy", "zed", "error",
+          "{\"error\":\"No session found\"}"));
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (z, "sessions-restarted"), 0);
+  fail_unless_equals_int (amy->session_inits, 0);
+  fail_unless (km_stat (z, "recoveries-refused") >= 1);
+  fail_unless (peer_key_works (amy, 2));
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
 /* ...but only towards a peer that does not sign: between two of ours the
  * higher id still never starts a session (test_no_session_flood checks
  * it for bob), so two managers never cross session-inits. */
@@ -932,6 +967,7 @@ keymanager_recovery_suite (void)
   tcase_add_test (tc, test_reordered);
   tcase_add_test (tc, test_no_session_flood);
   tcase_add_test (tc, test_higher_id_recovers_unsigned);
+  tcase_add_test (tc, test_higher_id_ignores_stray_error);
   tcase_add_test (tc, test_higher_id_signed_waits);
   tcase_add_test (tc, test_already_established_reported);
   tcase_add_test (tc, test_missing_key_requested);
