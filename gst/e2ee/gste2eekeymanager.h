@@ -83,6 +83,10 @@ gboolean gst_e2ee_key_manager_is_verified (GstE2eeKeyManager * manager,
     const gchar * participant);
 
 GST_E2EE_API
+void gst_e2ee_key_manager_request_key (GstE2eeKeyManager * manager,
+    const gchar * participant);
+
+GST_E2EE_API
 gboolean gst_e2ee_key_manager_has_signed_keys (GstE2eeKeyManager * manager,
     const gchar * participant);
 

@@ -61,6 +61,9 @@ GST_E2EE_API
 gboolean gst_e2ee_key_subscription_update (GstE2eeKeySubscription * sub,
     guint * key_index);
 
+GST_E2EE_API
+gboolean gst_e2ee_key_subscription_request_key (GstE2eeKeySubscription * sub);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstE2eeKeySubscription,
     gst_e2ee_key_subscription_unref)
 

@@ -979,6 +979,24 @@ gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self)
   priv->resubscribe = TRUE;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 }
+
+/**
+ * gst_e2ee_base_transform_request_key:
+ * @self: an element
+ *
+ * A frame came under a key index the ring has no key for: the key manager
+ * (if the keys are its) is asked for the sender's current key, bounded by
+ * the subscription. Streaming thread, as gst_e2ee_base_transform_begin_frame.
+ */
+void
+gst_e2ee_base_transform_request_key (GstE2eeBaseTransform * self)
+{
+  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+
+  if (priv->subscription
+      && gst_e2ee_key_subscription_request_key (priv->subscription))
+    GST_DEBUG_OBJECT (self, "asked the key manager for the missing key");
+}
 #endif
 
 /*

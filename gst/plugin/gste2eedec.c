@@ -711,6 +711,13 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
   }
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /* a key-info of the sender's was lost (lib-jitsi-meet never sends one
+   * again): the manager asks for it */
+  if (res == GST_E2EE_FRAME_MISSING_KEY)
+    gst_e2ee_base_transform_request_key (base);
+#endif
+
   if (res == GST_E2EE_FRAME_OK) {
     if (outbuf != inbuf)
       pool_note_authenticated (self, size);
@@ -942,7 +949,10 @@ gst_e2ee_dec_class_init (GstE2eeDecClass * klass)
    * With a key manager: whose frames these are, by participant id. Unset,
    * the only remote participant; with several, frames are dropped until it
    * is set. When the participant leaves, its keys go at once, and a new
-   * participant with the same id starts with none of them.
+   * participant with the same id starts with none of them. A frame under a
+   * key index the participant never gave us (its key-info was lost) makes
+   * the manager ask it for its current key, at most once per 2 s
+   * (gst_e2ee_key_subscription_request_key()).
    *
    * Absent from builds without the key manager (-Dkey-manager=disabled).
    */

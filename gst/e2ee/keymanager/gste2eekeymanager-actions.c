@@ -292,6 +292,24 @@ do_rotate (gpointer data)
 }
 
 static gboolean
+do_request_key (gpointer data)
+{
+  Work *w = data;
+  GstE2eeKeyManager *self = w->self;
+  Participant *p;
+
+  GST_E2EE_KEY_MANAGER_LOCK (self);
+  p = g_hash_table_lookup (self->participants, w->participant);
+  if (p) {
+    GST_DEBUG_OBJECT (self, "a key of %s is missing", p->id);
+    _gst_e2ee_km_resend_key_locked (self, p);
+  }
+  GST_E2EE_KEY_MANAGER_UNLOCK (self);
+  _gst_e2ee_km_flush_queued (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 do_sas (gpointer data)
 {
   Work *w = data;
@@ -472,6 +490,41 @@ gst_e2ee_key_manager_rotate_key (GstE2eeKeyManager * manager)
 
   _gst_e2ee_km_invoke (manager, do_rotate, work_new (manager, NULL),
       (GDestroyNotify) work_free);
+}
+
+/**
+ * gst_e2ee_key_manager_request_key:
+ * @manager: a key manager
+ * @participant: the remote participant whose key is missing
+ *
+ * Says that frames of @participant came under a key index we hold no key
+ * for: a key-info of its was lost on the way (lib-jitsi-meet never sends
+ * one again). The manager sends @participant our current key again on
+ * the olm session (a key-info), and the key-info-ack it answers with
+ * carries its own current key, from lib-jitsi-meet as from gst-e2ee. If
+ * @participant lost that session, its error starts a new one (see
+ * docs/keymanager.md). `e2eedec` calls this by itself, through its
+ * #GstE2eeKeySubscription.
+ *
+ * At most once per 2 s per participant (the bound of a key re-sent on a
+ * restarted peer's hello, shared with it): each key sent is counted
+ * `keys-resent` in #GstE2eeKeyManager:stats, each request over the bound
+ * `recoveries-refused`. Nothing happens for an unknown participant or one
+ * without a session or our key.
+ *
+ * MT safe.
+ *
+ * Since: 0.2
+ */
+void
+gst_e2ee_key_manager_request_key (GstE2eeKeyManager * manager,
+    const gchar * participant)
+{
+  g_return_if_fail (GST_IS_E2EE_KEY_MANAGER (manager));
+  g_return_if_fail (participant != NULL);
+
+  _gst_e2ee_km_invoke (manager, do_request_key, work_new (manager,
+          participant), (GDestroyNotify) work_free);
 }
 
 /**

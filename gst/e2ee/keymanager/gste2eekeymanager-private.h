@@ -37,6 +37,9 @@
 
 G_BEGIN_DECLS
 #define MEDIA_KEY_SIZE 32
+/* key indexes are 0..2^31-1 on the wire (a JSON integer every client
+ * reads); the one after the largest is 0 */
+#define NEXT_KEY_INDEX(i) (((i) + 1) & G_MAXINT32)
 #define N_SLOTS GST_E2EE_KEY_RING_DEFAULT_SIZE
 /* bigger messages are refused unparsed: olm messages carrying a key are a
  * few hundred bytes */
@@ -119,8 +122,8 @@ struct _Participant
   /* session-inits accepted in the current window, against floods */
   gint64 inits_window_start;
   guint inits_in_window;
-  /* one-time keys we made outbound sessions from, against replays, in the
-   * order they came */
+  /* one-time keys we made outbound sessions from (-> the uuid of their
+   * session-init), against replays, in the order they came */
   GHashTable *used_otks;
   GQueue used_otks_order;
   /* where messages to it go (NULL: the application's send-message) */
@@ -137,10 +140,20 @@ struct _Participant
   /* its curve25519 key came in a hello signed by its ed25519 key, so a SAS
    * that verifies the ed25519 key vouches for both (docs/keymanager.md) */
   gboolean keys_signed;
+  /* a hello of its was taken since we started (a participant restored from
+   * the state file is not known to sign or not until then) */
+  gboolean hello_taken;
   /* recoveries (see RECOVERY_INTERVAL_MS): the last one (monotonic time,
    * 0: none) and how many since a message last decrypted */
   gint64 recovery_time;
   guint recoveries;
+  /* when a message of its last decrypted on a session (monotonic time) */
+  gint64 works_time;
+  /* our session-inits it answered "Session already established" in a row,
+   * the last one's uuid, and whether the application was told */
+  guint inits_refused;
+  gchar *refused_uuid;
+  gboolean stuck_warned;
   /* the uuid of the last key-info we sent it, until its key-info-ack:
    * sent again (our current key) when the ack does not come, each time
    * waiting twice as long up to MAX_RETRY_TIMEOUT_MS */
@@ -194,6 +207,11 @@ typedef struct
   guint64 identities_replaced;
   guint64 duplicates;
   guint64 recoveries_refused;
+  /* participants that kept refusing our session-inits ("Session already
+   * established"), reported */
+  guint64 sessions_stuck;
+  /* our session-inits that got no session-ack in time */
+  guint64 session_init_timeouts;
 } ManagerStats;
 
 typedef enum
@@ -374,6 +392,9 @@ const gchar *_gst_e2ee_km_awaited_uuid (GstE2eeKeyManager * self,
     Participant * p);
 void _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self,
     Participant * p);
+void _gst_e2ee_km_init_refused_locked (GstE2eeKeyManager * self,
+    Participant * p);
+void _gst_e2ee_km_session_works_locked (Participant * p);
 gboolean _gst_e2ee_km_seen_body (Participant * p, guint hash);
 void _gst_e2ee_km_remember_body (Participant * p, guint hash);
 gboolean _gst_e2ee_km_is_pre_key (JsonObject * ct);

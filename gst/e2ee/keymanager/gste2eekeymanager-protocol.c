@@ -55,7 +55,8 @@ _gst_e2ee_km_participant_new (const gchar * id)
   p->uid = ++last_uid;
   G_UNLOCK (last_uid);
   p->id = g_strdup (id);
-  p->used_otks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p->used_otks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
   g_queue_init (&p->used_otks_order);
   p->last_index = -1;
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
@@ -100,6 +101,7 @@ _gst_e2ee_km_participant_free (Participant * p)
   _gst_e2ee_km_clear_source (&p->key_timeout);
   _gst_e2ee_km_clear_source (&p->hello_timeout);
   g_free (p->key_uuid);
+  g_free (p->refused_uuid);
   if (p->session)
     gst_e2ee_olm_session_free (p->session);
   _gst_e2ee_km_sas_free (p->sas);
@@ -281,7 +283,7 @@ _gst_e2ee_km_key_info_json (GstE2eeKeyManager * self, Participant * p)
    * new one: the current one was used before it joined */
   if (self->have_next_key) {
     key = self->next_key;
-    index = self->local_index + 1;
+    index = NEXT_KEY_INDEX (self->local_index);
     p->sent_serial = self->local_serial + 1;
   } else {
     key = self->local_key;
@@ -560,7 +562,7 @@ decrypt_data_locked (GstE2eeKeyManager * self, Participant * p,
     return NULL;
   }
   _gst_e2ee_km_remember_body (p, g_str_hash (body));
-  p->recoveries = 0;
+  _gst_e2ee_km_session_works_locked (p);
   _gst_e2ee_km_authenticated_locked (self, p);
   return plain;
 }
@@ -651,7 +653,7 @@ switch_key_locked (GstE2eeKeyManager * self)
   memcpy (self->local_key, self->next_key, MEDIA_KEY_SIZE);
   OPENSSL_cleanse (self->next_key, MEDIA_KEY_SIZE);
   self->have_next_key = FALSE;
-  self->local_index++;
+  self->local_index = NEXT_KEY_INDEX (self->local_index);
   self->local_serial++;
   g_hash_table_remove_all (self->awaiting_ack);
   if (self->switch_timeout) {
@@ -662,6 +664,8 @@ switch_key_locked (GstE2eeKeyManager * self)
   bump_generation (self);
 
   GST_INFO_OBJECT (self, "switched to key index %u", self->local_index);
+  /* the index a restart continues from (a save is one small write) */
+  _gst_e2ee_km_save_state_locked (self);
   _gst_e2ee_km_queue (self, QUEUED_SIGNAL_KEY_CHANGED, self->local_id,
       g_strdup_printf ("%u", self->local_index));
 }
@@ -714,6 +718,8 @@ _gst_e2ee_km_rotate_locked (GstE2eeKeyManager * self)
     switch_key_locked (self);
     return;
   }
+  /* the new key's index is out: a restart must not take it again */
+  _gst_e2ee_km_save_state_locked (self);
   if (self->switch_timeout) {
     g_source_destroy (self->switch_timeout);
     g_source_unref (self->switch_timeout);
@@ -847,7 +853,7 @@ pending_timeout_cb (gpointer user_data)
     g_clear_pointer (&p->pending_uuid, g_free);
     /* returning G_SOURCE_REMOVE destroys it */
     g_clear_pointer (&p->pending_timeout, g_source_unref);
-    self->stats.refused++;
+    self->stats.session_init_timeouts++;
     /* the init or its ack may have been lost: try again, less and less
      * often, so a half-open handshake does not leave it without keys */
     if (p->joined && (!p->session || p->recoveries > 0)) {
@@ -902,14 +908,17 @@ _gst_e2ee_km_send_session_init_locked (GstE2eeKeyManager * self,
   _gst_e2ee_km_save_state_locked (self);
 }
 
+/* @ot_key, and the uuid of the session-init that brought it: the same
+ * pair again is a copy of that message, anything else with @ot_key a
+ * replay */
 static void
-remember_otk (Participant * p, const gchar * ot_key)
+remember_otk (Participant * p, const gchar * ot_key, const gchar * uuid)
 {
   gchar *copy = g_strdup (ot_key);
 
   if (g_queue_get_length (&p->used_otks_order) >= MAX_USED_OTKS)
     g_hash_table_remove (p->used_otks, g_queue_pop_head (&p->used_otks_order));
-  g_hash_table_add (p->used_otks, copy);
+  g_hash_table_insert (p->used_otks, copy, g_strdup (uuid));
   g_queue_push_tail (&p->used_otks_order, copy);
 }
 
@@ -952,6 +961,14 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     _gst_e2ee_km_send_error_locked (self, p, "Identity key mismatch");
     return;
   }
+  if (g_strcmp0 (g_hash_table_lookup (p->used_otks, ot_key), uuid) == 0) {
+    /* the very session-init we answered, again (a router that duplicates,
+     * a retransmission): its session-ack went already, and an error would
+     * only be logged as one by the peer (lib-jitsi-meet does) */
+    GST_DEBUG_OBJECT (self, "session-init from %s again; dropped", p->id);
+    self->stats.duplicates++;
+    return;
+  }
   if ((p->session_uuid && g_str_equal (p->session_uuid, uuid))
       || (p->candidate_uuid && g_str_equal (p->candidate_uuid, uuid))
       || g_hash_table_contains (p->used_otks, ot_key)) {
@@ -983,7 +1000,7 @@ handle_session_init (GstE2eeKeyManager * self, Participant * p,
     _gst_e2ee_km_send_error_locked (self, p, "Could not create session");
     return;
   }
-  remember_otk (p, ot_key);
+  remember_otk (p, ot_key, uuid);
   _gst_e2ee_km_clear_candidate (p);
   if (p->session) {
     /* anyone can send a session-init in its name: keep the session we have
@@ -1071,6 +1088,7 @@ handle_session_ack (GstE2eeKeyManager * self, Participant * p,
   _gst_e2ee_km_clear_pending (p);
   _gst_e2ee_km_clear_candidate (p);
   p->retry_timeout_ms = REQUEST_TIMEOUT_MS;
+  _gst_e2ee_km_session_works_locked (p);
   _gst_e2ee_km_authenticated_locked (self, p);
   self->stats.sessions++;
   GST_INFO_OBJECT (self, "olm session with %s (initiator)", p->id);
@@ -1237,6 +1255,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
       rebind_transport (p, transport);
     /* a peer restored from the state file learns it again */
     p->keys_signed = p->keys_signed || keys_signed;
+    p->hello_taken = TRUE;
     if (!p->admitted && self->auto_admit) {
       /* known from the state file: admitted by its hello, as on a first
        * join (the file keeps sessions, not admissions) */
@@ -1266,6 +1285,7 @@ handle_hello (GstE2eeKeyManager * self, GstE2eeKmTransport * transport,
     p->curve25519 = g_strdup (curve);
     p->ed25519 = g_strdup (ed);
     p->keys_signed = keys_signed;
+    p->hello_taken = TRUE;
     /* a replaced identity keeps the bound on replacements */
     p->recovery_time = replaced;
     p->transport = transport;
@@ -1387,10 +1407,13 @@ _gst_e2ee_km_handle_message_locked (GstE2eeKeyManager * self,
      * plain text that anyone can send in its name: what it can cost is
      * the recovery bound. "Session already established" is not one: the
      * session-ack of the same session-init is on its way, or was lost and
-     * the retry (a new uuid and one-time key) takes over. */
+     * the retry (a new uuid and one-time key) takes over; from a peer
+     * that keeps refusing, the application hears of it. */
     if (error && (g_str_has_prefix (error, "No session found")
             || g_str_has_prefix (error, "Could not decrypt")))
       _gst_e2ee_km_recover_session_locked (self, p);
+    else if (error && g_str_has_prefix (error, "Session already established"))
+      _gst_e2ee_km_init_refused_locked (self, p);
   } else {
     self->stats.unknown_type++;
   }

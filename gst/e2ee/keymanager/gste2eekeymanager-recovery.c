@@ -176,17 +176,39 @@ _gst_e2ee_km_key_acked_locked (Participant * p, const gchar * uuid)
 }
 
 /* @p lost its end of our session (it says so, or what it sends does not
- * decrypt): a fresh one. Only the lower id starts sessions, as on a first
- * join, so two managers that both lost theirs never cross session-inits;
- * the higher id's error ("Could not decrypt", "No session found") is what
- * asks the lower one. Bounded: see RECOVERY_INTERVAL_MS. */
+ * decrypt): a fresh one. Between two of ours only the lower id starts
+ * sessions, as on a first join, so two managers that both lost theirs
+ * never cross session-inits; the higher id's error ("Could not decrypt",
+ * "No session found") is what asks the lower one. A peer whose hello was
+ * not signed is not one of ours (every gst-e2ee manager signs its hello;
+ * lib-jitsi-meet carries its keys in presence, unsigned): it never starts
+ * a session again by itself, and takes a session-init from any id while
+ * it has none, so towards it the higher id starts one too (once its
+ * unsigned hello came: the state file does not say who signs). Bounded:
+ * see RECOVERY_INTERVAL_MS. */
 void
 _gst_e2ee_km_recover_session_locked (GstE2eeKeyManager * self, Participant * p)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (!p->joined || !p->admitted || strcmp (self->local_id, p->id) >= 0)
+  if (!p->joined || !p->admitted)
     return;
+  /* a participant restored from the state file counts as one of ours
+   * until its hello says otherwise */
+  if (strcmp (self->local_id, p->id) >= 0) {
+    if (p->keys_signed || !p->hello_taken)
+      return;
+    /* lib-jitsi-meet answers a copy of our session-ack with "No session
+     * found" while the session works: what it sent in the last moments
+     * decrypted, so it holds the session (a new one would only be refused
+     * as "Session already established") */
+    if (p->works_time != 0 && now - p->works_time <
+        RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
+      GST_DEBUG_OBJECT (self, "%s holds our session; no new one", p->id);
+      self->stats.recoveries_refused++;
+      return;
+    }
+  }
   /* one under way already: its retries take over (refused all the same:
    * every request is either acted on or counted) */
   if (p->pending_uuid) {
@@ -239,6 +261,49 @@ _gst_e2ee_km_is_pre_key (JsonObject * ct)
   return n && JSON_NODE_HOLDS_VALUE (n)
       && json_node_get_value_type (n) == G_TYPE_INT64
       && json_node_get_int (n) == 0;
+}
+
+/* @p answered our session-init with "Session already established": it
+ * keeps a session with us that we do not have (lib-jitsi-meet keeps the
+ * session of the first session-init until it sees us leave, and nothing on
+ * the wire makes it give that up). Its next message on that session would
+ * still give it to us (adoption), but a higher id sends only when it
+ * rotates: the second such answer in a row (to two of our session-inits)
+ * is told to the application once, which can act (the peer must see us
+ * leave and join again, or our e2ee turned off and on). The retries go on
+ * with their back-off all the same. */
+void
+_gst_e2ee_km_init_refused_locked (GstE2eeKeyManager * self, Participant * p)
+{
+  /* anyone can send the error in its name: only an answer to a
+   * session-init of ours that waits counts, once per session-init */
+  if (!p->pending_uuid || g_strcmp0 (p->refused_uuid, p->pending_uuid) == 0)
+    return;
+  g_free (p->refused_uuid);
+  p->refused_uuid = g_strdup (p->pending_uuid);
+  p->inits_refused++;
+  if (p->inits_refused < 2 || p->stuck_warned)
+    return;
+  p->stuck_warned = TRUE;
+  self->stats.sessions_stuck++;
+  GST_WARNING_OBJECT (self, "%s keeps refusing a new session", p->id);
+  _gst_e2ee_km_queue (self, QUEUED_WARNING, p->id,
+      g_strdup_printf (_("%s keeps an olm session that we no longer have "
+              "and refuses a new one (\"Session already established\"): "
+              "no keys flow with it until it sees us leave the call and "
+              "join again, or sees our end-to-end encryption turned off and "
+              "on again"), p->id));
+}
+
+/* a session with @p works again (its ack came, or its message decrypted) */
+void
+_gst_e2ee_km_session_works_locked (Participant * p)
+{
+  p->works_time = g_get_monotonic_time ();
+  p->recoveries = 0;
+  p->inits_refused = 0;
+  p->stuck_warned = FALSE;
+  g_clear_pointer (&p->refused_uuid, g_free);
 }
 
 /* A pre-key message from @p that decrypts on none of its sessions: the

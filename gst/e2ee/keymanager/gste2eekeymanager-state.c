@@ -124,6 +124,12 @@ _gst_e2ee_km_save_state_locked (GstE2eeKeyManager * self)
   json_builder_add_int_value (b, STATE_VERSION);
   json_builder_set_member_name (b, "local-id");
   json_builder_add_string_value (b, self->local_id);
+  /* the index our first key takes after a restart: one our peers have not
+   * seen from us (not secret; optional, so a state without it, from an
+   * earlier version, still loads) */
+  json_builder_set_member_name (b, "next-key-index");
+  json_builder_add_int_value (b, NEXT_KEY_INDEX (self->have_next_key ?
+          NEXT_KEY_INDEX (self->local_index) : self->local_index));
   pickle = gst_e2ee_olm_account_pickle (self->account, self->state_key,
       sizeof (self->state_key));
   json_builder_set_member_name (b, "account");
@@ -218,6 +224,7 @@ _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
   GError *err = NULL;
   GstE2eeOlmAccount *account;
   const gchar *s;
+  gint64 next_index;
   guint i;
 
   if (!ensure_state_key_locked (self, error))
@@ -256,6 +263,17 @@ _gst_e2ee_km_load_state_locked (GstE2eeKeyManager * self,
   if (s && *s && !keep_local_id) {
     g_free (self->local_id);
     self->local_id = g_strdup (s);
+  }
+
+  /* lib-jitsi-meet keeps our last key in its slot after we left, and its
+   * decryptor may write it back over a new key given in that same slot
+   * (docs/keymanager.md, "Key lifecycle"): our first key after a restart
+   * goes in the next slot */
+  next_index = member_int (root, "next-key-index");
+  if (next_index >= 0 && next_index <= G_MAXINT32) {
+    self->local_index = (guint) next_index;
+    self->local_serial++;
+    g_atomic_int_inc (&self->generation);
   }
 
   node = json_object_get_member (root, "participants");

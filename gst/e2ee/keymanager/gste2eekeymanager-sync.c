@@ -127,6 +127,8 @@ struct _GstE2eeKeySubscription
    * holds; 0 for none */
   guint serials[N_SLOTS];
   gboolean told_no_participant;
+  /* remote: when its key was last asked for (monotonic time, 0: never) */
+  gint64 request_time;
 };
 
 G_DEFINE_BOXED_TYPE (GstE2eeKeySubscription, gst_e2ee_key_subscription,
@@ -457,4 +459,49 @@ gst_e2ee_key_subscription_update (GstE2eeKeySubscription * sub,
   if (key_index)
     *key_index = sub->key_index;
   return changed;
+}
+
+/**
+ * gst_e2ee_key_subscription_request_key:
+ * @sub: a remote subscription
+ *
+ * A frame of the subscription's participant came under a key index that
+ * is not in the ring (a decryptor's missing-key): asks its manager for the
+ * participant's current key with gst_e2ee_key_manager_request_key(). A
+ * decryptor may call this on every such frame: the subscription passes on
+ * at most one request per 2 s, and the manager bounds them per participant.
+ * For a subscription to the only remote participant, only once one is
+ * chosen (a participant that sent no key at all is never chosen: name it).
+ *
+ * Not MT safe: called by the thread that updates @sub.
+ *
+ * Returns: %TRUE if a request went to the manager
+ *
+ * Since: 0.2
+ */
+gboolean
+gst_e2ee_key_subscription_request_key (GstE2eeKeySubscription * sub)
+{
+  GstE2eeKeyManager *manager;
+  gint64 now = g_get_monotonic_time ();
+  Participant *p;
+  gchar *id = NULL;
+
+  g_return_val_if_fail (sub != NULL, FALSE);
+
+  if (!sub->remote || (sub->request_time != 0 && now - sub->request_time <
+          RECOVERY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND))
+    return FALSE;
+  manager = sub->manager;
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
+  p = resolve_locked (sub);
+  if (p)
+    id = g_strdup (p->id);
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+  if (!id)
+    return FALSE;
+  sub->request_time = now;
+  gst_e2ee_key_manager_request_key (manager, id);
+  g_free (id);
+  return TRUE;
 }

@@ -560,7 +560,9 @@ make_stats (GstE2eeKeyManager * self)
       "identities-replaced", G_TYPE_UINT64, self->stats.identities_replaced,
       "duplicates", G_TYPE_UINT64, self->stats.duplicates,
       "recoveries-refused", G_TYPE_UINT64, self->stats.recoveries_refused,
-      NULL);
+      "sessions-stuck", G_TYPE_UINT64, self->stats.sessions_stuck,
+      "session-init-timeouts", G_TYPE_UINT64,
+      self->stats.session_init_timeouts, NULL);
   GST_E2EE_KEY_MANAGER_UNLOCK (self);
   return s;
 }
@@ -1051,7 +1053,11 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
    * account, see #GstE2eeKeyManager:identity-change), duplicates (a
    * message that arrived twice, dropped quietly),
    * recoveries-refused (a recovery over its bound: one per participant
-   * every 2 s, 8 in a row without a message decrypting).
+   * every 2 s, 8 in a row without a message decrypting), sessions-stuck
+   * (participants reported for answering two of our session-inits in a
+   * row with "Session already established"), session-init-timeouts (our
+   * session-inits that got no session-ack in time; refused counts only
+   * what we refused).
    *
    * Since: 0.1
    */
@@ -1059,7 +1065,8 @@ gst_e2ee_key_manager_class_init (GstE2eeKeyManagerClass * klass)
       g_param_spec_boxed ("stats", "Statistics",
           "Protocol counters, and recovery counters: readmitted, "
           "sessions-restarted, sessions-adopted, keys-resent, "
-          "identities-replaced, duplicates, recoveries-refused",
+          "identities-replaced, duplicates, recoveries-refused, "
+          "sessions-stuck, session-init-timeouts",
           gst_structure_get_type (),
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 

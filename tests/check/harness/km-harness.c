@@ -176,16 +176,19 @@ km_party (const gchar * id)
 
 /* km_party() with @state_file (NULL: none) as its state file, under the
  * harness's fixed state key */
+/* the state-key of km_party_with_state ()'s managers */
+const guint8 km_state_key[KM_KEY_SIZE] = { 'k', 'm', 0x42 };
+
 GstE2eeKeyManager *
 km_party_with_state (const gchar * id, const gchar * state_file)
 {
-  static const guint8 state_key[32] = { 'k', 'm', 0x42 };
   Party *p = g_new0 (Party, 1);
 
   router_init ();
   p->m = gst_object_ref_sink (gst_e2ee_key_manager_new (id));
   if (state_file) {
-    GstBuffer *key = gst_buffer_new_memdup (state_key, sizeof (state_key));
+    GstBuffer *key = gst_buffer_new_memdup (km_state_key,
+        sizeof (km_state_key));
 
     g_object_set (p->m, "state-key", key, "state-file", state_file, NULL);
     gst_buffer_unref (key);

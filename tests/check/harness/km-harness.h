@@ -81,6 +81,7 @@ void km_router_reset (void);
 GstE2eeKeyManager *km_party (const gchar * id);
 GstE2eeKeyManager *km_party_with_state (const gchar * id,
     const gchar * state_file);
+extern const guint8 km_state_key[KM_KEY_SIZE];
 GstE2eeKeyManager *km_restart (GstE2eeKeyManager * m,
     const gchar * state_file);
 void km_join (GstE2eeKeyManager * m);

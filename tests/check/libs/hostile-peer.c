@@ -402,6 +402,12 @@ peer_handle (Peer * peer, const gchar * text)
 
     if (!peer->session) {
       peer->decrypt_failed++;
+      /* what lib-jitsi-meet answers (and then waits: it never starts a
+       * session again by itself) */
+      if (peer->jitsi)
+        peer_deliver (peer, olm_msg (peer->id, peer->m_id, "error",
+                "{\"error\":\"No session found while processing "
+                "key-info\"}"));
       goto out;
     }
     plain = peer_decrypt (peer, peer->session, data);

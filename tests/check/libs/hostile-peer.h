@@ -46,7 +46,8 @@ G_BEGIN_DECLS
   /* answer session-init and key-info */
   gboolean respond;
   /* as lib-jitsi-meet: a session-init while it holds a session is
-   * answered with the error "Session already established" */
+   * answered with the error "Session already established", a key-info
+   * without one with "No session found while processing key-info" */
   gboolean jitsi;
   /* its next session-ack is lost on the way */
   gboolean lose_ack;

@@ -31,6 +31,9 @@
 #endif
 
 #include "km-harness.h"
+#include "hostile-peer.h"
+#include <gst/e2ee/keymanager/gste2eestatefile-private.h>
+#include <json-glib/json-glib.h>
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -630,6 +633,321 @@ GST_START_TEST (test_no_session_flood)
 
 GST_END_TEST;
 
+/* --- against a peer that is not one of ours (lib-jitsi-meet's ways, as
+ * the hostile test's peer plays them: an unsigned hello, never a
+ * session-init again, errors only) --- */
+
+/* Jitsi finding 1: amy (the lower id, as a lib-jitsi-meet peer) starts
+ * the session, and zed's session-ack is lost on the way. amy then answers
+ * zed's key-info with "No session found while processing key-info" and
+ * never starts a session again. zed, the higher id, starts the fresh
+ * session himself, since amy's hello was not signed (between two of ours
+ * only the lower id does): keys flow both ways, counted. Before, zed sent
+ * his key into that error for good. */
+GST_START_TEST (test_higher_id_recovers_unsigned)
+{
+  GstE2eeKeyManager *z;
+  Peer *amy;
+  gint64 end;
+
+  hostile_init ();
+  z = km_party ("zed");
+  km_join (z);
+  amy = peer_new ("amy", z);
+  amy->jitsi = TRUE;
+  /* at once, as lib-jitsi-meet does on a join: before zed's join
+   * debounce, so zed's key comes in a key-info after his session-ack */
+  peer_hello (amy, NULL);
+  peer_start_session (amy);
+  /* amy forgets what she waits for: zed's session-ack is lost to her */
+  g_clear_pointer (&amy->pending_uuid, g_free);
+  end = g_get_monotonic_time () + RECOVERY_DEADLINE;
+  do {
+    km_settle ();
+    if (amy->keys_got >= 1 && km_key_works (z, "amy", amy->key, 0, 1))
+      break;
+    g_usleep (100 * 1000);
+  } while (g_get_monotonic_time () < end);
+  fail_unless (amy->keys_got >= 1, "zed's key never reached amy");
+  fail_unless (km_key_works (z, "amy", amy->key, 0, 2));
+  fail_unless (peer_key_works (amy, 3));
+  fail_unless_equals_uint64 (km_stat (z, "sessions-restarted"), 1);
+  fail_unless (km_stat (z, "errors-received") >= 1);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
+/* ...but not when the error cannot be right: lib-jitsi-meet answers a
+ * copy of our session-ack (a router that duplicates) with "No session
+ * found" while the session works. Its key-info decrypted just before: no
+ * new session, which it would only refuse. */
+GST_START_TEST (test_higher_id_ignores_stray_error)
+{
+  GstE2eeKeyManager *z;
+  Peer *amy;
+  gchar *plain;
+
+  hostile_init ();
+  z = km_party ("zed");
+  km_join (z);
+  amy = peer_new ("amy", z);
+  amy->jitsi = TRUE;
+  peer_hello (amy, NULL);
+  peer_start_session (amy);
+  km_settle ();
+  fail_unless (amy->session != NULL);
+  fail_unless (km_key_works (z, "amy", amy->key, 0, 1));
+  plain = key_info_plain (amy->key, 0);
+  peer_send_plain (amy, NULL, "key-info", plain);
+  g_free (plain);
+  deliver (z, olm_msg ("amy", "zed", "error",
+          "{\"error\":\"No session found\"}"));
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (z, "sessions-restarted"), 0);
+  fail_unless_equals_int (amy->session_inits, 0);
+  fail_unless (km_stat (z, "recoveries-refused") >= 1);
+  fail_unless (peer_key_works (amy, 2));
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
+/* ...but only towards a peer that does not sign: between two of ours the
+ * higher id still never starts a session (test_no_session_flood checks
+ * it for bob), so two managers never cross session-inits. */
+GST_START_TEST (test_higher_id_signed_waits)
+{
+  GstE2eeKeyManager *a, *b;
+  const gchar *to_b = "{\"type\":\"olm\",\"from\":\"alice\",\"to\":\"bob\","
+      "\"olm\":{\"type\":\"error\",\"data\":{\"error\":"
+      "\"No session found while processing key-info\"}}}";
+
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  fail_unless (gst_e2ee_key_manager_has_signed_keys (b, "alice"));
+  gst_e2ee_key_manager_receive_message (b, to_b);
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (b, "errors-received"), 1);
+  fail_unless_equals_uint64 (km_stat (b, "sessions-restarted"), 0);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* Jitsi finding 2: alice (the lower id) restarts without her state file;
+ * zed, as lib-jitsi-meet, keeps the session of before and answers every
+ * new session-init "Session already established" (nothing on the wire
+ * makes it give that session up). The second such answer in a row posts
+ * one warning that names zed and says what the application can do, and
+ * counts it (sessions-stuck); more answers do not post it again. */
+GST_START_TEST (test_already_established_reported)
+{
+  GstE2eeKeyManager *a;
+  GstBus *bus;
+  Peer *zed;
+  gint64 end;
+  guint i;
+
+  hostile_init ();
+  a = km_party ("alice");
+  km_join (a);
+  zed = peer_new ("zed", a);
+  zed->jitsi = TRUE;
+  peer_hello (zed, NULL);
+  km_settle ();
+  fail_unless (zed->session != NULL);
+
+  a = km_restart (a, NULL);
+  zed->m = a;
+  g_free (zed->m_curve);
+  g_object_get (a, "curve25519-key", &zed->m_curve, NULL);
+  bus = watch_bus (a);
+  peer_hello (zed, NULL);
+  km_settle ();
+  fail_unless_equals_int (zed->session_inits, 2);
+  fail_unless_equals_uint64 (km_stat (a, "sessions-stuck"), 0);
+  /* her retry (after 5 s) is refused too */
+  end = g_get_monotonic_time () + RECOVERY_DEADLINE;
+  while (km_stat (a, "sessions-stuck") < 1 && g_get_monotonic_time () < end) {
+    km_settle ();
+    g_usleep (50 * 1000);
+  }
+  fail_unless_equals_int (zed->session_inits, 3);
+  fail_unless_equals_uint64 (km_stat (a, "sessions-stuck"), 1);
+  fail_unless (bus_has (bus, GST_MESSAGE_WARNING, "zed"));
+  /* the same answer again (or forged in zed's name): no second warning */
+  for (i = 0; i < 5; i++)
+    deliver (a, olm_msg ("zed", "alice", "error",
+            "{\"error\":\"Session already established\"}"));
+  km_settle ();
+  fail_unless_equals_uint64 (km_stat (a, "sessions-stuck"), 1);
+  fail_unless_equals_int (bus_count (bus, GST_MESSAGE_WARNING), 0);
+  /* the retries go on, bounded: one waits */
+  fail_unless (km_stat (a, "session-init-timeouts") >= 1);
+  unwatch_bus (a, bus);
+  hostile_reset ();
+}
+
+GST_END_TEST;
+
+static gboolean
+drop_key_info_to_bob (const gchar * from, const gchar * to, const gchar * msg,
+    gpointer user_data)
+{
+  return g_str_equal (from, "alice") && g_strcmp0 (to, "bob") == 0
+      && strstr (msg, "\"key-info\"") != NULL;
+}
+
+/* Jitsi finding 3: alice rotates and every key-info of hers to bob is
+ * lost (a lib-jitsi-meet sender never sends one again; the router here
+ * drops alice's own retries too). bob's e2eedec gets alice's frames under
+ * the new index, a key it does not have (missing-key): it asks bob's
+ * manager, which sends bob's key to alice again, and alice's key-info-ack
+ * carries her current key. Counted keys-resent. Before, nothing reacted
+ * and bob's decryptor dropped alice's frames for good. */
+GST_START_TEST (test_missing_key_requested)
+{
+  GstE2eeKeyManager *a, *b;
+  GstHarness *enc, *dec;
+  GstBuffer *buf = NULL;
+  gboolean ok = FALSE;
+  guint64 resent;
+  gint64 start, end;
+  guint seed = 10;
+
+  a = km_party ("alice");
+  b = km_party ("bob");
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  enc = km_enc_for (a);
+  dec = km_dec_for (b, "alice");
+  buf = km_encrypt (enc, 3);
+  fail_unless (km_decrypts (dec, buf, 3));
+  gst_buffer_unref (buf);
+
+  km_router_hooks ()->drop = drop_key_info_to_bob;
+  resent = km_stat (b, "keys-resent");
+  gst_e2ee_key_manager_rotate_key (a);
+  /* bob never acknowledges: alice switches on the timeout */
+  fail_unless (wait_stat_at_least (a, "key-index", 1));
+  start = g_get_monotonic_time ();
+  end = start + RECOVERY_DEADLINE;
+  do {
+    km_settle ();
+    buf = km_encrypt (enc, ++seed);
+    fail_unless_equals_int (km_kid_of (buf), 1);
+    ok = km_decrypts (dec, buf, seed);
+    gst_buffer_unref (buf);
+    if (!ok)
+      g_usleep (100 * 1000);
+  } while (!ok && g_get_monotonic_time () < end);
+  GST_INFO ("alice's new key at bob after %" G_GINT64_FORMAT " ms",
+      (g_get_monotonic_time () - start) / 1000);
+  fail_unless (ok, "bob never got alice's new key");
+  fail_unless (km_element_stat (dec->element, "missing-key") >= 1);
+  fail_unless (km_stat (b, "keys-resent") > resent);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+  km_router_reset ();
+}
+
+GST_END_TEST;
+
+/* the state file at @path as an earlier version wrote it: without
+ * "next-key-index" */
+static void
+strip_next_key_index (const gchar * path)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonObject *root;
+  gchar *contents, *out;
+  GError *err = NULL;
+  gsize len;
+
+  contents = gst_e2ee_state_file_read (path, km_state_key, &len, &err);
+  fail_unless (contents != NULL, "%s", err ? err->message : "?");
+  fail_unless (json_parser_load_from_data (parser, contents, len, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  fail_unless (json_object_has_member (root, "next-key-index"));
+  json_object_remove_member (root, "next-key-index");
+  out = json_to_string (json_parser_get_root (parser), FALSE);
+  fail_unless (gst_e2ee_state_file_write (path, km_state_key, out,
+          strlen (out), &err));
+  gst_e2ee_state_file_free_contents (contents, len);
+  gst_e2ee_state_file_free_contents (out, strlen (out));
+  g_object_unref (parser);
+}
+
+/* the key index of @m's frames */
+static guint
+kid_sent (GstE2eeKeyManager * m)
+{
+  GstHarness *enc = km_enc_for (m);
+  GstBuffer *buf = km_encrypt (enc, 7);
+  guint kid = km_kid_of (buf);
+
+  gst_buffer_unref (buf);
+  gst_harness_teardown (enc);
+  return kid;
+}
+
+/* Jitsi finding 6: after a restart with its state file, alice's first
+ * key takes an index her peers have not seen from her (the state file
+ * keeps the next one), not index 0 again, where lib-jitsi-meet still
+ * holds her key of before and its decryptor may write that back over the
+ * new one. After a rotation too. A state file of an earlier version
+ * (without the index) still loads, and starts at 0 as before. */
+GST_START_TEST (test_restart_next_key_index)
+{
+  gchar *dir = g_dir_make_tmp ("e2ee-recovery-XXXXXX", NULL);
+  gchar *pa = state_path (dir, "alice"), *pb = state_path (dir, "bob");
+  GstE2eeKeyManager *a = km_party_with_state ("alice", pa);
+  GstE2eeKeyManager *b = km_party_with_state ("bob", pb);
+
+  km_join (a);
+  km_join (b);
+  fail_unless (works_soon (a, b, 1));
+  fail_unless (works_soon (b, a, 2));
+  fail_unless_equals_int (kid_sent (a), 0);
+
+  a = km_restart (a, pa);
+  fail_unless (works_soon (a, b, 3));
+  fail_unless (works_soon (b, a, 4));
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 1);
+  fail_unless_equals_int (kid_sent (a), 1);
+
+  gst_e2ee_key_manager_rotate_key (a);
+  fail_unless (wait_stat_at_least (a, "key-index", 2));
+  a = km_restart (a, pa);
+  fail_unless (works_soon (a, b, 5));
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 3);
+  fail_unless_equals_int (kid_sent (a), 3);
+
+  km_leave (a);
+  strip_next_key_index (pa);
+  a = km_party_with_state ("alice", pa);
+  km_join (a);
+  fail_unless (works_soon (a, b, 6));
+  fail_unless (works_soon (b, a, 7));
+  fail_unless_equals_uint64 (km_stat (a, "key-index"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "identities-replaced") +
+      km_stat (b, "identities-replaced"), 0);
+
+  g_free (pa);
+  g_free (pb);
+  km_router_reset ();
+  km_remove_dir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 keymanager_recovery_suite (void)
 {
@@ -648,6 +966,12 @@ keymanager_recovery_suite (void)
   tcase_add_test (tc, test_duplicated);
   tcase_add_test (tc, test_reordered);
   tcase_add_test (tc, test_no_session_flood);
+  tcase_add_test (tc, test_higher_id_recovers_unsigned);
+  tcase_add_test (tc, test_higher_id_ignores_stray_error);
+  tcase_add_test (tc, test_higher_id_signed_waits);
+  tcase_add_test (tc, test_already_established_reported);
+  tcase_add_test (tc, test_missing_key_requested);
+  tcase_add_test (tc, test_restart_next_key_index);
   return s;
 }
 
