@@ -500,6 +500,14 @@ def baseline_subscriber(args):
     state = {"pipeline": None, "n": 0}
     lock = threading.Lock()
 
+    def say(text):
+        # one write(2) per line, atomic on the pipe: print() writes the text
+        # and its newline apart, and two pads whose first buffers come
+        # together (their streaming threads) interleaved them on a busy
+        # machine ("flowing mid 0 OPUSflowing mid 1 VP8", then an empty
+        # line): the parent counted one stream of two
+        os.write(sys.stdout.fileno(), (text + "\n").encode())
+
     def on_setup(room, webrtc):
         webrtc.set_property("bundle-policy", "max-bundle")
         webrtc.set_property("stun-server", None)
@@ -509,7 +517,7 @@ def baseline_subscriber(args):
         ice.get_property("agent").set_property("upnp", False)
 
     def on_flowing(pad, info, what):
-        print(f"flowing mid {what}", flush=True)
+        say(f"flowing mid {what}")
         return Gst.PadProbeReturn.REMOVE
 
     def on_pad(webrtc, pad):
@@ -550,8 +558,8 @@ def baseline_subscriber(args):
         webrtc.connect("pad-added", on_pad)
         state["pipeline"] = pipeline
         pipeline.set_state(Gst.State.PLAYING)
-        print(f"joined room {room.props.room} as baseline at "
-              f"{time.time():.3f}", flush=True)
+        say(f"joined room {room.props.room} as baseline at "
+            f"{time.time():.3f}")
         room.subscribe(webrtc)
         return GLib.SOURCE_REMOVE
 
