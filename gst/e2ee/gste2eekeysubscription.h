@@ -61,6 +61,10 @@ GST_E2EE_API
 gboolean gst_e2ee_key_subscription_update (GstE2eeKeySubscription * sub,
     guint * key_index);
 
+GST_E2EE_API
+gchar * gst_e2ee_key_subscription_dup_participant (
+    GstE2eeKeySubscription * sub);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstE2eeKeySubscription,
     gst_e2ee_key_subscription_unref)
 

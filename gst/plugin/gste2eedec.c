@@ -662,9 +662,16 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
         inbuf);
   }
 
-  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME)
-    res = open_with_format (self, inbuf, outbuf, size, &out_offset, &out_size);
-  else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
+  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME) {
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+    /* the key manager's key for the frame's KID */
+    res = gst_e2ee_base_transform_sframe_prepare (base, inbuf, window,
+        &n_ratchets);
+    if (res == GST_E2EE_FRAME_OK)
+#endif
+      res = open_with_format (self, inbuf, outbuf, size, &out_offset,
+          &out_size);
+  } else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     res = open_fixed (self, ring, window, inbuf, outbuf, size, &out_size,
         &n_ratchets);
   else

@@ -458,3 +458,52 @@ gst_e2ee_key_subscription_update (GstE2eeKeySubscription * sub,
     *key_index = sub->key_index;
   return changed;
 }
+
+/**
+ * gst_e2ee_key_subscription_dup_participant:
+ * @sub: a subscription
+ *
+ * Whose keys the ring holds since the last
+ * gst_e2ee_key_subscription_update(): the local participant's id for a
+ * local subscription, the remote participant's (the one asked for, or the
+ * only one) for a remote one. SFrame's KIDs name the sender with a hash of
+ * it (see docs/keymanager.md), so a receiver refuses another sender's
+ * frames before any key is tried.
+ *
+ * Not MT safe: call it from the thread that updates @sub.
+ *
+ * Returns: (transfer full) (nullable): the participant id, or %NULL while
+ *   the ring holds nobody's keys
+ *
+ * Since: 0.2
+ */
+gchar *
+gst_e2ee_key_subscription_dup_participant (GstE2eeKeySubscription * sub)
+{
+  GstE2eeKeyManager *manager;
+  gchar *id = NULL;
+
+  g_return_val_if_fail (sub != NULL, NULL);
+
+  manager = sub->manager;
+  if (!sub->remote)
+    return gst_e2ee_key_manager_dup_local_id (manager);
+  if (sub->uid == 0)
+    return NULL;
+
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
+  {
+    GHashTableIter iter;
+    Participant *p;
+
+    g_hash_table_iter_init (&iter, manager->participants);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p)) {
+      if (p->uid == sub->uid) {
+        id = g_strdup (p->id);
+        break;
+      }
+    }
+  }
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+  return id;
+}
