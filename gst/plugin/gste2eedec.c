@@ -56,8 +56,11 @@
  * #GstE2eeBaseTransform:key-id, the suite is
  * #GstE2eeBaseTransform:sframe-suite, the keys of the 15 KIDs before stay
  * usable, and a frame whose CTR was already accepted under its KID (or is
- * 64 or more behind) is dropped and counted in replayed. There is no
- * ratchet.
+ * 64 or more behind) is dropped and counted in replayed. With static keys
+ * there is no ratchet. With #GstE2eeBaseTransform:key-manager the keys are
+ * #GstE2eeDec:participant's, by KID (docs/keymanager.md, "SFrame keys"):
+ * another sender's frames are refused (missing-key), a new generation of
+ * the sender's key is derived within #GstE2eeDec:ratchet-window.
  *
  * ## Example launch lines
  * |[
