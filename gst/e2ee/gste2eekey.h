@@ -66,9 +66,6 @@ gboolean gst_e2ee_key_can_ratchet (const GstE2eeKey * key);
 GST_E2EE_API
 GstE2eeKey * gst_e2ee_key_ratchet (const GstE2eeKey * key, GError ** error);
 
-GST_E2EE_API
-gboolean gst_e2ee_key_equal (const GstE2eeKey * a, const GstE2eeKey * b);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstE2eeKey, gst_e2ee_key_unref)
 
 G_END_DECLS

@@ -62,6 +62,9 @@ gboolean gst_e2ee_key_subscription_update (GstE2eeKeySubscription * sub,
     guint * key_index);
 
 GST_E2EE_API
+guint gst_e2ee_key_subscription_get_ratchets (GstE2eeKeySubscription * sub);
+
+GST_E2EE_API
 gchar * gst_e2ee_key_subscription_dup_participant (
     GstE2eeKeySubscription * sub);
 

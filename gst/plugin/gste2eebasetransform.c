@@ -818,15 +818,10 @@ update_sframe_key (GstE2eeBaseTransform * self, gboolean have_material,
  * SFrame base key of a sender is its media key material (the ring's key),
  * and KID = sender tag << 16 | key index << 8 | ratchet generation, the
  * tag being the first 4 bytes (big-endian) of SHA-256 of the sender's
- * participant id. A sender counts the ratchet steps between the keys it
- * gets for one index; a receiver finds the generation of a key it got by
- * trial, once, and derives later generations forward from it.
+ * participant id, and the generation the manager's ratchet count of that
+ * index's key. A receiver finds the generation of a key it got by trial,
+ * once, and derives later generations forward from it.
  */
-
-/* How many ratchet steps a sender looks for between two keys of one index
- * before it takes the new one as unrelated (generation 0): the manager
- * ratchets once per burst of joins. */
-#define SFRAME_SEND_MAX_STEPS 64
 
 static guint32
 sframe_sender_tag (const gchar * id)
@@ -917,7 +912,7 @@ sframe_send_update (GstE2eeBaseTransform * self, guint index)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
   GstE2eeKey *key = gst_e2ee_key_ring_get_key (priv->ring, index);
-  guint generation = 0, i;
+  guint generation;
   guint64 kid;
 
   if (!key || !priv->have_sframe_tag) {
@@ -931,27 +926,9 @@ sframe_send_update (GstE2eeBaseTransform * self, guint index)
     return TRUE;
   }
 
-  /* a key for the same index after a join is the old one ratcheted: count
-   * the steps (the receivers derive the same forward) */
-  if (priv->send_key && index == priv->send_index) {
-    GstE2eeKey *cur = gst_e2ee_key_ref (priv->send_key);
-
-    for (i = 1; i <= SFRAME_SEND_MAX_STEPS && gst_e2ee_key_can_ratchet (cur);
-        i++) {
-      GstE2eeKey *next = gst_e2ee_key_ratchet (cur, NULL);
-
-      gst_e2ee_key_unref (cur);
-      cur = next;
-      if (!cur)
-        break;
-      if (gst_e2ee_key_equal (cur, key)) {
-        generation = priv->send_generation + i;
-        break;
-      }
-    }
-    if (cur)
-      gst_e2ee_key_unref (cur);
-  }
+  /* the manager's count, not ours: every encoder of this participant,
+   * started before or after a join, names a key alike */
+  generation = gst_e2ee_key_subscription_get_ratchets (priv->subscription);
 
   kid = sframe_managed_kid (priv->sframe_tag, index, generation);
   if (!ensure_sframe_context (self)

@@ -322,36 +322,6 @@ gst_e2ee_key_new_from_passphrase (GstE2eeKdf kdf, const gchar * passphrase,
   return key_new_take (kdf, TRUE, g_memdup2 (passphrase, len), len, error);
 }
 
-/**
- * gst_e2ee_key_equal:
- * @a: a key
- * @b: another key
- *
- * Whether @a and @b are the same key: the same schedule and the same
- * material, compared in constant time. A sender that gets a new key for the
- * same index uses it to tell how many ratchet steps it is from the one
- * before (SFrame's KID counts them, see docs/keymanager.md).
- *
- * Returns: %TRUE if they are the same key; %FALSE for raw keys (their
- *   material is not kept) unless @a is @b
- *
- * MT safe.
- *
- * Since: 0.2
- */
-gboolean
-gst_e2ee_key_equal (const GstE2eeKey * a, const GstE2eeKey * b)
-{
-  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
-
-  if (a == b)
-    return TRUE;
-  if (a->kdf != b->kdf || a->pbkdf2 != b->pbkdf2 || !a->material
-      || !b->material || a->material_len != b->material_len)
-    return FALSE;
-  return CRYPTO_memcmp (a->material, b->material, a->material_len) == 0;
-}
-
 const guint8 *
 _gst_e2ee_key_peek_material (const GstE2eeKey * key, gsize * len)
 {

@@ -114,15 +114,18 @@ GST_START_TEST (test_two_parties)
   enc_b = sframe_harness ("e2eeenc", b, NULL);
   dec_a = sframe_harness ("e2eedec", a, NULL);  /* the only remote one */
 
+  /* each ratcheted its first key once, when the other joined */
+  fail_unless_equals_uint64 (km_stat (a, "ratchets"), 1);
+  fail_unless_equals_uint64 (km_stat (b, "ratchets"), 1);
   for (i = 1; i <= 5; i++) {
     f = km_encrypt (enc_a, i);
     check_sealed (f, i);
-    fail_unless_equals_uint64 (kid_on_wire (f), expected_kid ("alice", 0, 0));
+    fail_unless_equals_uint64 (kid_on_wire (f), expected_kid ("alice", 0, 1));
     fail_unless (km_decrypts (dec_b, f, i));
     gst_buffer_unref (f);
 
     f = km_encrypt (enc_b, 100 + i);
-    fail_unless_equals_uint64 (kid_on_wire (f), expected_kid ("bob", 0, 0));
+    fail_unless_equals_uint64 (kid_on_wire (f), expected_kid ("bob", 0, 1));
     fail_unless (km_decrypts (dec_a, f, 100 + i));
     /* once: a replay is refused */
     fail_if (km_decrypts (dec_a, f, 100 + i));
@@ -143,13 +146,14 @@ GST_START_TEST (test_two_parties)
 GST_END_TEST;
 
 /* Three managers: carol joins (alice ratchets: a new generation, bob
- * follows, carol cannot open what came before), then leaves (a new key
+ * follows, carol cannot open what came before, an encoder started later
+ * agrees on the KID), then leaves (a new key
  * index: bob follows, carol cannot open what comes after) */
 GST_START_TEST (test_join_and_leave)
 {
   GstE2eeKeyManager *a, *b, *c;
-  GstHarness *enc_a, *dec_b, *dec_c;
-  GstBuffer *before, *after_join, *in_flight, *after_leave;
+  GstHarness *enc_a, *enc_a2, *dec_b, *dec_b2, *dec_c;
+  GstBuffer *before, *after_join, *in_flight, *after_leave, *f;
 
   a = km_party ("alice");
   b = km_party ("bob");
@@ -160,18 +164,21 @@ GST_START_TEST (test_join_and_leave)
   enc_a = sframe_harness ("e2eeenc", a, NULL);
   dec_b = sframe_harness ("e2eedec", b, "alice");
   before = km_encrypt (enc_a, 1);
+  /* key index 0, ratcheted once (bob joined) */
+  fail_unless_equals_uint64 (km_stat (a, "ratchets"), 1);
   fail_unless_equals_uint64 (kid_on_wire (before),
-      expected_kid ("alice", 0, 0));
+      expected_kid ("alice", 0, 1));
   fail_unless (km_decrypts (dec_b, before, 1));
 
   /* carol joins: same key index, next generation */
   km_join (c);
   km_settle ();
   fail_unless_equals_uint64 (km_stat (a, "key-index"), 0);
+  fail_unless_equals_uint64 (km_stat (a, "ratchets"), 2);
   dec_c = sframe_harness ("e2eedec", c, "alice");
   after_join = km_encrypt (enc_a, 2);
   fail_unless_equals_uint64 (kid_on_wire (after_join),
-      expected_kid ("alice", 0, 1));
+      expected_kid ("alice", 0, 2));
   fail_unless (km_decrypts (dec_c, after_join, 2));
   /* bob derives the next generation from the key he holds */
   fail_unless (km_decrypts (dec_b, after_join, 2));
@@ -181,6 +188,20 @@ GST_START_TEST (test_join_and_leave)
   fail_unless_equals_uint64 (km_element_stat (dec_c->element, "missing-key"),
       1);
   fail_unless_equals_uint64 (km_element_stat (dec_c->element, "frames-out"), 1);
+
+  /* an encoder started after the join (a restarted stream, or another
+   * stream of alice's) names the key as the first one does: the
+   * generation is the manager's count. Its own stream: its own decoder
+   * (the CTRs of two encoders are unrelated, a replay window is per
+   * stream) */
+  enc_a2 = sframe_harness ("e2eeenc", a, NULL);
+  dec_b2 = sframe_harness ("e2eedec", b, "alice");
+  f = km_encrypt (enc_a2, 5);
+  fail_unless_equals_uint64 (kid_on_wire (f), expected_kid ("alice", 0, 2));
+  fail_unless (km_decrypts (dec_b2, f, 5));
+  gst_buffer_unref (f);
+  gst_harness_teardown (enc_a2);
+  gst_harness_teardown (dec_b2);
 
   /* sent before the leave, arrives after it */
   in_flight = km_encrypt (enc_a, 3);
