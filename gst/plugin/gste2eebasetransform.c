@@ -928,7 +928,8 @@ sframe_send_update (GstE2eeBaseTransform * self, guint index)
 
   /* the manager's count, not ours: every encoder of this participant,
    * started before or after a join, names a key alike */
-  generation = gst_e2ee_key_subscription_get_ratchets (priv->subscription);
+  generation = priv->subscription ?
+      gst_e2ee_key_subscription_get_ratchets (priv->subscription) : 0;
 
   kid = sframe_managed_kid (priv->sframe_tag, index, generation);
   if (!ensure_sframe_context (self)
