@@ -64,6 +64,13 @@ gboolean gst_e2ee_key_subscription_update (GstE2eeKeySubscription * sub,
 GST_E2EE_API
 gboolean gst_e2ee_key_subscription_request_key (GstE2eeKeySubscription * sub);
 
+GST_E2EE_API
+guint gst_e2ee_key_subscription_get_ratchets (GstE2eeKeySubscription * sub);
+
+GST_E2EE_API
+gchar * gst_e2ee_key_subscription_dup_participant (
+    GstE2eeKeySubscription * sub);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstE2eeKeySubscription,
     gst_e2ee_key_subscription_unref)
 

@@ -23,6 +23,7 @@
 
 #include <gst/e2ee/gste2eetypes.h>
 #include <gst/e2ee/gste2eejframe.h>
+#include <gst/e2ee/gste2eekey.h>
 
 G_BEGIN_DECLS
 
@@ -155,6 +156,10 @@ GST_E2EE_API
 gboolean gst_e2ee_sframe_context_add_key (GstE2eeSFrameContext * ctx,
     guint64 kid, const guint8 * base_key, gsize base_key_size,
     GstE2eeSFrameKeyUsage usage);
+
+GST_E2EE_API
+gboolean gst_e2ee_sframe_context_add_media_key (GstE2eeSFrameContext * ctx,
+    guint64 kid, GstE2eeKey * key, GstE2eeSFrameKeyUsage usage);
 
 GST_E2EE_API
 gboolean gst_e2ee_sframe_context_remove_key (GstE2eeSFrameContext * ctx,

@@ -147,6 +147,10 @@ GstE2eeStats *gst_e2ee_base_transform_stats (GstE2eeBaseTransform * self);
 #ifdef GST_E2EE_HAVE_KEY_MANAGER
 void gst_e2ee_base_transform_resubscribe (GstE2eeBaseTransform * self);
 void gst_e2ee_base_transform_request_key (GstE2eeBaseTransform * self);
+
+GstE2eeFrameResult gst_e2ee_base_transform_sframe_prepare (
+    GstE2eeBaseTransform * self, GstBuffer * buf, guint window,
+    guint * n_ratchets);
 #endif
 
 GstE2eeCodec gst_e2ee_base_transform_get_codec_locked (GstE2eeBaseTransform *

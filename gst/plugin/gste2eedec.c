@@ -56,8 +56,11 @@
  * #GstE2eeBaseTransform:key-id, the suite is
  * #GstE2eeBaseTransform:sframe-suite, the keys of the 15 KIDs before stay
  * usable, and a frame whose CTR was already accepted under its KID (or is
- * 64 or more behind) is dropped and counted in replayed. There is no
- * ratchet.
+ * 64 or more behind) is dropped and counted in replayed. With static keys
+ * there is no ratchet. With #GstE2eeBaseTransform:key-manager the keys are
+ * #GstE2eeDec:participant's, by KID (docs/keymanager.md, "SFrame keys"):
+ * another sender's frames are refused (missing-key), a new generation of
+ * the sender's key is derived within #GstE2eeDec:ratchet-window.
  *
  * ## Example launch lines
  * |[
@@ -662,9 +665,16 @@ gst_e2ee_dec_transform (GstBaseTransform * trans, GstBuffer * inbuf,
         inbuf);
   }
 
-  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME)
-    res = open_with_format (self, inbuf, outbuf, size, &out_offset, &out_size);
-  else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
+  if (gst_e2ee_base_transform_get_format (base) != GST_E2EE_FRAME_FORMAT_JFRAME) {
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+    /* the key manager's key for the frame's KID */
+    res = gst_e2ee_base_transform_sframe_prepare (base, inbuf, window,
+        &n_ratchets);
+    if (res == GST_E2EE_FRAME_OK)
+#endif
+      res = open_with_format (self, inbuf, outbuf, size, &out_offset,
+          &out_size);
+  } else if (gst_e2ee_codec_seals_in_place (self->frame_codec))
     res = open_fixed (self, ring, window, inbuf, outbuf, size, &out_size,
         &n_ratchets);
   else

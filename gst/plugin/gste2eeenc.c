@@ -64,6 +64,10 @@
  * #GstE2eeBaseTransform:sframe-suite, then the tag; nothing stays clear, so
  * the output is for an SFrame RTP packetizer, not for the codec's payloader.
  * The key property is then the base key (16 to 64 bytes).
+ * With #GstE2eeBaseTransform:key-manager (or its context) the base key is
+ * this participant's media key and the KID names the sender, the key index
+ * and the ratchet generation (docs/keymanager.md, "SFrame keys"): a join
+ * changes the KID's generation, a leave its key index.
  *
  * ## Example launch lines
  * |[

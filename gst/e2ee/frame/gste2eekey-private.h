@@ -31,6 +31,13 @@ G_GNUC_INTERNAL
 gboolean _gst_e2ee_key_ratchet_material (GstE2eeKdf kdf, const guint8 * in,
     gsize in_len, guint8 * out);
 
+/* The key's material (NULL for kdf=raw, which drops it), for SFrame, which
+ * takes a key manager's media key material as its base key
+ * (gst_e2ee_sframe_context_add_media_key()). */
+G_GNUC_INTERNAL
+const guint8 *_gst_e2ee_key_peek_material (const GstE2eeKey * key,
+    gsize * len);
+
 /* AES-GCM with the key's contexts, for the frame formats (gste2eejframe.c):
  * applications seal and open whole frames. */
 G_GNUC_INTERNAL

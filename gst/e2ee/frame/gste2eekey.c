@@ -322,6 +322,13 @@ gst_e2ee_key_new_from_passphrase (GstE2eeKdf kdf, const gchar * passphrase,
   return key_new_take (kdf, TRUE, g_memdup2 (passphrase, len), len, error);
 }
 
+const guint8 *
+_gst_e2ee_key_peek_material (const GstE2eeKey * key, gsize * len)
+{
+  *len = key->material_len;
+  return key->material;
+}
+
 /**
  * gst_e2ee_key_ref:
  * @key: a key

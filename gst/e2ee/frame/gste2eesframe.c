@@ -78,6 +78,7 @@
 
 #include "gste2eesframe-private.h"
 #include "gste2eeframeformat-private.h"
+#include "gste2eekey-private.h"
 
 #include <string.h>
 #include <openssl/core_names.h>
@@ -829,6 +830,41 @@ gst_e2ee_sframe_context_add_key (GstE2eeSFrameContext * ctx, guint64 kid,
 fail:
   sframe_key_free (k);
   return FALSE;
+}
+
+/**
+ * gst_e2ee_sframe_context_add_media_key:
+ * @ctx: a context
+ * @kid: the key identifier the frames carry
+ * @key: a media key made from material (a key manager's, through a
+ *   #GstE2eeKeySubscription's ring), not a raw key
+ * @usage: whether the key seals or opens frames
+ *
+ * gst_e2ee_sframe_context_add_key() with @key's material as the base key,
+ * so a key manager's keys serve SFrame without their material leaving the
+ * library. SFrame derives its key and salt with its own HKDF labels (which
+ * contain @kid and the suite), JFrame with its salts: the two never share a
+ * derived key.
+ *
+ * Returns: %TRUE on success; %FALSE if @key keeps no material (a raw key)
+ *   or as gst_e2ee_sframe_context_add_key()
+ *
+ * Since: 0.2
+ */
+gboolean
+gst_e2ee_sframe_context_add_media_key (GstE2eeSFrameContext * ctx,
+    guint64 kid, GstE2eeKey * key, GstE2eeSFrameKeyUsage usage)
+{
+  const guint8 *material;
+  gsize len = 0;
+
+  g_return_val_if_fail (ctx != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  material = _gst_e2ee_key_peek_material (key, &len);
+  if (!material)
+    return FALSE;
+  return gst_e2ee_sframe_context_add_key (ctx, kid, material, len, usage);
 }
 
 /**

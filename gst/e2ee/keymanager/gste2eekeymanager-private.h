@@ -283,6 +283,9 @@ struct _GstE2eeKeyManager
   guint8 local_key[MEDIA_KEY_SIZE];
   guint local_index;
   guint local_serial;
+  /* ratchet steps applied to local_key since local_index's key was made
+   * (SFrame's KID generation, see docs/keymanager.md) */
+  guint local_ratchets;
   /* a new key sent to everyone, used once acknowledged or on timeout */
   guint8 next_key[MEDIA_KEY_SIZE];
   gboolean have_next_key;

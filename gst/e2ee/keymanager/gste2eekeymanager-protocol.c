@@ -655,6 +655,7 @@ switch_key_locked (GstE2eeKeyManager * self)
   self->have_next_key = FALSE;
   self->local_index = NEXT_KEY_INDEX (self->local_index);
   self->local_serial++;
+  self->local_ratchets = 0;
   g_hash_table_remove_all (self->awaiting_ack);
   if (self->switch_timeout) {
     g_source_destroy (self->switch_timeout);
@@ -745,6 +746,7 @@ ratchet_locked (GstE2eeKeyManager * self)
   memcpy (self->local_key, next, MEDIA_KEY_SIZE);
   OPENSSL_cleanse (next, sizeof (next));
   self->local_serial++;
+  self->local_ratchets++;
   self->stats.ratchets++;
   bump_generation (self);
 

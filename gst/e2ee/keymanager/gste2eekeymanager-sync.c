@@ -120,6 +120,8 @@ struct _GstE2eeKeySubscription
   /* the key schedule the keys in the ring were made with */
   GstE2eeKdf kdf;
   guint key_index;
+  /* local: the manager's local_ratchets for the key in the ring */
+  guint ratchets;
   /* remote: the participant the keys in the ring are of (its uid); 0 for
    * none */
   guint64 uid;
@@ -273,11 +275,12 @@ update_local (GstE2eeKeySubscription * sub)
   GstE2eeKeyManager *manager = sub->manager;
   guint8 material[MEDIA_KEY_SIZE];
   GstE2eeKdf kdf;
-  guint serial, index;
+  guint serial, index, ratchets;
 
   GST_E2EE_KEY_MANAGER_LOCK (manager);
   serial = manager->local_serial;
   index = manager->local_index;
+  ratchets = manager->local_ratchets;
   kdf = manager->kdf;
   if (sub->synced && serial == sub->serials[0]) {
     GST_E2EE_KEY_MANAGER_UNLOCK (manager);
@@ -296,6 +299,7 @@ update_local (GstE2eeKeySubscription * sub)
   sub->synced = TRUE;
   sub->serials[0] = serial;
   sub->key_index = index;
+  sub->ratchets = ratchets;
   sub->kdf = kdf;
   return TRUE;
 }
@@ -504,4 +508,78 @@ gst_e2ee_key_subscription_request_key (GstE2eeKeySubscription * sub)
   gst_e2ee_key_manager_request_key (manager, id);
   g_free (id);
   return TRUE;
+}
+
+/**
+ * gst_e2ee_key_subscription_dup_participant:
+ * @sub: a subscription
+ *
+ * Whose keys the ring holds since the last
+ * gst_e2ee_key_subscription_update(): the local participant's id for a
+ * local subscription, the remote participant's (the one asked for, or the
+ * only one) for a remote one. SFrame's KIDs name the sender with a hash of
+ * it (see docs/keymanager.md), so a receiver refuses another sender's
+ * frames before any key is tried.
+ *
+ * Not MT safe: call it from the thread that updates @sub.
+ *
+ * Returns: (transfer full) (nullable): the participant id, or %NULL while
+ *   the ring holds nobody's keys
+ *
+ * Since: 0.2
+ */
+gchar *
+gst_e2ee_key_subscription_dup_participant (GstE2eeKeySubscription * sub)
+{
+  GstE2eeKeyManager *manager;
+  gchar *id = NULL;
+
+  g_return_val_if_fail (sub != NULL, NULL);
+
+  manager = sub->manager;
+  if (!sub->remote)
+    return gst_e2ee_key_manager_dup_local_id (manager);
+  if (sub->uid == 0)
+    return NULL;
+
+  GST_E2EE_KEY_MANAGER_LOCK (manager);
+  {
+    GHashTableIter iter;
+    Participant *p;
+
+    g_hash_table_iter_init (&iter, manager->participants);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & p)) {
+      if (p->uid == sub->uid) {
+        id = g_strdup (p->id);
+        break;
+      }
+    }
+  }
+  GST_E2EE_KEY_MANAGER_UNLOCK (manager);
+  return id;
+}
+
+/**
+ * gst_e2ee_key_subscription_get_ratchets:
+ * @sub: a subscription
+ *
+ * For a local subscription: how many times the manager ratcheted the key
+ * the ring holds for the current key index (the one
+ * gst_e2ee_key_subscription_update() returned) since that index's key was
+ * made: one per join. SFrame's KIDs carry it as the key's generation (see
+ * docs/keymanager.md), the same for every encoder of the participant,
+ * whenever it started.
+ *
+ * Not MT safe: call it from the thread that updates @sub.
+ *
+ * Returns: the ratchet count; 0 for a remote subscription
+ *
+ * Since: 0.2
+ */
+guint
+gst_e2ee_key_subscription_get_ratchets (GstE2eeKeySubscription * sub)
+{
+  g_return_val_if_fail (sub != NULL, 0);
+
+  return sub->remote ? 0 : sub->ratchets;
 }

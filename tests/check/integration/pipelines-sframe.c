@@ -572,24 +572,6 @@ GST_START_TEST (test_bad_keys_refused)
 
 GST_END_TEST;
 
-#ifdef GST_E2EE_HAVE_KEY_MANAGER
-/* Key manager integration is not there yet: refused at start, not ignored. */
-GST_START_TEST (test_key_manager_refused)
-{
-  GstE2eeKeyManager *km = gst_e2ee_key_manager_new ("alice");
-  GstElement *e = gst_element_factory_make ("e2eeenc", NULL);
-
-  g_object_set (e, "format", GST_E2EE_FRAME_FORMAT_SFRAME, "key-manager", km,
-      NULL);
-  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
-      GST_STATE_CHANGE_FAILURE);
-  gst_element_set_state (e, GST_STATE_NULL);
-  gst_object_unref (e);
-  g_object_unref (km);
-}
-
-GST_END_TEST;
-#endif
 
 static Suite *
 pipelines_sframe_suite (void)
@@ -614,9 +596,6 @@ pipelines_sframe_suite (void)
   tcase_add_test (tc, test_sealed_in_place);
   tcase_add_test (tc, test_kid_history_bounded);
   tcase_add_test (tc, test_bad_keys_refused);
-#ifdef GST_E2EE_HAVE_KEY_MANAGER
-  tcase_add_test (tc, test_key_manager_refused);
-#endif
   return s;
 }
 
