@@ -31,6 +31,8 @@
 #endif
 
 #include "gste2eebasetransform.h"
+#include "gste2eemanagercontext.h"
+#include "gste2eesframekeys.h"
 #include "gste2eei18n.h"
 
 #include <string.h>
@@ -44,14 +46,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_e2ee_base_transform_debug);
 #define DEFAULT_FORMAT GST_E2EE_FRAME_FORMAT_JFRAME
 #define DEFAULT_SFRAME_SUITE GST_E2EE_SFRAME_SUITE_AES_128_GCM_SHA256_128
 #define DEFAULT_KEY_ID 0
-
-/* A KID in the SFrame context and, with a key manager, the ring key it was
- * made from (owned; NULL for the key property's). */
-typedef struct
-{
-  guint64 kid;
-  GstE2eeKey *source;
-} SFrameKid;
 
 typedef struct
 {
@@ -105,27 +99,9 @@ typedef struct
   /* GST_E2EE_BASE_TRANSFORM_LOCK; the KID of the key property's key */
   guint64 key_id;
   /* streaming thread only (and start, stop, finalize): format=sframe's
-   * keys, from the key property; the context is not thread-safe and only
-   * that thread uses it */
-  GstE2eeSFrameContext *sframe;
-  /* streaming thread only, as sframe: its KIDs, oldest first */
-  SFrameKid sframe_kids[GST_E2EE_KEY_RING_DEFAULT_SIZE];
-  guint n_sframe_kids;
-
-#ifdef GST_E2EE_HAVE_KEY_MANAGER
-  /* format=sframe with a key manager; streaming thread only (and start,
-   * stop, finalize). See gste2eesframekeys.c. */
-  /* the sender tag of the participant the ring's keys are of */
-  guint32 sframe_tag;
-  gboolean have_sframe_tag;
-  /* sender: the key sent with, its key index and ratchet generation */
-  GstE2eeKey *send_key;
-  guint send_index;
-  guint send_generation;
-  /* receiver: per ring slot, a key whose generation is known */
-  GstE2eeKey *anchor_key[GST_E2EE_KEY_RING_DEFAULT_SIZE];
-  guint anchor_generation[GST_E2EE_KEY_RING_DEFAULT_SIZE];
-#endif
+   * keys, from the key property or the key manager; the context is not
+   * thread-safe and only that thread uses it */
+  GstE2eeSFrameKeys sframe;
 } GstE2eeBaseTransformPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE (GstE2eeBaseTransform,
@@ -138,25 +114,11 @@ G_DEFINE_ABSTRACT_TYPE_WITH_CODE (GstE2eeBaseTransform,
     ((GstE2eeBaseTransformPrivate *) \
     gst_e2ee_base_transform_get_instance_private (GST_E2EE_BASE_TRANSFORM (obj)))
 
-static void forget_sframe_kids (GstE2eeBaseTransformPrivate * priv);
-
 /* Frees format=sframe's context with every KID it had. */
 static void
 free_sframe (GstE2eeBaseTransformPrivate * priv)
 {
-  guint i;
-
-  forget_sframe_kids (priv);
-  g_clear_pointer (&priv->sframe, gst_e2ee_sframe_context_free);
-#ifdef GST_E2EE_HAVE_KEY_MANAGER
-  g_clear_pointer (&priv->send_key, gst_e2ee_key_unref);
-  priv->send_generation = 0;
-  for (i = 0; i < G_N_ELEMENTS (priv->anchor_key); i++)
-    g_clear_pointer (&priv->anchor_key[i], gst_e2ee_key_unref);
-  priv->have_sframe_tag = FALSE;
-#else
-  (void) i;
-#endif
+  gst_e2ee_sframe_keys_reset (&priv->sframe);
 }
 
 static void
@@ -397,22 +359,9 @@ static void
 find_manager (GstE2eeBaseTransform * self)
 {
   GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  GstQuery *query;
-  GstContext *context = NULL;
 
-  query = gst_query_new_context (GST_E2EE_KEY_MANAGER_CONTEXT_TYPE);
-  if (gst_pad_peer_query (trans->srcpad, query)
-      || gst_pad_peer_query (trans->sinkpad, query)) {
-    gst_query_parse_context (query, &context);
-    if (context)
-      gst_element_set_context (GST_ELEMENT (self), context);
-  }
-  gst_query_unref (query);
-  if (!context) {
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_need_context (GST_OBJECT (self),
-            GST_E2EE_KEY_MANAGER_CONTEXT_TYPE));
-  }
+  gst_e2ee_manager_context_find (GST_ELEMENT (self), trans->srcpad,
+      trans->sinkpad);
 }
 
 static gboolean
@@ -420,27 +369,18 @@ gst_e2ee_base_transform_query (GstBaseTransform * trans,
     GstPadDirection direction, GstQuery * query)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (trans);
+  GstE2eeKeyManager *manager = NULL;
+  gboolean answered;
 
   if (GST_QUERY_TYPE (query) == GST_QUERY_CONTEXT) {
-    const gchar *type;
-
-    if (gst_query_parse_context_type (query, &type)
-        && g_str_equal (type, GST_E2EE_KEY_MANAGER_CONTEXT_TYPE)) {
-      GstE2eeKeyManager *manager = NULL;
-
-      GST_E2EE_BASE_TRANSFORM_LOCK (trans);
-      if (priv->manager)
-        manager = gst_object_ref (priv->manager);
-      GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
-      if (manager) {
-        GstContext *context = gst_e2ee_key_manager_new_context (manager);
-
-        gst_query_set_context (query, context);
-        gst_context_unref (context);
-        gst_object_unref (manager);
-        return TRUE;
-      }
-    }
+    GST_E2EE_BASE_TRANSFORM_LOCK (trans);
+    if (priv->manager)
+      manager = gst_object_ref (priv->manager);
+    GST_E2EE_BASE_TRANSFORM_UNLOCK (trans);
+    answered = gst_e2ee_manager_context_answer (query, manager);
+    gst_clear_object (&manager);
+    if (answered)
+      return TRUE;
   }
   return GST_BASE_TRANSFORM_CLASS (gst_e2ee_base_transform_parent_class)->query
       (trans, direction, query);
@@ -703,66 +643,17 @@ gst_e2ee_base_transform_init (GstE2eeBaseTransform * self)
   priv->key_index = DEFAULT_KEY_INDEX;
   priv->installed_index = DEFAULT_KEY_INDEX;
   priv->ring = gst_e2ee_key_ring_new (GST_E2EE_KEY_RING_DEFAULT_SIZE);
+  gst_e2ee_sframe_keys_init (&priv->sframe, GST_OBJECT (self),
+      GST_E2EE_SFRAME_KEY_DECRYPT);
 
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
-}
-
-/* Keeps the KIDs of the last GST_E2EE_KEY_RING_DEFAULT_SIZE keys, as the
- * JFrame ring keeps that many indexes: a receiver whose key-id keeps
- * changing holds a bounded number of keys; the oldest is removed (and
- * wiped). */
-static void
-forget_sframe_kid (GstE2eeBaseTransformPrivate * priv, guint i)
-{
-  if (priv->sframe)
-    gst_e2ee_sframe_context_remove_key (priv->sframe, priv->sframe_kids[i].kid);
-  if (priv->sframe_kids[i].source)
-    gst_e2ee_key_unref (priv->sframe_kids[i].source);
-  memmove (&priv->sframe_kids[i], &priv->sframe_kids[i + 1],
-      (priv->n_sframe_kids - i - 1) * sizeof (SFrameKid));
-  priv->n_sframe_kids--;
-}
-
-static void
-forget_sframe_kids (GstE2eeBaseTransformPrivate * priv)
-{
-  while (priv->n_sframe_kids > 0)
-    forget_sframe_kid (priv, priv->n_sframe_kids - 1);
-}
-
-static void
-remember_sframe_kid (GstE2eeBaseTransformPrivate * priv, guint64 kid,
-    GstE2eeKey * source)
-{
-  guint i;
-
-  for (i = 0; i < priv->n_sframe_kids; i++) {
-    if (priv->sframe_kids[i].kid == kid) {
-      SFrameKid k = priv->sframe_kids[i];
-
-      /* most recent last */
-      memmove (&priv->sframe_kids[i], &priv->sframe_kids[i + 1],
-          (priv->n_sframe_kids - i - 1) * sizeof (SFrameKid));
-      if (k.source)
-        gst_e2ee_key_unref (k.source);
-      k.source = source ? gst_e2ee_key_ref (source) : NULL;
-      priv->sframe_kids[priv->n_sframe_kids - 1] = k;
-      return;
-    }
-  }
-  if (priv->n_sframe_kids == G_N_ELEMENTS (priv->sframe_kids))
-    forget_sframe_kid (priv, 0);
-  priv->sframe_kids[priv->n_sframe_kids].kid = kid;
-  priv->sframe_kids[priv->n_sframe_kids].source =
-      source ? gst_e2ee_key_ref (source) : NULL;
-  priv->n_sframe_kids++;
 }
 
 /*
  * format=sframe: the key property is the base key of KID key-id, added to
  * the element's SFrame context (made on first use, with the suite of the
  * time: the suite changes only in READY, which frees the context). A
- * receiver keeps the keys of the 15 KIDs before (remember_sframe_kid()); a
+ * receiver keeps the keys of the 15 KIDs before (gste2eesframekeys.c); a
  * sender switches to the new one.
  * No key: no context, so the sender drops and the receiver refuses
  * everything (fail closed). Streaming thread (or start).
@@ -791,279 +682,72 @@ update_sframe_key (GstE2eeBaseTransform * self, gboolean have_material,
         ("key of %" G_GSIZE_FORMAT " bytes", material_len));
     return FALSE;
   }
-  if (!priv->sframe) {
-    forget_sframe_kids (priv);
-    priv->sframe = gst_e2ee_sframe_context_new (suite);
-  }
-  remember_sframe_kid (priv, kid, NULL);
-  if (!priv->sframe
-      || !gst_e2ee_sframe_context_add_key (priv->sframe, kid, material,
-          material_len, klass->sframe_usage)
-      || (klass->sframe_usage == GST_E2EE_SFRAME_KEY_ENCRYPT
-          && !gst_e2ee_sframe_context_set_encrypt_kid (priv->sframe, kid))) {
+  priv->sframe.usage = klass->sframe_usage;
+  if (!gst_e2ee_sframe_keys_add_static (&priv->sframe, suite, kid, material,
+          material_len)) {
     GST_ELEMENT_ERROR (self, LIBRARY, INIT,
         (_("Could not set up the cipher.")), ("SFrame key setup failed"));
     return FALSE;
   }
-  GST_INFO_OBJECT (self, "installed SFrame key with KID %" G_GUINT64_FORMAT,
-      kid);
   if (klass->key_installed)
     klass->key_installed (self);
   return TRUE;
 }
 
 #ifdef GST_E2EE_HAVE_KEY_MANAGER
-/*
- * format=sframe with a key manager (docs/keymanager.md, "SFrame"): the
- * SFrame base key of a sender is its media key material (the ring's key),
- * and KID = sender tag << 16 | key index << 8 | ratchet generation, the
- * tag being the first 4 bytes (big-endian) of SHA-256 of the sender's
- * participant id, and the generation the manager's ratchet count of that
- * index's key. A receiver finds the generation of a key it got by trial,
- * once, and derives later generations forward from it.
- */
-
-static guint32
-sframe_sender_tag (const gchar * id)
+/* MT safe. */
+static GstE2eeSFrameSuite
+get_sframe_suite (GstE2eeBaseTransform * self)
 {
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize len = sizeof (digest);
-
-  g_checksum_update (sum, (const guchar *) id, strlen (id));
-  g_checksum_get_digest (sum, digest, &len);
-  g_checksum_free (sum);
-  return GST_READ_UINT32_BE (digest);
-}
-
-static guint64
-sframe_managed_kid (guint32 tag, guint index, guint generation)
-{
-  return ((guint64) tag << 16) | ((guint64) (index & 0xff) << 8)
-      | (generation & 0xff);
-}
-
-static gboolean
-ensure_sframe_context (GstE2eeBaseTransform * self)
-{
-  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
   GstE2eeSFrameSuite suite;
 
-  if (priv->sframe)
-    return TRUE;
   GST_E2EE_BASE_TRANSFORM_LOCK (self);
-  suite = priv->sframe_suite;
+  suite = GET_PRIV (self)->sframe_suite;
   GST_E2EE_BASE_TRANSFORM_UNLOCK (self);
-  priv->sframe = gst_e2ee_sframe_context_new (suite);
-  return priv->sframe != NULL;
+  return suite;
 }
 
 /*
- * The subscription changed the ring (or is new): learn whose keys it holds
- * now, and drop every KID made from a key that is no longer in the ring, so
- * a leaver's keys (emptied from the ring) never open a frame again.
- */
-static void
-sframe_ring_changed (GstE2eeBaseTransform * self)
-{
-  GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
-  gchar *id = priv->subscription ?
-      gst_e2ee_key_subscription_dup_participant (priv->subscription) : NULL;
-  guint32 tag = id ? sframe_sender_tag (id) : 0;
-  guint i;
-
-  if (!id || !priv->have_sframe_tag || tag != priv->sframe_tag) {
-    /* another sender: nothing of the last one's is kept */
-    forget_sframe_kids (priv);
-    for (i = 0; i < G_N_ELEMENTS (priv->anchor_key); i++)
-      g_clear_pointer (&priv->anchor_key[i], gst_e2ee_key_unref);
-    g_clear_pointer (&priv->send_key, gst_e2ee_key_unref);
-  }
-  priv->have_sframe_tag = id != NULL;
-  priv->sframe_tag = tag;
-  g_free (id);
-
-  for (i = priv->n_sframe_kids; i-- > 0;) {
-    GstE2eeKey *cur = gst_e2ee_key_ring_get_key (priv->ring,
-        (priv->sframe_kids[i].kid >> 8) & 0xff);
-
-    if (priv->sframe_kids[i].source && cur != priv->sframe_kids[i].source)
-      forget_sframe_kid (priv, i);
-    if (cur)
-      gst_e2ee_key_unref (cur);
-  }
-  for (i = 0; i < G_N_ELEMENTS (priv->anchor_key); i++) {
-    GstE2eeKey *cur = gst_e2ee_key_ring_get_key (priv->ring, i);
-
-    if (priv->anchor_key[i] && cur != priv->anchor_key[i])
-      g_clear_pointer (&priv->anchor_key[i], gst_e2ee_key_unref);
-    if (cur)
-      gst_e2ee_key_unref (cur);
-  }
-}
-
-/*
- * Sender: sends with the ring's key of @index, under the KID of its
- * generation. Without a key nothing is sent (the context goes). Posts an
- * element error and returns FALSE if the key cannot serve as a base key.
+ * format=sframe with a key manager, sender: sends with the ring's key of
+ * @index (gste2eesframekeys.c). Posts an element error and returns FALSE
+ * if the key cannot serve as a base key.
  */
 static gboolean
 sframe_send_update (GstE2eeBaseTransform * self, guint index)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
-  GstE2eeKey *key = gst_e2ee_key_ring_get_key (priv->ring, index);
-  guint generation;
-  guint64 kid;
 
-  if (!key || !priv->have_sframe_tag) {
-    if (key)
-      gst_e2ee_key_unref (key);
-    free_sframe (priv);
-    return TRUE;
-  }
-  if (priv->sframe && key == priv->send_key && index == priv->send_index) {
-    gst_e2ee_key_unref (key);
-    return TRUE;
-  }
-
-  /* the manager's count, not ours: every encoder of this participant,
-   * started before or after a join, names a key alike */
-  generation = priv->subscription ?
-      gst_e2ee_key_subscription_get_ratchets (priv->subscription) : 0;
-
-  kid = sframe_managed_kid (priv->sframe_tag, index, generation);
-  if (!ensure_sframe_context (self)
-      || !gst_e2ee_sframe_context_add_media_key (priv->sframe, kid, key,
-          GST_E2EE_SFRAME_KEY_ENCRYPT)
-      || !gst_e2ee_sframe_context_set_encrypt_kid (priv->sframe, kid)) {
-    gst_e2ee_key_unref (key);
+  if (!gst_e2ee_sframe_keys_send_update (&priv->sframe, priv->subscription,
+          priv->ring, get_sframe_suite (self), index)) {
     GST_ELEMENT_ERROR (self, LIBRARY, INIT,
         (_("Could not set up the cipher.")),
         ("the key manager's key cannot be an SFrame base key (kdf=raw?)"));
     return FALSE;
   }
-  remember_sframe_kid (priv, kid, key);
-  g_clear_pointer (&priv->send_key, gst_e2ee_key_unref);
-  priv->send_key = key;
-  priv->send_index = index;
-  priv->send_generation = generation;
-  GST_INFO_OBJECT (self, "sending with SFrame KID %" G_GINT64_MODIFIER "x "
-      "(key index %u, generation %u)", kid, index, generation);
   return TRUE;
 }
 
 /*
- * Receiver, before a frame is opened: makes sure the context has the key of
- * the frame's KID, if it is the subscribed sender's. A KID seen before is
- * there already. A new generation of a key whose generation is known is
- * derived forward (at most @window steps, never backwards); the first KID
- * of a new key is found by trial (its generation, then up to @window
- * ratchets), and only a KID whose key authenticates the frame is kept, so
- * forged frames cannot push real KIDs out of the context. Streaming thread.
+ * Receiver, before a frame is opened: makes sure the context has the key
+ * of the frame's KID, if it is the subscribed sender's
+ * (gst_e2ee_sframe_keys_prepare()). Streaming thread.
  */
 GstE2eeFrameResult
 gst_e2ee_base_transform_sframe_prepare (GstE2eeBaseTransform * self,
     GstBuffer * buf, guint window, guint * n_ratchets)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
-  guint8 header[GST_E2EE_SFRAME_MAX_HEADER_SIZE];
-  GstE2eeFrameResult res = GST_E2EE_FRAME_AUTH_FAILED;
-  GstE2eeKey *key, *cur;
-  guint index, slot, generation, lo = 0, hi = window, s;
-  guint64 kid;
-  gsize n, plain;
+  GstE2eeFrameResult res;
   GstMapInfo map;
-  guint8 *scratch;
 
   if (!priv->subscription)
     return GST_E2EE_FRAME_OK;
-
-  n = gst_buffer_extract (buf, 0, header, sizeof (header));
-  if (!gst_e2ee_sframe_header_read (header, n, &kid, NULL, NULL))
-    return GST_E2EE_FRAME_BAD_HEADER;
-  for (s = 0; s < priv->n_sframe_kids; s++)
-    if (priv->sframe_kids[s].kid == kid)
-      return GST_E2EE_FRAME_OK;
-  /* another sender's frame (or a forged KID): refused unread */
-  if (!priv->have_sframe_tag || (kid >> 16) != priv->sframe_tag)
-    return GST_E2EE_FRAME_MISSING_KEY;
-
-  index = (kid >> 8) & 0xff;
-  generation = kid & 0xff;
-  slot = index % gst_e2ee_key_ring_get_size (priv->ring);
-  key = gst_e2ee_key_ring_get_key (priv->ring, index);
-  if (!key)
-    return GST_E2EE_FRAME_MISSING_KEY;
-  if (priv->anchor_key[slot] == key) {
-    lo = hi = (generation - priv->anchor_generation[slot]) & 0xff;
-    if (lo > window) {
-      gst_e2ee_key_unref (key);
-      return GST_E2EE_FRAME_MISSING_KEY;
-    }
-  }
-  if (!ensure_sframe_context (self)
-      || !gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    gst_e2ee_key_unref (key);
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_E2EE_FRAME_CRYPTO_ERROR;
-  }
-
-  /* out of place, as a failed attempt must leave the frame as it came;
-   * only the first frame of a new KID pays for it */
-  scratch = g_malloc (map.size);
-  cur = gst_e2ee_key_ref (key);
-  for (s = 0; s <= hi; s++) {
-    GstE2eeFrameResult r;
-
-    if (s > 0) {
-      GstE2eeKey *next = gst_e2ee_key_can_ratchet (cur) ?
-          gst_e2ee_key_ratchet (cur, NULL) : NULL;
-
-      gst_e2ee_key_unref (cur);
-      cur = next;
-      if (!cur)
-        break;
-      (*n_ratchets)++;
-    }
-    if (s < lo)
-      continue;
-    if (!gst_e2ee_sframe_context_add_media_key (priv->sframe, kid, cur,
-            GST_E2EE_SFRAME_KEY_DECRYPT)) {
-      res = GST_E2EE_FRAME_CRYPTO_ERROR;
-      break;
-    }
-    r = gst_e2ee_sframe_context_open (priv->sframe, NULL, 0, map.data,
-        map.size, scratch, map.size, &plain);
-    if (r == GST_E2EE_FRAME_OK) {
-      /* again, with a fresh replay window for the real open */
-      if (!gst_e2ee_sframe_context_add_media_key (priv->sframe, kid, cur,
-              GST_E2EE_SFRAME_KEY_DECRYPT)) {
-        res = GST_E2EE_FRAME_CRYPTO_ERROR;
-        gst_e2ee_sframe_context_remove_key (priv->sframe, kid);
-        break;
-      }
-      remember_sframe_kid (priv, kid, key);
-      if (priv->anchor_key[slot] != key) {
-        g_clear_pointer (&priv->anchor_key[slot], gst_e2ee_key_unref);
-        priv->anchor_key[slot] = gst_e2ee_key_ref (key);
-        priv->anchor_generation[slot] = (generation - s) & 0xff;
-      }
-      GST_INFO_OBJECT (self, "new SFrame KID %" G_GINT64_MODIFIER "x (%u "
-          "ratchets from the key of index %u)", kid, s, index);
-      res = GST_E2EE_FRAME_OK;
-      break;
-    }
-    gst_e2ee_sframe_context_remove_key (priv->sframe, kid);
-    if (r != GST_E2EE_FRAME_AUTH_FAILED) {
-      res = r;
-      break;
-    }
-  }
-  if (cur)
-    gst_e2ee_key_unref (cur);
-  OPENSSL_cleanse (scratch, map.size);
-  g_free (scratch);
+  res = gst_e2ee_sframe_keys_prepare (&priv->sframe, priv->subscription,
+      priv->ring, get_sframe_suite (self), map.data, map.size, window,
+      n_ratchets);
   gst_buffer_unmap (buf, &map);
-  gst_e2ee_key_unref (key);
   return res;
 }
 #endif /* GST_E2EE_HAVE_KEY_MANAGER */
@@ -1208,7 +892,7 @@ gst_e2ee_base_transform_get_format (GstE2eeBaseTransform * self)
 GstE2eeSFrameContext *
 gst_e2ee_base_transform_get_sframe (GstE2eeBaseTransform * self)
 {
-  return GET_PRIV (self)->sframe;
+  return GET_PRIV (self)->sframe.ctx;
 }
 
 /*
@@ -1270,7 +954,8 @@ gst_e2ee_base_transform_begin_frame (GstE2eeBaseTransform * self,
     *key_index = manager_index;
     if (sframe) {
       if (changed || subscribe_to)
-        sframe_ring_changed (self);
+        gst_e2ee_sframe_keys_ring_changed (&priv->sframe, priv->subscription,
+            priv->ring);
       if (klass->sframe_usage == GST_E2EE_SFRAME_KEY_ENCRYPT)
         return sframe_send_update (self, manager_index);
     }
