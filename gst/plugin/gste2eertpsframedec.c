@@ -53,6 +53,7 @@
 
 #include "gste2eertpsframedec.h"
 #include "gste2eertpsframe-common.h"
+#include "gste2eertpsframe-keymanager.h"
 #include "gste2eei18n.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_e2ee_rtp_sframe_dec_debug);
@@ -65,13 +66,15 @@ enum
   PROP_KEY_ID,
   PROP_SUITE,
   PROP_STATS,
+  PROP_KEY_MANAGER,
+  PROP_PARTICIPANT,
 };
 
 typedef struct
 {
   guint64 packets_in, packets_out, no_key, not_sframe, wrong_mode,
       not_whole, truncated, bad_header, missing_key, replayed, auth_failed,
-      failed;
+      failed, ratchets;
 } DecStats;
 
 struct _GstE2eeRtpSFrameDec
@@ -83,6 +86,10 @@ struct _GstE2eeRtpSFrameDec
   DecStats stats;
   gboolean warned_not_sframe;
   gboolean warned_no_key;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /* the manager's keys, which take precedence over the key property */
+  GstE2eeRtpSFrameManaged managed;
+#endif
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -178,6 +185,13 @@ gst_e2ee_rtp_sframe_dec_transform (GstBaseTransform * trans, GstBuffer * in,
   gboolean bad_key = FALSE, warn_not_sframe = FALSE, warn_no_key = FALSE;
   gsize hl, len, plain = 0;
   guint8 first = 0;
+  gboolean managed = FALSE;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  GstE2eeSFrameSuite suite;
+  guint index, n_ratchets = 0;
+
+  managed = gst_e2ee_rtp_sframe_managed_update (trans, &self->managed, &index);
+#endif
 
   if (!gst_rtp_buffer_map (in, GST_MAP_READ, &rtp)) {
     GST_OBJECT_LOCK (self);
@@ -212,8 +226,26 @@ gst_e2ee_rtp_sframe_dec_transform (GstBaseTransform * trans, GstBuffer * in,
     }
     goto drop_locked;
   }
-  ctx = gst_e2ee_rtp_sframe_key_context (&self->key,
-      GST_E2EE_SFRAME_KEY_DECRYPT, &bad_key);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  if (managed) {
+    /* the key of the packet's KID, if it is the participant's; the
+     * streaming thread's alone, the lock only guards the counters */
+    suite = self->key.suite;
+    GST_OBJECT_UNLOCK (self);
+    res = gst_e2ee_sframe_keys_prepare (&self->managed.keys,
+        self->managed.subscription, self->managed.ring, suite, payload + 1,
+        len - 1, GST_E2EE_RTP_SFRAME_RATCHET_WINDOW, &n_ratchets);
+    GST_OBJECT_LOCK (self);
+    self->stats.ratchets += n_ratchets;
+    if (res != GST_E2EE_FRAME_OK) {
+      count_result (self, res);
+      goto drop_locked;
+    }
+    ctx = self->managed.keys.ctx;
+  } else
+#endif
+    ctx = gst_e2ee_rtp_sframe_key_context (&self->key,
+        GST_E2EE_SFRAME_KEY_DECRYPT, &bad_key);
   if (ctx == NULL) {
     self->stats.no_key++;
     warn_no_key = !self->warned_no_key;
@@ -255,6 +287,14 @@ drop_locked:
   if (warn_no_key)
     GST_ELEMENT_WARNING (self, STREAM, DECRYPT,
         (_("No SFrame key: media is dropped.")), (NULL));
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /* a key-info of the sender's was lost: the manager asks for it again
+   * (bounded by the subscription) */
+  if (managed && res == GST_E2EE_FRAME_MISSING_KEY
+      && self->managed.subscription
+      && gst_e2ee_key_subscription_request_key (self->managed.subscription))
+    GST_DEBUG_OBJECT (self, "asked the key manager for the missing key");
+#endif
   GST_DEBUG_OBJECT (self, "packet dropped: descriptor 0x%02x, check %d, %s",
       first, check, gst_e2ee_frame_result_to_string (res));
   return GST_BASE_TRANSFORM_FLOW_DROPPED;
@@ -278,7 +318,8 @@ make_stats (GstE2eeRtpSFrameDec * self)
       "missing-key", G_TYPE_UINT64, self->stats.missing_key,
       "replayed", G_TYPE_UINT64, self->stats.replayed,
       "auth-failed", G_TYPE_UINT64, self->stats.auth_failed,
-      "failed", G_TYPE_UINT64, self->stats.failed, NULL);
+      "failed", G_TYPE_UINT64, self->stats.failed,
+      "ratchets", G_TYPE_UINT64, self->stats.ratchets, NULL);
   GST_OBJECT_UNLOCK (self);
   return s;
 }
@@ -304,6 +345,19 @@ gst_e2ee_rtp_sframe_dec_set_property (GObject * object, guint prop_id,
       self->key.suite = g_value_get_enum (value);
       self->key.dirty = TRUE;
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+    case PROP_KEY_MANAGER:
+      gst_object_replace ((GstObject **) & self->managed.manager,
+          g_value_get_object (value));
+      self->managed.resubscribe = TRUE;
+      self->warned_no_key = FALSE;
+      break;
+    case PROP_PARTICIPANT:
+      g_free (self->managed.participant);
+      self->managed.participant = g_value_dup_string (value);
+      self->managed.resubscribe = TRUE;
+      break;
+#endif
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -331,6 +385,18 @@ gst_e2ee_rtp_sframe_dec_get_property (GObject * object, guint prop_id,
     case PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+    case PROP_KEY_MANAGER:
+      GST_OBJECT_LOCK (self);
+      g_value_set_object (value, self->managed.manager);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_PARTICIPANT:
+      GST_OBJECT_LOCK (self);
+      g_value_set_string (value, self->managed.participant);
+      GST_OBJECT_UNLOCK (self);
+      break;
+#endif
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -343,8 +409,56 @@ gst_e2ee_rtp_sframe_dec_finalize (GObject * object)
   GstE2eeRtpSFrameDec *self = GST_E2EE_RTP_SFRAME_DEC (object);
 
   gst_e2ee_rtp_sframe_key_clear (&self->key);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  gst_e2ee_rtp_sframe_managed_clear (&self->managed);
+#endif
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
+
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+static gboolean
+gst_e2ee_rtp_sframe_dec_start (GstBaseTransform * trans)
+{
+  GstE2eeRtpSFrameDec *self = GST_E2EE_RTP_SFRAME_DEC (trans);
+  gboolean have_key;
+
+  GST_OBJECT_LOCK (self);
+  have_key = self->key.material != NULL;
+  GST_OBJECT_UNLOCK (self);
+  gst_e2ee_rtp_sframe_managed_start (trans, &self->managed, have_key);
+  return TRUE;
+}
+
+static gboolean
+gst_e2ee_rtp_sframe_dec_stop (GstBaseTransform * trans)
+{
+  GstE2eeRtpSFrameDec *self = GST_E2EE_RTP_SFRAME_DEC (trans);
+
+  gst_e2ee_rtp_sframe_managed_stop (trans, &self->managed);
+  return TRUE;
+}
+
+static void
+gst_e2ee_rtp_sframe_dec_set_context (GstElement * element, GstContext * context)
+{
+  GstE2eeRtpSFrameDec *self = GST_E2EE_RTP_SFRAME_DEC (element);
+
+  gst_e2ee_rtp_sframe_managed_set_context (element, &self->managed, context);
+  GST_ELEMENT_CLASS (parent_class)->set_context (element, context);
+}
+
+static gboolean
+gst_e2ee_rtp_sframe_dec_query (GstBaseTransform * trans,
+    GstPadDirection direction, GstQuery * query)
+{
+  GstE2eeRtpSFrameDec *self = GST_E2EE_RTP_SFRAME_DEC (trans);
+
+  if (gst_e2ee_rtp_sframe_managed_query (trans, &self->managed, query))
+    return TRUE;
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
+      query);
+}
+#endif
 
 static void
 gst_e2ee_rtp_sframe_dec_class_init (GstE2eeRtpSFrameDecClass * klass)
@@ -360,6 +474,13 @@ gst_e2ee_rtp_sframe_dec_class_init (GstE2eeRtpSFrameDecClass * klass)
       GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_dec_transform_caps);
   trans_class->transform =
       GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_dec_transform);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_dec_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_dec_stop);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_dec_query);
+  element_class->set_context =
+      GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_dec_set_context);
+#endif
 
   /**
    * GstE2eeRtpSFrameDec:key:
@@ -388,12 +509,50 @@ gst_e2ee_rtp_sframe_dec_class_init (GstE2eeRtpSFrameDecClass * klass)
    * set), not-sframe (a reserved descriptor bit: plain media), wrong-mode
    * (T=0), not-whole (T=1 without S and E), truncated (no byte after the
    * descriptor), bad-header (truncated or non-minimal SFrame header, no
-   * room for the tag), missing-key (unknown KID), replayed (a CTR seen
-   * before), auth-failed (wrong tag), failed (anything else).
+   * room for the tag), missing-key (unknown KID, or with a key manager
+   * another participant's KID), replayed (a CTR seen before), auth-failed
+   * (wrong tag), failed (anything else); ratchets (key derivations made to
+   * follow a sender's ratchet generation, with a key manager).
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics", "Counters",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /**
+   * GstE2eeRtpSFrameDec:key-manager:
+   *
+   * A key manager whose keys to decrypt with, instead of
+   * #GstE2eeRtpSFrameDec:key and #GstE2eeRtpSFrameDec:key-id, as e2eedec
+   * with format=sframe does (docs/keymanager.md, "SFrame keys"): only
+   * packets under a KID of #GstE2eeRtpSFrameDec:participant's open; a new
+   * ratchet generation is derived forward (up to 8), a new key index is
+   * taken from the manager, a participant who left opens nothing more.
+   * Unset, and without a key, the element asks its neighbours and the
+   * application for a GstContext of type `gst.e2ee.KeyManager`.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
+   *
+   * Since: 0.2
+   */
+  gst_e2ee_rtp_sframe_install_manager_property (gobject_class,
+      PROP_KEY_MANAGER);
+
+  /**
+   * GstE2eeRtpSFrameDec:participant:
+   *
+   * With a key manager: whose packets these are, by participant id. Unset,
+   * the only remote participant; with several, packets are dropped until
+   * it is set. Another participant's packets are refused before any key is
+   * tried, and counted as missing-key.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
+   *
+   * Since: 0.2
+   */
+  gst_e2ee_rtp_sframe_install_participant_property (gobject_class,
+      PROP_PARTICIPANT);
+#endif
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -408,4 +567,8 @@ static void
 gst_e2ee_rtp_sframe_dec_init (GstE2eeRtpSFrameDec * self)
 {
   gst_e2ee_rtp_sframe_key_init (&self->key);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  gst_e2ee_rtp_sframe_managed_init (&self->managed, GST_OBJECT (self),
+      GST_E2EE_SFRAME_KEY_DECRYPT);
+#endif
 }

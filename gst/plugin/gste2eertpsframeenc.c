@@ -60,6 +60,7 @@
 
 #include "gste2eertpsframeenc.h"
 #include "gste2eertpsframe-common.h"
+#include "gste2eertpsframe-keymanager.h"
 #include "gste2eei18n.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_e2ee_rtp_sframe_enc_debug);
@@ -72,6 +73,7 @@ enum
   PROP_KEY_ID,
   PROP_SUITE,
   PROP_STATS,
+  PROP_KEY_MANAGER,
 };
 
 struct _GstE2eeRtpSFrameEnc
@@ -82,6 +84,10 @@ struct _GstE2eeRtpSFrameEnc
   GstE2eeRtpSFrameKey key;
   guint64 packets_in, packets_out, no_key, failed;
   gboolean warned;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /* the manager's keys, which take precedence over the key property */
+  GstE2eeRtpSFrameManaged managed;
+#endif
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -144,8 +150,22 @@ gst_e2ee_rtp_sframe_enc_transform (GstBaseTransform * trans, GstBuffer * in,
   GstE2eeSFrameContext *ctx;
   GstE2eeFrameResult res = GST_E2EE_FRAME_CRYPTO_ERROR;
   GstMapInfo map;
-  gboolean bad_key, warn = FALSE;
+  gboolean bad_key = FALSE, managed = FALSE, warn = FALSE;
   gsize hl, sealed = 0;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  GstE2eeSFrameSuite suite;
+  guint index;
+
+  /* the manager's key: the KID of its index and generation */
+  managed = gst_e2ee_rtp_sframe_managed_update (trans, &self->managed, &index);
+  if (managed) {
+    GST_OBJECT_LOCK (self);
+    suite = self->key.suite;
+    GST_OBJECT_UNLOCK (self);
+    bad_key = !gst_e2ee_sframe_keys_send_update (&self->managed.keys,
+        self->managed.subscription, self->managed.ring, suite, index);
+  }
+#endif
 
   if (!gst_rtp_buffer_map (in, GST_MAP_READ, &rtp)) {
     GST_DEBUG_OBJECT (self, "not an RTP packet, dropped");
@@ -168,8 +188,13 @@ gst_e2ee_rtp_sframe_enc_transform (GstBaseTransform * trans, GstBuffer * in,
 
   GST_OBJECT_LOCK (self);
   self->packets_in++;
-  ctx = gst_e2ee_rtp_sframe_key_context (&self->key,
-      GST_E2EE_SFRAME_KEY_ENCRYPT, &bad_key);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  if (managed)
+    ctx = bad_key ? NULL : self->managed.keys.ctx;
+  else
+#endif
+    ctx = gst_e2ee_rtp_sframe_key_context (&self->key,
+        GST_E2EE_SFRAME_KEY_ENCRYPT, &bad_key);
   if (ctx)
     res = gst_e2ee_sframe_context_seal (ctx, NULL, 0,
         gst_rtp_buffer_get_payload (&rtp),
@@ -192,7 +217,8 @@ gst_e2ee_rtp_sframe_enc_transform (GstBaseTransform * trans, GstBuffer * in,
   if (bad_key) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         (_("The SFrame key does not fit the cipher suite.")),
-        ("key-id or key length refused by the suite"));
+        ("%s", managed ? "the key manager's key cannot be an SFrame base key "
+            "(kdf=raw?)" : "key-id or key length refused by the suite"));
     return GST_FLOW_ERROR;
   }
   if (ctx == NULL) {
@@ -246,6 +272,14 @@ gst_e2ee_rtp_sframe_enc_set_property (GObject * object, guint prop_id,
       self->key.suite = g_value_get_enum (value);
       self->key.dirty = TRUE;
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+    case PROP_KEY_MANAGER:
+      gst_object_replace ((GstObject **) & self->managed.manager,
+          g_value_get_object (value));
+      self->managed.resubscribe = TRUE;
+      self->warned = FALSE;
+      break;
+#endif
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -273,6 +307,13 @@ gst_e2ee_rtp_sframe_enc_get_property (GObject * object, guint prop_id,
     case PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
       break;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+    case PROP_KEY_MANAGER:
+      GST_OBJECT_LOCK (self);
+      g_value_set_object (value, self->managed.manager);
+      GST_OBJECT_UNLOCK (self);
+      break;
+#endif
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -285,8 +326,65 @@ gst_e2ee_rtp_sframe_enc_finalize (GObject * object)
   GstE2eeRtpSFrameEnc *self = GST_E2EE_RTP_SFRAME_ENC (object);
 
   gst_e2ee_rtp_sframe_key_clear (&self->key);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  gst_e2ee_rtp_sframe_managed_clear (&self->managed);
+#endif
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
+
+static gboolean
+gst_e2ee_rtp_sframe_enc_start (GstBaseTransform * trans)
+{
+  GstE2eeRtpSFrameEnc *self = GST_E2EE_RTP_SFRAME_ENC (trans);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  gboolean have_key;
+#endif
+
+  GST_OBJECT_LOCK (self);
+  self->warned = FALSE;
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  have_key = self->key.material != NULL;
+#endif
+  GST_OBJECT_UNLOCK (self);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  gst_e2ee_rtp_sframe_managed_start (trans, &self->managed, have_key);
+#endif
+  return TRUE;
+}
+
+static gboolean
+gst_e2ee_rtp_sframe_enc_stop (GstBaseTransform * trans)
+{
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  GstE2eeRtpSFrameEnc *self = GST_E2EE_RTP_SFRAME_ENC (trans);
+
+  gst_e2ee_rtp_sframe_managed_stop (trans, &self->managed);
+#endif
+  return TRUE;
+}
+
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+static void
+gst_e2ee_rtp_sframe_enc_set_context (GstElement * element, GstContext * context)
+{
+  GstE2eeRtpSFrameEnc *self = GST_E2EE_RTP_SFRAME_ENC (element);
+
+  gst_e2ee_rtp_sframe_managed_set_context (element, &self->managed, context);
+  GST_ELEMENT_CLASS (parent_class)->set_context (element, context);
+}
+
+static gboolean
+gst_e2ee_rtp_sframe_enc_query (GstBaseTransform * trans,
+    GstPadDirection direction, GstQuery * query)
+{
+  GstE2eeRtpSFrameEnc *self = GST_E2EE_RTP_SFRAME_ENC (trans);
+
+  if (gst_e2ee_rtp_sframe_managed_query (trans, &self->managed, query))
+    return TRUE;
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
+      query);
+}
+#endif
 
 static void
 gst_e2ee_rtp_sframe_enc_class_init (GstE2eeRtpSFrameEncClass * klass)
@@ -304,6 +402,13 @@ gst_e2ee_rtp_sframe_enc_class_init (GstE2eeRtpSFrameEncClass * klass)
       GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_enc_transform_size);
   trans_class->transform =
       GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_enc_transform);
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_enc_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_enc_stop);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_enc_query);
+  element_class->set_context =
+      GST_DEBUG_FUNCPTR (gst_e2ee_rtp_sframe_enc_set_context);
+#endif
 
   /**
    * GstE2eeRtpSFrameEnc:key:
@@ -334,6 +439,27 @@ gst_e2ee_rtp_sframe_enc_class_init (GstE2eeRtpSFrameEncClass * klass)
       g_param_spec_boxed ("stats", "Statistics", "Counters",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  /**
+   * GstE2eeRtpSFrameEnc:key-manager:
+   *
+   * A key manager whose keys to send with, instead of #GstE2eeRtpSFrameEnc:key
+   * and #GstE2eeRtpSFrameEnc:key-id, as e2eeenc with format=sframe does
+   * (docs/keymanager.md, "SFrame keys"): the base key is this participant's
+   * media key, the KID names the sender, the key index and the ratchet
+   * generation, so a join (a ratchet) and a leave (a new key index) change
+   * the KID. Unset, and without a key, the element asks its neighbours and
+   * the application for a GstContext of type `gst.e2ee.KeyManager`. Until
+   * the manager has a key every packet is dropped and counted as no-key.
+   *
+   * Absent from builds without the key manager (-Dkey-manager=disabled).
+   *
+   * Since: 0.2
+   */
+  gst_e2ee_rtp_sframe_install_manager_property (gobject_class,
+      PROP_KEY_MANAGER);
+#endif
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -346,4 +472,8 @@ static void
 gst_e2ee_rtp_sframe_enc_init (GstE2eeRtpSFrameEnc * self)
 {
   gst_e2ee_rtp_sframe_key_init (&self->key);
+#ifdef GST_E2EE_HAVE_KEY_MANAGER
+  gst_e2ee_rtp_sframe_managed_init (&self->managed, GST_OBJECT (self),
+      GST_E2EE_SFRAME_KEY_ENCRYPT);
+#endif
 }
