@@ -98,7 +98,7 @@ if [[ ${E2EE_CHECK_HARDENING:-1} != 0 ]]; then
   rm -f "$build/meson-logs/testlog-valgrind.json"
   e2ee_isolated meson test -C "$build" --setup valgrind --print-errorlogs \
     --num-processes 2 core e2ee-elements olm keymanager hostile codecs \
-    sframertp rtpsframe sframe-keys \
+    sframertp rtpsframe sframe-keys sframe-rtp-keys \
     fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile fuzz-janus-events \
     fuzz-sframe-header fuzz-sframe-open fuzz-sframe-rtp sframe janus || status=1
   logs+=("valgrind:$build/meson-logs/testlog-valgrind.json")

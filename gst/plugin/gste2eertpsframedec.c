@@ -36,6 +36,13 @@
  * SFrame under an unknown KID, a replayed CTR, a wrong tag or a truncated
  * header is dropped and counted in #GstE2eeRtpSFrameDec:stats.
  *
+ * Keys: a static one (#GstE2eeRtpSFrameDec:key, #GstE2eeRtpSFrameDec:key-id),
+ * or, in builds with the key manager, #GstE2eeRtpSFrameDec:participant's
+ * from a #GstE2eeKeyManager (#GstE2eeRtpSFrameDec:key-manager or a
+ * GstContext of type `gst.e2ee.KeyManager`), by KID as e2eedec
+ * format=sframe finds them (docs/keymanager.md, "SFrame keys"); another
+ * participant's packets are refused before any key is tried.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 udpsrc port=5002 \

@@ -41,6 +41,13 @@
  * much smaller than the path's. The output caps are the input's with
  * `a-sframe`, which webrtcbin writes as a media-level `a=sframe`.
  *
+ * Keys: a static one (#GstE2eeRtpSFrameEnc:key, #GstE2eeRtpSFrameEnc:key-id),
+ * or, in builds with the key manager, this participant's media key from a
+ * #GstE2eeKeyManager (#GstE2eeRtpSFrameEnc:key-manager or a GstContext of
+ * type `gst.e2ee.KeyManager`), under the KIDs e2eeenc format=sframe uses
+ * (docs/keymanager.md, "SFrame keys"): a join changes the ratchet
+ * generation in the KID, a leave the key index.
+ *
  * Fail closed: without a key every packet is dropped and counted, with one
  * warning; nothing is ever sent in clear.
  *
