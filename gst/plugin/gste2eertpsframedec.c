@@ -192,10 +192,10 @@ gst_e2ee_rtp_sframe_dec_transform (GstBaseTransform * trans, GstBuffer * in,
   gboolean bad_key = FALSE, warn_not_sframe = FALSE, warn_no_key = FALSE;
   gsize hl, len, plain = 0;
   guint8 first = 0;
-  gboolean managed = FALSE;
 #ifdef GST_E2EE_HAVE_KEY_MANAGER
   GstE2eeSFrameSuite suite;
   guint index, n_ratchets = 0;
+  gboolean managed;
 
   managed = gst_e2ee_rtp_sframe_managed_update (trans, &self->managed, &index);
 #endif
