@@ -737,16 +737,26 @@ gst_e2ee_base_transform_sframe_prepare (GstE2eeBaseTransform * self,
     GstBuffer * buf, guint window, guint * n_ratchets)
 {
   GstE2eeBaseTransformPrivate *priv = GET_PRIV (self);
+  guint8 header[GST_E2EE_SFRAME_MAX_HEADER_SIZE];
+  GstE2eeSFrameSuite suite;
   GstE2eeFrameResult res;
   GstMapInfo map;
+  guint64 kid;
+  gsize n;
 
   if (!priv->subscription)
+    return GST_E2EE_FRAME_OK;
+  /* a known KID, the common case, without mapping (and so merging) the
+   * whole frame */
+  suite = get_sframe_suite (self);
+  n = gst_buffer_extract (buf, 0, header, sizeof (header));
+  if (gst_e2ee_sframe_header_read (header, n, &kid, NULL, NULL)
+      && gst_e2ee_sframe_keys_knows (&priv->sframe, suite, kid))
     return GST_E2EE_FRAME_OK;
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_E2EE_FRAME_CRYPTO_ERROR;
   res = gst_e2ee_sframe_keys_prepare (&priv->sframe, priv->subscription,
-      priv->ring, get_sframe_suite (self), map.data, map.size, window,
-      n_ratchets);
+      priv->ring, suite, map.data, map.size, window, n_ratchets);
   gst_buffer_unmap (buf, &map);
   return res;
 }

@@ -284,6 +284,20 @@ gst_e2ee_sframe_keys_send_update (GstE2eeSFrameKeys * keys,
   return TRUE;
 }
 
+/* Whether the context holds KID @kid (for @suite): a frame under it needs
+ * no preparation. */
+gboolean
+gst_e2ee_sframe_keys_knows (GstE2eeSFrameKeys * keys, GstE2eeSFrameSuite suite,
+    guint64 kid)
+{
+  if (!keys->ctx || keys->suite != suite)
+    return FALSE;
+  for (guint i = 0; i < keys->n_kids; i++)
+    if (keys->kids[i].kid == kid)
+      return TRUE;
+  return FALSE;
+}
+
 /*
  * Receiver, before the SFrame @sframe (header, ciphertext, tag) is opened:
  * makes sure the context has the key of its KID, if it is the subscribed
@@ -312,11 +326,8 @@ gst_e2ee_sframe_keys_prepare (GstE2eeSFrameKeys * keys,
 
   if (!gst_e2ee_sframe_header_read (sframe, size, &kid, NULL, NULL))
     return GST_E2EE_FRAME_BAD_HEADER;
-  if (keys->ctx && keys->suite == suite) {
-    for (s = 0; s < keys->n_kids; s++)
-      if (keys->kids[s].kid == kid)
-        return GST_E2EE_FRAME_OK;
-  }
+  if (gst_e2ee_sframe_keys_knows (keys, suite, kid))
+    return GST_E2EE_FRAME_OK;
   /* another sender's frame (or a forged KID): refused unread */
   if (!keys->have_tag || (kid >> 16) != keys->tag)
     return GST_E2EE_FRAME_MISSING_KEY;

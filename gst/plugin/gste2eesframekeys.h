@@ -98,6 +98,10 @@ gboolean gst_e2ee_sframe_keys_send_update (GstE2eeSFrameKeys * keys,
     GstE2eeSFrameSuite suite, guint index);
 
 G_GNUC_INTERNAL
+gboolean gst_e2ee_sframe_keys_knows (GstE2eeSFrameKeys * keys,
+    GstE2eeSFrameSuite suite, guint64 kid);
+
+G_GNUC_INTERNAL
 GstE2eeFrameResult gst_e2ee_sframe_keys_prepare (GstE2eeSFrameKeys * keys,
     GstE2eeKeySubscription * sub, GstE2eeKeyRing * ring,
     GstE2eeSFrameSuite suite, const guint8 * sframe, gsize size,
