@@ -88,8 +88,6 @@ typedef enum
  * @GST_E2EE_SFRAME_RTP_CHECK_OK: the descriptor is valid for the mode
  * @GST_E2EE_SFRAME_RTP_CHECK_RESERVED: a reserved bit is set
  * @GST_E2EE_SFRAME_RTP_CHECK_WRONG_MODE: the T bit names the other mode
- * @GST_E2EE_SFRAME_RTP_CHECK_NOT_WHOLE: a per-packet descriptor without
- *   both S and E (a per-packet SFrame is never fragmented)
  *
  * What gst_e2ee_sframe_rtp_descriptor_check() found.
  *
@@ -100,7 +98,6 @@ typedef enum
   GST_E2EE_SFRAME_RTP_CHECK_OK = 0,
   GST_E2EE_SFRAME_RTP_CHECK_RESERVED,
   GST_E2EE_SFRAME_RTP_CHECK_WRONG_MODE,
-  GST_E2EE_SFRAME_RTP_CHECK_NOT_WHOLE,
 } GstE2eeSFrameRtpCheck;
 
 /**

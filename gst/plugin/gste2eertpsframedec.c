@@ -25,9 +25,13 @@
  *
  * Decrypts RTP packets that rtpsframeenc (or any sender of the per-packet
  * mode, T=1, of draft-ietf-avtcore-rtp-sframe-02) encrypted, for the stock
- * depayloader behind it: the payload must be the descriptor S|E|T (0xe0)
- * and one SFrame, which is opened (KID lookup, replay window, tag check)
- * and replaced by the plaintext codec payload. The RTP header passes
+ * depayloader behind it: the payload must be a descriptor with T set and
+ * no reserved bit, then one SFrame, which is opened (KID lookup, replay
+ * window, tag check) and replaced by the plaintext codec payload. S and E
+ * may take any value: rtpsframeenc sends S|E|T (0xe0) on every packet, as
+ * the draft does for an SFrame that fits one packet, while libwebrtc sets
+ * S and E on the first and last packet of a video frame; either way each
+ * packet carries one whole SFrame. The RTP header passes
  * unchanged; the output caps are the input's without `a-sframe`.
  *
  * Nothing gets through that did not decrypt: a packet with another
@@ -80,8 +84,8 @@ enum
 typedef struct
 {
   guint64 packets_in, packets_out, no_key, not_sframe, wrong_mode,
-      not_whole, truncated, bad_header, missing_key, replayed, auth_failed,
-      failed, ratchets;
+      truncated, bad_header, missing_key, replayed, auth_failed, failed,
+      ratchets;
 } DecStats;
 
 struct _GstE2eeRtpSFrameDec
@@ -142,9 +146,6 @@ count_check (GstE2eeRtpSFrameDec * self, GstE2eeSFrameRtpCheck check)
       break;
     case GST_E2EE_SFRAME_RTP_CHECK_WRONG_MODE:
       self->stats.wrong_mode++;
-      break;
-    case GST_E2EE_SFRAME_RTP_CHECK_NOT_WHOLE:
-      self->stats.not_whole++;
       break;
     default:
       break;
@@ -319,7 +320,6 @@ make_stats (GstE2eeRtpSFrameDec * self)
       "no-key", G_TYPE_UINT64, self->stats.no_key,
       "not-sframe", G_TYPE_UINT64, self->stats.not_sframe,
       "wrong-mode", G_TYPE_UINT64, self->stats.wrong_mode,
-      "not-whole", G_TYPE_UINT64, self->stats.not_whole,
       "truncated", G_TYPE_UINT64, self->stats.truncated,
       "bad-header", G_TYPE_UINT64, self->stats.bad_header,
       "missing-key", G_TYPE_UINT64, self->stats.missing_key,
@@ -514,12 +514,12 @@ gst_e2ee_rtp_sframe_dec_class_init (GstE2eeRtpSFrameDecClass * klass)
    *
    * Counters: packets-in, packets-out (decrypted); dropped as no-key (none
    * set), not-sframe (a reserved descriptor bit: plain media), wrong-mode
-   * (T=0), not-whole (T=1 without S and E), truncated (no byte after the
-   * descriptor), bad-header (truncated or non-minimal SFrame header, no
-   * room for the tag), missing-key (unknown KID, or with a key manager
-   * another participant's KID), replayed (a CTR seen before), auth-failed
-   * (wrong tag), failed (anything else); ratchets (key derivations made to
-   * follow a sender's ratchet generation, with a key manager).
+   * (T=0), truncated (no byte after the descriptor), bad-header
+   * (truncated or non-minimal SFrame header, no room for the tag),
+   * missing-key (unknown KID, or with a key manager another participant's
+   * KID), replayed (a CTR seen before), auth-failed (wrong tag), failed
+   * (anything else); ratchets (key derivations made to follow a sender's
+   * ratchet generation, with a key manager).
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics", "Counters",

@@ -32,8 +32,12 @@
  * In per-frame mode a sender cuts the SFrame of a frame into packets that
  * fit the MTU (gst_e2ee_sframe_rtp_fragment()) and a receiver puts them back
  * together (#GstE2eeSFrameRtpAssembler) before decrypting. In per-packet
- * mode every packet is a whole SFrame, so its descriptor is always S|E|T and
- * only gst_e2ee_sframe_rtp_descriptor_check() is needed.
+ * mode every packet is a whole SFrame and only
+ * gst_e2ee_sframe_rtp_descriptor_check() is needed. We send S|E|T there, as
+ * the draft's packetization gives for an SFrame that fits one packet;
+ * libwebrtc instead sets S and E on the first and last packet of the video
+ * frame (T=1 on all of them) while still sealing every packet on its own,
+ * so a receiver takes any S and E with T=1 and opens each packet alone.
  *
  * The assembler trusts nothing: a packet is refused when its descriptor has
  * a reserved bit or the wrong T, when it carries no byte after the
@@ -109,7 +113,10 @@ gst_e2ee_sframe_rtp_descriptor (GstE2eeSFrameRtpMode mode, gboolean start,
  *
  * Checks a descriptor against the mode the receiver was set up for. The
  * reserved bits are checked before T so that a payload of another format
- * (whose first byte is rarely exactly S|E|T) is reported as such.
+ * (whose first byte is rarely exactly S|E|T) is reported as such. In
+ * per-packet mode S and E are not checked: libwebrtc marks the first and
+ * last packet of a video frame with them, and each packet is opened (and
+ * authenticated) alone whatever they say.
  *
  * Returns: what was found
  *
@@ -120,14 +127,11 @@ gst_e2ee_sframe_rtp_descriptor_check (guint8 descriptor,
     GstE2eeSFrameRtpMode mode)
 {
   gboolean per_packet = (descriptor & GST_E2EE_SFRAME_RTP_T) != 0;
-  const guint8 whole = GST_E2EE_SFRAME_RTP_S | GST_E2EE_SFRAME_RTP_E;
 
   if (descriptor & GST_E2EE_SFRAME_RTP_RESERVED)
     return GST_E2EE_SFRAME_RTP_CHECK_RESERVED;
   if (per_packet != (mode == GST_E2EE_SFRAME_RTP_PER_PACKET))
     return GST_E2EE_SFRAME_RTP_CHECK_WRONG_MODE;
-  if (per_packet && (descriptor & whole) != whole)
-    return GST_E2EE_SFRAME_RTP_CHECK_NOT_WHOLE;
   return GST_E2EE_SFRAME_RTP_CHECK_OK;
 }
 

@@ -320,12 +320,25 @@ make_t1 (const gchar * factory, const gchar * key, guint64 kid)
   return h;
 }
 
-/* Real VP8 packets from the stock payloader. */
-static GPtrArray *
-vp8_packets (guint n_frames)
+static guint32
+rtp_ts (GstBuffer * b)
 {
-  GstHarness *src = gst_harness_new_parse ("vp8enc deadline=1 "
-      "keyframe-max-dist=10 ! rtpvp8pay picture-id-mode=15-bit mtu=600");
+  GstRTPBuffer r = GST_RTP_BUFFER_INIT;
+  guint32 ts;
+
+  fail_unless (gst_rtp_buffer_map (b, GST_MAP_READ, &r));
+  ts = gst_rtp_buffer_get_timestamp (&r);
+  gst_rtp_buffer_unmap (&r);
+  return ts;
+}
+
+/* Real VP8 packets from the stock payloader, at most @mtu bytes each. */
+static GPtrArray *
+vp8_packets (guint n_frames, guint mtu)
+{
+  gchar *desc = g_strdup_printf ("vp8enc deadline=1 keyframe-max-dist=10 ! "
+      "rtpvp8pay picture-id-mode=15-bit mtu=%u", mtu);
+  GstHarness *src = gst_harness_new_parse (desc);
   GPtrArray *pkts = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_buffer_unref);
   GstBuffer *b;
@@ -344,6 +357,7 @@ vp8_packets (guint n_frames)
       g_ptr_array_add (pkts, b);
   }
   gst_harness_teardown (src);
+  g_free (desc);
   return pkts;
 }
 
@@ -351,7 +365,7 @@ GST_START_TEST (test_t1_round_trip_wire)
 {
   GstHarness *enc = make_t1 ("rtpsframeenc", KEY16, 5);
   GstHarness *dec = make_t1 ("rtpsframedec", KEY16, 5);
-  GPtrArray *pkts = vp8_packets (15);
+  GPtrArray *pkts = vp8_packets (15, 600);
   GstCaps *caps;
 
   fail_unless (pkts->len >= 15);
@@ -437,7 +451,7 @@ GST_START_TEST (test_t1_malformed)
   GstHarness *other = make_t1 ("rtpsframedec", KEY16_B, 7);
   GstHarness *nokid = make_t1 ("rtpsframedec", KEY16, 8);
   GstBus *bus = gst_bus_new ();
-  GPtrArray *pkts = vp8_packets (2);
+  GPtrArray *pkts = vp8_packets (2, 600);
   GstBuffer *wire, *b;
   guint8 *payload;
   gsize len;
@@ -473,16 +487,16 @@ GST_START_TEST (test_t1_malformed)
   push_dropped (other, with_payload (wire, payload, len));
   payload[len - 1] ^= 1;
 
-  /* descriptor bits: T=0, T=1 without S|E, a reserved bit (plain VP8) */
+  /* descriptor bits: T=0 (with S|E and without), a reserved bit (plain
+   * VP8) */
   payload[0] = 0xc0;
   push_dropped (dec, with_payload (wire, payload, len));
-  payload[0] = 0xa0;
+  payload[0] = 0x00;
   push_dropped (dec, with_payload (wire, payload, len));
   payload[0] = 0x90;
   push_dropped (dec, with_payload (wire, payload, len));
   payload[0] = 0xe0;
-  fail_unless_equals_uint64 (el_stat (dec->element, "wrong-mode"), 1);
-  fail_unless_equals_uint64 (el_stat (dec->element, "not-whole"), 1);
+  fail_unless_equals_uint64 (el_stat (dec->element, "wrong-mode"), 2);
   fail_unless_equals_uint64 (el_stat (dec->element, "not-sframe"), 1);
 
   /* truncated: descriptor only; SFrame header cut short; a KID length of 8
@@ -521,11 +535,59 @@ GST_START_TEST (test_t1_malformed)
 GST_END_TEST;
 
 /* Fail closed: no key, no media, on both sides. */
+/* libwebrtc's per-packet mode seals every packet on its own but sets S and
+ * E on the first and last packet of the video frame (T=1 on all): 0xa0,
+ * 0x20..., 0x60, or 0xe0 for a frame of one packet. Every packet of such a
+ * stream must come out decrypted, bit-exact. */
+GST_START_TEST (test_t1_frame_boundary_descriptors)
+{
+  GstHarness *enc = make_t1 ("rtpsframeenc", KEY16, 9);
+  GstHarness *dec = make_t1 ("rtpsframedec", KEY16, 9);
+  GPtrArray *pkts = vp8_packets (4, 80);
+  guint seen[4] = { 0, 0, 0, 0 };       /* 0x20, 0x60, 0xa0, 0xe0 */
+
+  for (guint i = 0; i < pkts->len; i++) {
+    GstRTPBuffer w = GST_RTP_BUFFER_INIT;
+    GstBuffer *wire, *plain;
+    guint32 ts = rtp_ts (pkts->pdata[i]);
+    gboolean first, last;
+    guint8 d;
+
+    first = i == 0 || ts != rtp_ts (pkts->pdata[i - 1]);
+    last = i == pkts->len - 1 || ts != rtp_ts (pkts->pdata[i + 1]);
+    d = 0x20 | (first ? 0x80 : 0) | (last ? 0x40 : 0);
+    seen[d >> 6]++;
+
+    wire = gst_harness_push_and_pull (enc, gst_buffer_ref (pkts->pdata[i]));
+    fail_unless (wire != NULL);
+    wire = gst_buffer_make_writable (wire);
+    fail_unless (gst_rtp_buffer_map (wire, GST_MAP_WRITE, &w));
+    ((guint8 *) gst_rtp_buffer_get_payload (&w))[0] = d;
+    gst_rtp_buffer_unmap (&w);
+
+    plain = gst_harness_push_and_pull (dec, wire);
+    fail_unless (plain != NULL, "packet %u (descriptor 0x%02x) dropped", i, d);
+    fail_unless (el_buffers_equal (plain, pkts->pdata[i]),
+        "packet %u differs after decryption", i);
+    gst_buffer_unref (plain);
+  }
+  /* the key frame spans packets: first, middle and last all occurred */
+  fail_unless (seen[0] > 0 && seen[1] > 0 && seen[2] > 0,
+      "middle %u, last %u, first %u", seen[0], seen[1], seen[2]);
+  fail_unless_equals_uint64 (el_stat (dec->element, "packets-out"), pkts->len);
+
+  g_ptr_array_unref (pkts);
+  gst_harness_teardown (enc);
+  gst_harness_teardown (dec);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_t1_no_key)
 {
   GstHarness *enc = make_t1 ("rtpsframeenc", NULL, 0);
   GstHarness *dec = make_t1 ("rtpsframedec", NULL, 0);
-  GPtrArray *pkts = vp8_packets (1);
+  GPtrArray *pkts = vp8_packets (1, 600);
   guint8 p[20] = { 0xe0, 0x00 };
 
   push_dropped (enc, gst_buffer_ref (pkts->pdata[0]));
@@ -555,6 +617,7 @@ rtpsframe_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_t1_round_trip_wire);
   tcase_add_test (tc, test_t1_malformed);
+  tcase_add_test (tc, test_t1_frame_boundary_descriptors);
   tcase_add_test (tc, test_t1_no_key);
   return s;
 }

@@ -60,8 +60,9 @@ GST_START_TEST (test_descriptor_bits)
       fail_unless_equals_int (p, GST_E2EE_SFRAME_RTP_CHECK_RESERVED);
     } else if (b & T) {
       fail_unless_equals_int (f, GST_E2EE_SFRAME_RTP_CHECK_WRONG_MODE);
-      fail_unless_equals_int (p, b == 0xe0 ? GST_E2EE_SFRAME_RTP_CHECK_OK :
-          GST_E2EE_SFRAME_RTP_CHECK_NOT_WHOLE);
+      /* any S and E: libwebrtc marks the frame's first and last packet
+       * (0xa0, 0x20, 0x60), we send 0xe0 */
+      fail_unless_equals_int (p, GST_E2EE_SFRAME_RTP_CHECK_OK);
     } else {
       fail_unless_equals_int (f, GST_E2EE_SFRAME_RTP_CHECK_OK);
       fail_unless_equals_int (p, GST_E2EE_SFRAME_RTP_CHECK_WRONG_MODE);
