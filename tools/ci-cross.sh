@@ -58,9 +58,11 @@ E2EE_CROSS_SYSROOT_PKGS=(
 
 # The tests run under emulation (meson test names): the library (core with
 # the JFrame and KDF vectors, codecs, olm, the key manager engine and its
-# hostile peers, the fuzz targets' inputs), the elements (GstHarness and
+# hostile peers, the fuzz targets' inputs, SFrame with every RFC 9605
+# vector and its RTP descriptor), the elements (GstHarness and
 # gst-inspect-1.0), the pipelines (every codec through the sysroot's real
-# encoders, payloaders and decoders) and the secret-hygiene scans. About
+# encoders, payloaders and decoders, JFrame and SFrame in both RTP modes,
+# SFrame keys from the key manager) and the secret-hygiene scans. About
 # 20 times slower than natively: both architectures take about 4 to 5
 # minutes of CI on 2 cores with the sysroots cached, 7 making them (measured:
 # docs/embedded.md). Not run there (docs/embedded.md says
@@ -77,8 +79,10 @@ E2EE_CROSS_SYSROOT_PKGS=(
 # bench programs (timing).
 E2EE_CROSS_TESTS=${E2EE_CROSS_TESTS:-core codecs olm keymanager hostile
   e2ee-elements vp8pay e2eekeymanager e2ee-pipelines e2ee-pipelines-codecs
-  hygiene fuzz-jframe fuzz-codec fuzz-keymanager fuzz-statefile
-  fuzz-janus-events}
+  sframe sframertp rtpsframe e2ee-pipelines-sframe sframe-rtp sframe-keys
+  sframe-rtp-keys hygiene fuzz-jframe fuzz-codec fuzz-keymanager
+  fuzz-statefile fuzz-janus-events fuzz-sframe-header fuzz-sframe-open
+  fuzz-sframe-rtp}
 
 declare -A triplet=([arm64]=aarch64-linux-gnu [armhf]=arm-linux-gnueabihf)
 

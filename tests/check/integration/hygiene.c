@@ -361,7 +361,7 @@ on_sas_ready (GstE2eeKeyManager * m, const gchar * who, gchar ** emoji,
 /* A manager on the harness's router whose keys, each time they change,
  * join the secrets looked for */
 /* the KID of the static SFrame key: 2 bytes in the header */
-#define SFRAME_KID 300
+#define SFRAME_KID G_GUINT64_CONSTANT (300)
 
 static GstE2eeKeyManager *
 party (const gchar * id)
