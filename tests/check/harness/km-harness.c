@@ -635,3 +635,19 @@ km_remove_dir (gchar * dir)
   g_rmdir (dir);
   g_free (dir);
 }
+
+guint64
+km_sframe_kid (const gchar * id, guint index, guint generation)
+{
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof (digest);
+  guint64 tag;
+
+  g_checksum_update (sum, (const guchar *) id, strlen (id));
+  g_checksum_get_digest (sum, digest, &len);
+  g_checksum_free (sum);
+  tag = ((guint64) digest[0] << 24) | ((guint64) digest[1] << 16)
+      | ((guint64) digest[2] << 8) | digest[3];
+  return (tag << 16) | ((guint64) index << 8) | generation;
+}

@@ -110,6 +110,11 @@ gboolean km_call_works (GstE2eeKeyManager * from, GstE2eeKeyManager * to,
 gboolean km_key_works (GstE2eeKeyManager * m, const gchar * participant,
     const guint8 * key, guint index, guint seed);
 
+/* the KID docs/keymanager.md ("SFrame keys") says @id's frames carry
+ * under key index @index and ratchet generation @generation, computed
+ * here independently of the elements */
+guint64 km_sframe_kid (const gchar * id, guint index, guint generation);
+
 /* removes @dir (a folder of state files) and frees the string */
 void km_remove_dir (gchar * dir);
 

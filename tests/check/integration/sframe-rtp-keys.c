@@ -119,23 +119,6 @@ rtp_harness (const gchar * factory, GstE2eeKeyManager * m,
   return h;
 }
 
-/* The documented KID, computed here independently of the element */
-static guint64
-expected_kid (const gchar * id, guint index, guint generation)
-{
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize len = sizeof (digest);
-  guint64 tag;
-
-  g_checksum_update (sum, (const guchar *) id, strlen (id));
-  g_checksum_get_digest (sum, digest, &len);
-  g_checksum_free (sum);
-  tag = ((guint64) digest[0] << 24) | ((guint64) digest[1] << 16)
-      | ((guint64) digest[2] << 8) | digest[3];
-  return (tag << 16) | (index << 8) | generation;
-}
-
 /* The KID of the SFrame in an encrypted packet, after checking that the
  * RTP header is the clear packet's and the payload is S|E|T and an SFrame
  * that leaves nothing of the clear payload readable */
@@ -349,8 +332,8 @@ GST_START_TEST (test_two_parties)
 
   /* each ratcheted its first key once, when the other joined */
   fail_unless_equals_uint64 (km_stat (a, "ratchets"), 1);
-  check_stream (&vp8, enc_a, dec_b, expected_kid ("alice", 0, 1));
-  check_stream (&opus, enc_b, dec_a, expected_kid ("bob", 0, 1));
+  check_stream (&vp8, enc_a, dec_b, km_sframe_kid ("alice", 0, 1));
+  check_stream (&opus, enc_b, dec_a, km_sframe_kid ("bob", 0, 1));
 
   gst_harness_teardown (enc_a);
   gst_harness_teardown (dec_b);
@@ -391,7 +374,7 @@ GST_START_TEST (test_join_and_leave)
   /* key index 0, ratcheted once (bob joined) */
   before = seal (enc_a, &st, 0);
   fail_unless_equals_uint64 (kid_on_wire (before, st.packets->pdata[0]),
-      expected_kid ("alice", 0, 1));
+      km_sframe_kid ("alice", 0, 1));
   fail_unless (opens (dec_b, &st, before, 0));
 
   /* carol joins: same key index, next generation */
@@ -402,7 +385,7 @@ GST_START_TEST (test_join_and_leave)
   for (i = 1; i < n / 2; i++) {
     f = seal (enc_a, &st, i);
     fail_unless_equals_uint64 (kid_on_wire (f, st.packets->pdata[i]),
-        expected_kid ("alice", 0, 2));
+        km_sframe_kid ("alice", 0, 2));
     fail_unless (opens (dec_c, &st, f, i));
     /* bob derives the next generation from the key he holds, once */
     fail_unless (opens (dec_b, &st, f, i));
@@ -425,7 +408,7 @@ GST_START_TEST (test_join_and_leave)
   for (i = n / 2 + 1; i < n; i++) {
     f = seal (enc_a, &st, i);
     fail_unless_equals_uint64 (kid_on_wire (f, st.packets->pdata[i]),
-        expected_kid ("alice", 1, 0));
+        km_sframe_kid ("alice", 1, 0));
     fail_unless (opens (dec_b, &st, f, i));
     fail_if (opens (dec_c, &st, f, i));
     gst_buffer_unref (f);
