@@ -79,21 +79,6 @@ static const Codec codecs[] = {
       {"av1enc", "av1parse", NULL}},
 };
 
-static gboolean
-have (const gchar * test, const gchar * const *names)
-{
-  for (; *names; names++) {
-    GstElementFactory *f = gst_element_factory_find (*names);
-
-    if (!f) {
-      g_print ("SKIP %s: element %s is not installed\n", test, *names);
-      return FALSE;
-    }
-    gst_object_unref (f);
-  }
-  return TRUE;
-}
-
 static gchar *
 hex_key (GstE2eeSFrameSuite suite, guint seed)
 {
@@ -223,7 +208,7 @@ GST_START_TEST (test_per_packet)
 
   if (c->pay == NULL)
     g_print ("SKIP %s: no RTP payloader for it in GStreamer 1.22\n", name);
-  else if (have (name, c->needs))
+  else if (have_elements (name, c->needs))
     run_per_packet (c, GST_E2EE_SFRAME_SUITE_AES_128_GCM_SHA256_128);
   g_free (name);
 }
@@ -235,7 +220,7 @@ GST_START_TEST (test_per_frame)
   const Codec *c = &codecs[__i__];
   gchar *name = g_strdup_printf ("per-frame %s", c->name);
 
-  if (have (name, c->needs) && have_sframe_format (name))
+  if (have_elements (name, c->needs) && have_sframe_format (name))
     run_per_frame (c);
   g_free (name);
 }
