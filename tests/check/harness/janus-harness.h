@@ -67,6 +67,24 @@ typedef struct
 /* NULL if Janus can run here; otherwise why not (free it) */
 gchar *janus_harness_unavailable (void);
 
+/* As GST_CHECK_MAIN (prefix) for a test program named @name, but when no
+ * private Janus can run here it prints why and exits with 77 (meson:
+ * skipped) instead */
+#define JANUS_CHECK_MAIN(prefix, name)                                  \
+int                                                                     \
+main (int argc, char **argv)                                            \
+{                                                                       \
+  gchar *why = janus_harness_unavailable ();                            \
+                                                                        \
+  if (why) {                                                            \
+    g_print ("SKIP: %s: %s\n", name, why);                              \
+    g_free (why);                                                       \
+    return 77;                                                          \
+  }                                                                     \
+  gst_check_init (&argc, &argv);                                        \
+  return gst_check_run_suite (prefix##_suite (), name, __FILE__);       \
+}
+
 JanusHarness *janus_harness_start (const JanusHarnessOptions * options,
     GError ** error);
 /* SIGTERM and wait (SIGKILL after 5 s); the folder stays */

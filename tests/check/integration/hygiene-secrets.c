@@ -383,7 +383,9 @@ add_manager_pickles (GstE2eeKeyManager * m)
     gchar *pickle = g_ptr_array_index (pickles, i);
 
     fail_unless (pickle && strlen (pickle) > 64);
-    /* a 48-character piece is as unique as the whole */
+    /* a 48-character piece is as unique as the whole. add_pattern() logs
+     * nothing: it registers the bytes to look for in the logs, and the
+     * label (only the pickle's number) is what a failure names */
     add_pattern (g_strdup_printf ("olm pickle %u (start)", i),
         g_memdup2 (pickle, 48), 48, FALSE);
     add_pattern (g_strdup_printf ("olm pickle %u (middle)", i),

@@ -940,20 +940,4 @@ janus_faults_suite (void)
   return s;
 }
 
-int
-main (int argc, char **argv)
-{
-  gchar *why;
-  Suite *s;
-
-  why = janus_harness_unavailable ();
-  if (why) {
-    g_print ("SKIP: janus-faults: %s\n", why);
-    g_free (why);
-    /* meson: skipped */
-    return 77;
-  }
-  gst_check_init (&argc, &argv);
-  s = janus_faults_suite ();
-  return gst_check_run_suite (s, "janus-faults", __FILE__);
-}
+JANUS_CHECK_MAIN (janus_faults, "janus-faults");

@@ -165,18 +165,4 @@ janus_sframe_suite (void)
   return s;
 }
 
-int
-main (int argc, char **argv)
-{
-  gchar *why = janus_harness_unavailable ();
-  Suite *s;
-
-  if (why) {
-    g_print ("SKIP: janus-sframe: %s\n", why);
-    g_free (why);
-    return 77;
-  }
-  gst_check_init (&argc, &argv);
-  s = janus_sframe_suite ();
-  return gst_check_run_suite (s, "janus-sframe", __FILE__);
-}
+JANUS_CHECK_MAIN (janus_sframe, "janus-sframe");

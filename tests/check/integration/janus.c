@@ -335,19 +335,4 @@ janus_suite (void)
   return s;
 }
 
-int
-main (int argc, char **argv)
-{
-  gchar *why = janus_harness_unavailable ();
-  Suite *s;
-
-  if (why) {
-    g_print ("SKIP: janus: %s\n", why);
-    g_free (why);
-    /* meson: skipped */
-    return 77;
-  }
-  gst_check_init (&argc, &argv);
-  s = janus_suite ();
-  return gst_check_run_suite (s, "janus", __FILE__);
-}
+JANUS_CHECK_MAIN (janus, "janus");
